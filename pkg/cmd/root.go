@@ -1,0 +1,61 @@
+// Package cmd holds the root command of kubectl eksa-recover.
+package cmd
+
+import (
+	"flag"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/version"
+)
+
+var rootLong = `Recover an EKS Anywhere management cluster after a failed or interrupted
+'eksctl anywhere upgrade cluster' (or 'create cluster').
+
+During an upgrade, eksctl anywhere moves the Cluster API objects from the
+management cluster to a temporary KinD bootstrap cluster and back. When it
+stops half way, those objects can be left on either side, on both, or nowhere,
+with reconciliation paused. kubectl eksa-recover finds where the Cluster API
+objects are, moves them back to the management cluster safely, and resumes
+reconciliation.
+
+The management cluster is reached with the usual kubectl flags (--kubeconfig,
+--context); the bootstrap cluster with --bootstrap-kubeconfig and
+--bootstrap-context.`
+
+// NewCmdRoot returns the root command of kubectl eksa-recover.
+func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
+	o := NewGlobalOptions()
+
+	cmd := &cobra.Command{
+		Use:   "kubectl-eksa_recover",
+		Short: "Recover an EKS Anywhere management cluster after a failed eksctl upgrade",
+		Long:  rootLong,
+		Annotations: map[string]string{
+			cobra.CommandDisplayNameAnnotation: "kubectl eksa-recover",
+		},
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	cmd.SetIn(streams.In)
+	cmd.SetOut(streams.Out)
+	cmd.SetErr(streams.ErrOut)
+
+	o.AddFlags(cmd.PersistentFlags())
+	addKlogFlags(cmd.PersistentFlags())
+
+	cmd.AddCommand(version.NewCmdVersion(streams))
+
+	return cmd
+}
+
+// addKlogFlags adds klog's -v to fs. klog's other flags (--logtostderr,
+// --log-file, ...) are left out: they are noise for a plugin's users.
+func addKlogFlags(fs *pflag.FlagSet) {
+	klogFlags := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(klogFlags)
+	fs.AddGoFlag(klogFlags.Lookup("v"))
+}

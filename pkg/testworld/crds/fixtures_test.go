@@ -1,0 +1,206 @@
+package crds
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
+)
+
+const (
+	eksaGroup       = "anywhere.eks.amazonaws.com"
+	labelClusterctl = "clusterctl.cluster.x-k8s.io"
+	labelMove       = "clusterctl.cluster.x-k8s.io/move"
+	labelProvider   = "cluster.x-k8s.io/provider"
+	labelContract   = "cluster.x-k8s.io/v1beta1"
+)
+
+// movedWithoutProvider are the Tinkerbell stack's kinds that EKS-A moves
+// although the stack's Helm chart, not clusterctl, installs their CRDs:
+// upstream labels these two (and only these) for clusterctl with /move.
+var movedWithoutProvider = map[string]bool{
+	"tinkerbell.org/Hardware":    true,
+	"bmc.tinkerbell.org/Machine": true,
+}
+
+func loadFixtures(t *testing.T) map[string]*apiextensionsv1.CustomResourceDefinition {
+	t.Helper()
+	list, err := Fixtures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byGroupKind := map[string]*apiextensionsv1.CustomResourceDefinition{}
+	names := map[string]bool{}
+	for _, crd := range list {
+		if names[crd.Name] {
+			t.Errorf("CRD %s is defined twice", crd.Name)
+		}
+		names[crd.Name] = true
+		byGroupKind[crd.Spec.Group+"/"+crd.Spec.Names.Kind] = crd
+	}
+	return byGroupKind
+}
+
+// TestFixturesAreWellFormed checks what the API server would reject, or what
+// would make the world differ from a real cluster, before envtest sees it.
+func TestFixturesAreWellFormed(t *testing.T) {
+	crds := loadFixtures(t)
+	// Counts per file: etcdadm 2, vsphere 8, cloudstack 7, nutanix 3, snow 4,
+	// tinkerbell 9, docker 3, eksa 23. A lost document shows up here.
+	if len(crds) != 59 {
+		t.Fatalf("%d fixture CRDs decoded, want 59", len(crds))
+	}
+	for gk, crd := range crds {
+		n := crd.Spec.Names
+		if want := n.Plural + "." + crd.Spec.Group; crd.Name != want {
+			t.Errorf("%s: name %q, want %q", gk, crd.Name, want)
+		}
+		if n.ListKind != n.Kind+"List" || n.Singular != strings.ToLower(n.Kind) {
+			t.Errorf("%s: listKind %q singular %q", gk, n.ListKind, n.Singular)
+		}
+		if crd.Spec.Scope != apiextensionsv1.NamespaceScoped && crd.Spec.Scope != apiextensionsv1.ClusterScoped {
+			t.Errorf("%s: scope %q", gk, crd.Spec.Scope)
+		}
+		storage := 0
+		for _, v := range crd.Spec.Versions {
+			if v.Storage {
+				storage++
+			}
+			if !v.Served {
+				t.Errorf("%s %s: not served", gk, v.Name)
+			}
+			if v.Schema == nil || v.Schema.OpenAPIV3Schema == nil {
+				t.Errorf("%s %s: no schema", gk, v.Name)
+			}
+			if v.Subresources == nil || v.Subresources.Status == nil {
+				t.Errorf("%s %s: no status subresource", gk, v.Name)
+			}
+		}
+		if storage != 1 {
+			t.Errorf("%s: %d storage versions, want 1", gk, storage)
+		}
+		checkLabels(t, gk, crd)
+	}
+}
+
+// checkLabels: clusterctl move discovers kinds by the clusterctl label, so it
+// must be on exactly the kinds a real management cluster moves.
+func checkLabels(t *testing.T, gk string, crd *apiextensionsv1.CustomResourceDefinition) {
+	t.Helper()
+	_, clusterctl := crd.Labels[labelClusterctl]
+	_, move := crd.Labels[labelMove]
+	provider := crd.Labels[labelProvider]
+	capiProvider := strings.HasSuffix(crd.Spec.Group, ".cluster.x-k8s.io")
+	switch {
+	case capiProvider:
+		if !clusterctl || provider == "" {
+			t.Errorf("%s: labels %v, want clusterctl and provider labels", gk, crd.Labels)
+		}
+		// The contract label names versions CAPI may use in references.
+		for _, v := range strings.Split(crd.Labels[labelContract], "_") {
+			if !hasVersion(crd, v) {
+				t.Errorf("%s: contract label names %q, not a served version", gk, v)
+			}
+		}
+	case movedWithoutProvider[gk]:
+		if !clusterctl || !move || provider != "" {
+			t.Errorf("%s: labels %v, want clusterctl and /move only", gk, crd.Labels)
+		}
+	default: // EKS-A's own kinds and the rest of the Tinkerbell stack stay put
+		if len(crd.Labels) != 0 {
+			t.Errorf("%s: labels %v, want none", gk, crd.Labels)
+		}
+	}
+}
+
+func hasVersion(crd *apiextensionsv1.CustomResourceDefinition, name string) bool {
+	for _, v := range crd.Spec.Versions {
+		if v.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// TestFixturesPinUpstreamFacts pins facts from EKSA-FACTS.md and the
+// upstream CRDs that the plugin's behaviour depends on.
+func TestFixturesPinUpstreamFacts(t *testing.T) {
+	crds := loadFixtures(t)
+	ns, cl := apiextensionsv1.NamespaceScoped, apiextensionsv1.ClusterScoped
+	for _, tc := range []struct {
+		groupKind, plural, storage string
+		scope                      apiextensionsv1.ResourceScope
+		alsoServed                 string // another served version, if any
+		provider                   string // cluster.x-k8s.io/provider, if any
+	}{
+		{"anywhere.eks.amazonaws.com/Cluster", "clusters", "v1alpha1", ns, "", ""},
+		{"anywhere.eks.amazonaws.com/Bundles", "bundles", "v1alpha1", ns, "", ""},
+		{"anywhere.eks.amazonaws.com/EKSARelease", "eksareleases", "v1alpha1", ns, "", ""},
+		{"bootstrap.cluster.x-k8s.io/EtcdadmConfig", "etcdadmconfigs", "v1beta1", ns, "v1alpha3", "bootstrap-etcdadm-bootstrap"},
+		{"etcdcluster.cluster.x-k8s.io/EtcdadmCluster", "etcdadmclusters", "v1beta1", ns, "v1alpha3", "bootstrap-etcdadm-controller"},
+		{"infrastructure.cluster.x-k8s.io/VSphereVM", "vspherevms", "v1beta1", ns, "", "infrastructure-vsphere"},
+		{"infrastructure.cluster.x-k8s.io/VSphereClusterIdentity", "vsphereclusteridentities", "v1beta1", cl, "", "infrastructure-vsphere"},
+		{"infrastructure.cluster.x-k8s.io/VSphereFailureDomain", "vspherefailuredomains", "v1beta1", cl, "", "infrastructure-vsphere"},
+		{"infrastructure.cluster.x-k8s.io/CloudStackMachineTemplate", "cloudstackmachinetemplates", "v1beta3", ns, "v1beta2", "infrastructure-cloudstack"},
+		{"infrastructure.cluster.x-k8s.io/CloudStackCluster", "cloudstackclusters", "v1beta3", ns, "v1beta2", "infrastructure-cloudstack"},
+		{"infrastructure.cluster.x-k8s.io/NutanixMachineTemplate", "nutanixmachinetemplates", "v1beta1", ns, "", "infrastructure-nutanix"},
+		{"infrastructure.cluster.x-k8s.io/AWSSnowIPPool", "awssnowippools", "v1beta1", ns, "", "infrastructure-snow"},
+		{"infrastructure.cluster.x-k8s.io/TinkerbellMachineTemplate", "tinkerbellmachinetemplates", "v1beta1", ns, "", "infrastructure-tinkerbell"},
+		{"infrastructure.cluster.x-k8s.io/DockerMachineTemplate", "dockermachinetemplates", "v1beta1", ns, "", "infrastructure-docker"},
+		{"tinkerbell.org/Hardware", "hardware", "v1alpha1", ns, "", ""},
+		{"bmc.tinkerbell.org/Machine", "machines", "v1alpha1", ns, "", ""},
+	} {
+		crd := crds[tc.groupKind]
+		if crd == nil {
+			t.Errorf("%s: no fixture", tc.groupKind)
+			continue
+		}
+		storage := ""
+		for _, v := range crd.Spec.Versions {
+			if v.Storage {
+				storage = v.Name
+			}
+		}
+		if crd.Spec.Names.Plural != tc.plural || storage != tc.storage || crd.Spec.Scope != tc.scope ||
+			crd.Labels[labelProvider] != tc.provider {
+			t.Errorf("%s: plural %s storage %s scope %s provider %q; want %s %s %s %q", tc.groupKind,
+				crd.Spec.Names.Plural, storage, crd.Spec.Scope, crd.Labels[labelProvider],
+				tc.plural, tc.storage, tc.scope, tc.provider)
+		}
+		if tc.alsoServed != "" && !hasVersion(crd, tc.alsoServed) {
+			t.Errorf("%s: %s not served", tc.groupKind, tc.alsoServed)
+		}
+	}
+}
+
+// TestFixturesPassAPIServerValidation runs the API server's own CRD
+// validation (structural schema, printer column paths, names), so a bad
+// fixture fails here with a clear message instead of inside envtest.
+func TestFixturesPassAPIServerValidation(t *testing.T) {
+	list, err := Fixtures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, crd := range list {
+		crd = crd.DeepCopy()
+		apiextensionsv1.SetObjectDefaults_CustomResourceDefinition(crd)
+		var internal apiextensions.CustomResourceDefinition
+		if err := apiextensionsv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(crd, &internal, nil); err != nil {
+			t.Fatalf("%s: %v", crd.Name, err)
+		}
+		if errs := validation.ValidateCustomResourceDefinition(context.Background(), &internal); len(errs) > 0 {
+			t.Errorf("%s: %v", crd.Name, errs.ToAggregate())
+		}
+	}
+}
+
+func TestSplitDocuments(t *testing.T) {
+	in := "# header\n---\na: 1\n---\n\n# only a comment\n---\r\nb: 2"
+	docs := splitDocuments([]byte(in))
+	if len(docs) != 2 || string(docs[0]) != "a: 1\n" || string(docs[1]) != "b: 2" {
+		t.Fatalf("got %q", docs)
+	}
+}

@@ -1,0 +1,181 @@
+package testworld
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// EKS-A's own pause markers (EKSA-FACTS.md, "Pause markers").
+const (
+	AnnotationEKSAPaused   = "anywhere.eks.amazonaws.com/paused"
+	AnnotationManagedByCLI = "anywhere.eks.amazonaws.com/managed-by-cli"
+	AnnotationFluxDisabled = "kustomize.toolkit.fluxcd.io/reconcile"
+)
+
+// DefaultEKSAVersion is the seed's era: a KinD round trip, --force-cleanup.
+const DefaultEKSAVersion = "v0.16.5"
+
+// EKSASpec describes the EKS-A objects of one cluster on management.
+type EKSASpec struct {
+	Name              string
+	ManagementCluster string // itself for the management cluster
+	EKSAVersion       string
+	KubernetesVersion string // "1.23"
+	Workers           int
+	Paused            bool // eksctl's paused annotations (and managed-by-cli)
+	VCenter           VCenter
+}
+
+// eksaObjects renders the EKS-A Cluster, its VSphereDatacenterConfig and
+// VSphereMachineConfigs in `default`, where eksctl applies them.
+func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
+	const ns = "default"
+	pause := func(u *unstructured.Unstructured) {
+		if s.Paused {
+			a := u.GetAnnotations()
+			if a == nil {
+				a = map[string]string{}
+			}
+			a[AnnotationEKSAPaused] = "true"
+			u.SetAnnotations(a)
+		}
+	}
+	cluster := newObject(EKSAAPIVersion, "Cluster", ns, s.Name, nil)
+	spec := map[string]any{
+		"kubernetesVersion": s.KubernetesVersion,
+		"clusterNetwork": map[string]any{
+			"cniConfig": map[string]any{"cilium": map[string]any{}},
+			"pods":      map[string]any{"cidrBlocks": []string{"192.168.0.0/16"}},
+			"services":  map[string]any{"cidrBlocks": []string{"10.96.0.0/12"}},
+		},
+		"controlPlaneConfiguration": map[string]any{
+			"count": 1, "endpoint": map[string]any{"host": "10.0.0.10"},
+			"machineGroupRef": map[string]any{"kind": "VSphereMachineConfig", "name": s.Name + "-cp"},
+		},
+		"externalEtcdConfiguration": map[string]any{
+			"count": 1, "machineGroupRef": map[string]any{"kind": "VSphereMachineConfig", "name": s.Name + "-etcd"},
+		},
+		"workerNodeGroupConfigurations": []any{map[string]any{
+			"name": "md-0", "count": s.Workers,
+			"machineGroupRef": map[string]any{"kind": "VSphereMachineConfig", "name": s.Name},
+		}},
+		"datacenterRef":     map[string]any{"kind": "VSphereDatacenterConfig", "name": s.Name},
+		"managementCluster": map[string]any{"name": s.ManagementCluster},
+	}
+	if eraAtLeast(s.EKSAVersion, "v0.18") {
+		spec["eksaVersion"] = s.EKSAVersion
+	} else {
+		spec["bundlesRef"] = map[string]any{"apiVersion": EKSAAPIVersion, "name": bundlesName(s.EKSAVersion), "namespace": ns}
+	}
+	set(cluster, spec, "spec")
+	pause(cluster)
+	if s.Paused {
+		a := cluster.GetAnnotations()
+		a[AnnotationManagedByCLI] = "true"
+		cluster.SetAnnotations(a)
+	}
+
+	dc := newObject(EKSAAPIVersion, "VSphereDatacenterConfig", ns, s.Name, nil)
+	set(dc, map[string]any{
+		"server": s.VCenter.Server, "thumbprint": s.VCenter.Thumbprint, "datacenter": s.VCenter.Datacenter,
+		"network": s.VCenter.Network, "insecure": false,
+	}, "spec")
+	pause(dc)
+	out := []*unstructured.Unstructured{cluster, dc}
+	for _, name := range []string{s.Name + "-cp", s.Name + "-etcd", s.Name} {
+		mc := newObject(EKSAAPIVersion, "VSphereMachineConfig", ns, name, nil)
+		set(mc, map[string]any{
+			"datastore": s.VCenter.Datastore, "folder": s.VCenter.Folder, "resourcePool": s.VCenter.ResourcePool,
+			"template": "/DC0/vm/bottlerocket-vmware-k8s-" + s.KubernetesVersion + "-x86_64",
+			"numCPUs":  2, "memoryMiB": 8192, "diskGiB": 25, "osFamily": "bottlerocket",
+		}, "spec")
+		pause(mc)
+		out = append(out, mc)
+	}
+	return out
+}
+
+// bundlesObjects renders the Bundles object and the EKS-A controller
+// Deployment: the places a reader finds the management cluster's EKS-A version.
+func bundlesObjects(eksaVersion string) []*unstructured.Unstructured {
+	image := "public.ecr.aws/eks-anywhere/cluster-controller:" + eksaVersion + "-eks-a-" + bundleNumber(eksaVersion)
+	bundles := newObject(EKSAAPIVersion, "Bundles", "default", bundlesName(eksaVersion), nil)
+	set(bundles, map[string]any{
+		"number":        bundleNumber(eksaVersion),
+		"cliMinVersion": eksaVersion,
+		"cliMaxVersion": eksaVersion,
+		"versionsBundles": []any{map[string]any{
+			"kubeVersion": "1.23",
+			"eksa":        map[string]any{"version": eksaVersion, "clusterController": map[string]any{"uri": image}},
+		}},
+	}, "spec")
+	deploy := newObject("apps/v1", "Deployment", Namespace, "eksa-controller-manager", map[string]string{"control-plane": "controller-manager"})
+	selector := map[string]any{"control-plane": "controller-manager"}
+	set(deploy, map[string]any{
+		"replicas": 1,
+		"selector": map[string]any{"matchLabels": selector},
+		"template": map[string]any{
+			"metadata": map[string]any{"labels": selector},
+			"spec": map[string]any{"containers": []any{map[string]any{
+				"name": "manager", "image": image,
+			}}},
+		},
+	}, "spec")
+	return []*unstructured.Unstructured{bundles, deploy}
+}
+
+// bundleNumber is a stable bundle number for a version: v0.16.5 -> 47.
+func bundleNumber(eksaVersion string) string {
+	known := map[string]string{"v0.16.5": "47", "v0.17.6": "53", "v0.19.8": "71", "v0.21.3": "85"}
+	if n, ok := known[eksaVersion]; ok {
+		return n
+	}
+	return "1"
+}
+
+func bundlesName(eksaVersion string) string { return "bundles-" + bundleNumber(eksaVersion) }
+
+// eraAtLeast compares EKS-A minor versions ("v0.19.8" >= "v0.18").
+func eraAtLeast(version, minimum string) bool {
+	return minorOf(version) >= minorOf(minimum)
+}
+
+func minorOf(v string) int {
+	parts := strings.Split(strings.TrimPrefix(v, "v"), ".")
+	if len(parts) < 2 {
+		return 0
+	}
+	var n int
+	_, _ = fmt.Sscanf(parts[1], "%d", &n)
+	return n
+}
+
+// nodeObject renders the Node a Machine became on the management cluster,
+// Ready, with the kubelet version EKS-D reports.
+func nodeObject(m Machine, now time.Time) *unstructured.Unstructured {
+	labels := map[string]string{"kubernetes.io/hostname": m.NodeName, "kubernetes.io/os": "linux"}
+	if m.Role == RoleControlPlane {
+		labels["node-role.kubernetes.io/control-plane"] = ""
+		labels["node-role.kubernetes.io/master"] = ""
+	}
+	n := newObject("v1", "Node", "", m.NodeName, labels)
+	set(n, map[string]any{"providerID": m.ProviderID()}, "spec")
+	ts := now.UTC().Format(time.RFC3339)
+	set(n, map[string]any{
+		"conditions": []any{map[string]any{
+			"type": "Ready", "status": "True", "reason": "KubeletReady",
+			"message": "kubelet is posting ready status", "lastHeartbeatTime": ts, "lastTransitionTime": ts,
+		}},
+		"addresses": []any{map[string]any{"type": "InternalIP", "address": ipFor(m.Name)}},
+		"nodeInfo": map[string]any{
+			"kubeletVersion": KubeletVersion(m.Version), "kubeProxyVersion": KubeletVersion(m.Version),
+			"osImage": "Bottlerocket OS 1.13.1 (vmware-k8s-1.23)", "containerRuntimeVersion": "containerd://1.6.19",
+			"kernelVersion": "5.15.102", "operatingSystem": "linux", "architecture": "amd64",
+			"machineID": m.UUID, "systemUUID": m.UUID, "bootID": m.UUID,
+		},
+	}, "status")
+	return n
+}

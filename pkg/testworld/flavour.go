@@ -1,0 +1,97 @@
+package testworld
+
+import (
+	"fmt"
+	"time"
+)
+
+// Flavour is the Cluster API contract the world's CAPI CRDs serve. The two
+// differ in shape (references, conditions, status), and the plugin must read
+// both right, so every object the builder writes depends on it.
+type Flavour string
+
+const (
+	// V1Beta1 is cluster-api v1.10's storage version, what EKS-A <= v0.17 runs.
+	V1Beta1 Flavour = "v1beta1"
+	// V1Beta2 is cluster-api v1.11+'s storage version (v1.14 here), served alone.
+	V1Beta2 Flavour = "v1beta2"
+)
+
+// Flavours lists both contracts, for tests that run in each.
+var Flavours = []Flavour{V1Beta1, V1Beta2}
+
+// ParseFlavour accepts the names a user types.
+func ParseFlavour(s string) (Flavour, error) {
+	switch Flavour(s) {
+	case V1Beta1, V1Beta2:
+		return Flavour(s), nil
+	}
+	return "", fmt.Errorf("unknown flavour %q: use v1beta1 or v1beta2", s)
+}
+
+// CAPIModuleVersion is the sigs.k8s.io/cluster-api release whose CRDs this
+// flavour installs, read from the Go module cache.
+func (f Flavour) CAPIModuleVersion() string {
+	if f == V1Beta2 {
+		return "v1.14.2"
+	}
+	return "v1.10.10"
+}
+
+// Group API groups of the objects the world writes.
+const (
+	GroupCluster      = "cluster.x-k8s.io"
+	GroupControlPlane = "controlplane.cluster.x-k8s.io"
+	GroupBootstrap    = "bootstrap.cluster.x-k8s.io"
+	GroupInfra        = "infrastructure.cluster.x-k8s.io"
+	GroupEtcdCluster  = "etcdcluster.cluster.x-k8s.io"
+	GroupEKSA         = "anywhere.eks.amazonaws.com"
+)
+
+// APIVersion is the apiVersion of a CAPI core, kubeadm bootstrap or kubeadm
+// control-plane object in this flavour.
+func (f Flavour) APIVersion(group string) string { return group + "/" + string(f) }
+
+// Provider API versions do not follow the core contract: CAPV and etcdadm
+// stay on v1beta1 in both flavours, as in EKS-A's bundles.
+const (
+	InfraAPIVersion         = GroupInfra + "/v1beta1"
+	EtcdadmConfigAPIVersion = GroupBootstrap + "/v1beta1"
+	EtcdClusterAPIVersion   = GroupEtcdCluster + "/v1beta1"
+	EKSAAPIVersion          = GroupEKSA + "/v1alpha1"
+)
+
+// ref is an object reference in this flavour's shape: v1beta1 carries
+// apiVersion and namespace, v1beta2 only apiGroup, kind and name.
+func (f Flavour) ref(apiVersion, kind, name, namespace string) map[string]any {
+	if f == V1Beta2 {
+		return map[string]any{"apiGroup": groupOf(apiVersion), "kind": kind, "name": name}
+	}
+	return map[string]any{"apiVersion": apiVersion, "kind": kind, "name": name, "namespace": namespace}
+}
+
+// conditions renders True conditions of the given types as this flavour's
+// controllers write them. v1beta2 uses metav1.Condition (reason required) and
+// keeps the old ones under status.deprecated.v1beta1.
+func (f Flavour) conditions(at time.Time, types ...string) []any {
+	ts := at.UTC().Format(time.RFC3339)
+	out := make([]any, 0, len(types))
+	for _, t := range types {
+		c := map[string]any{"type": t, "status": "True", "lastTransitionTime": ts}
+		if f == V1Beta2 {
+			c["reason"] = t
+			c["message"] = ""
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func groupOf(apiVersion string) string {
+	for i := len(apiVersion) - 1; i >= 0; i-- {
+		if apiVersion[i] == '/' {
+			return apiVersion[:i]
+		}
+	}
+	return ""
+}

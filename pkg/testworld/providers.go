@@ -1,0 +1,49 @@
+package testworld
+
+import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+// inventoryProvider is one entry of clusterctl's provider inventory.
+type inventoryProvider struct {
+	namespace, name, providerName, providerType, version string
+}
+
+// inventory lists the providers eksctl installs, by flavour: the CAPI
+// release whose CRDs the world serves, and the EKS-A-era provider versions.
+func inventory(f Flavour) []inventoryProvider {
+	capi := f.CAPIModuleVersion()
+	capv, etcdadmBootstrap, etcdadmController := "v1.8.5", "v1.0.15", "v1.0.23"
+	if f == V1Beta2 {
+		capv, etcdadmBootstrap, etcdadmController = "v1.13.1", "v1.0.17", "v1.0.26"
+	}
+	return []inventoryProvider{
+		{"capi-system", "cluster-api", "cluster-api", "CoreProvider", capi},
+		{"capi-kubeadm-bootstrap-system", "bootstrap-kubeadm", "kubeadm", "BootstrapProvider", capi},
+		{"capi-kubeadm-control-plane-system", "control-plane-kubeadm", "kubeadm", "ControlPlaneProvider", capi},
+		{"etcdadm-bootstrap-provider-system", "bootstrap-etcdadm-bootstrap", "etcdadm-bootstrap", "BootstrapProvider", etcdadmBootstrap},
+		{"etcdadm-controller-system", "bootstrap-etcdadm-controller", "etcdadm-controller", "BootstrapProvider", etcdadmController},
+		{"capv-system", "infrastructure-vsphere", "vsphere", "InfrastructureProvider", capv},
+	}
+}
+
+// ProviderNamespaces are the namespaces the inventory lives in.
+func ProviderNamespaces(f Flavour) []string {
+	var out []string
+	for _, p := range inventory(f) {
+		out = append(out, p.namespace)
+	}
+	return out
+}
+
+func inventoryObjects(f Flavour) []*unstructured.Unstructured {
+	var out []*unstructured.Unstructured
+	for _, p := range inventory(f) {
+		u := newObject("clusterctl.cluster.x-k8s.io/v1alpha3", "Provider", p.namespace, p.name, map[string]string{
+			LabelClusterctl: "", "clusterctl.cluster.x-k8s.io/core": "inventory", LabelProvider: p.name,
+		})
+		u.Object["providerName"] = p.providerName
+		u.Object["type"] = p.providerType
+		u.Object["version"] = p.version
+		out = append(out, u)
+	}
+	return out
+}

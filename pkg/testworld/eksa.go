@@ -170,12 +170,17 @@ func nodeObject(m Machine, now time.Time) *unstructured.Unstructured {
 			"message": "kubelet is posting ready status", "lastHeartbeatTime": ts, "lastTransitionTime": ts,
 		}},
 		"addresses": []any{map[string]any{"type": "InternalIP", "address": ipFor(m.Name)}},
-		"nodeInfo": map[string]any{
-			"kubeletVersion": KubeletVersion(m.Version), "kubeProxyVersion": KubeletVersion(m.Version),
-			"osImage": "Bottlerocket OS 1.13.1 (vmware-k8s-1.23)", "containerRuntimeVersion": "containerd://1.6.19",
-			"kernelVersion": "5.15.102", "operatingSystem": "linux", "architecture": "amd64",
-			"machineID": m.UUID, "systemUUID": m.UUID, "bootID": m.UUID,
-		},
+		"nodeInfo":  nodeInfo(m),
 	}, "status")
 	return n
+}
+
+// nodeInfo is what the kubelet reports; CAPI copies it into Machine status.
+func nodeInfo(m Machine) map[string]any {
+	return map[string]any{
+		"kubeletVersion": KubeletVersion(m.Version), "kubeProxyVersion": KubeletVersion(m.Version),
+		"osImage": "Bottlerocket OS 1.13.1 (vmware-k8s-1.23)", "containerRuntimeVersion": "containerd://1.6.19",
+		"kernelVersion": "5.15.102", "operatingSystem": "linux", "architecture": "amd64",
+		"machineID": m.UUID, "systemUUID": m.UUID, "bootID": m.UUID,
+	}
 }

@@ -105,7 +105,7 @@ func (b *ClusterBuilder) machineStatus(now time.Time, m Machine) map[string]any 
 	}
 	withNode := m.NodeName != ""
 	if withNode {
-		s["nodeInfo"] = map[string]any{"kubeletVersion": KubeletVersion(m.Version), "osImage": "Bottlerocket OS 1.13.1"}
+		s["nodeInfo"] = nodeInfo(m)
 	}
 	if f == V1Beta2 {
 		s["initialization"] = map[string]any{"bootstrapDataSecretCreated": true, "infrastructureProvisioned": true}
@@ -136,4 +136,3 @@ func ipFor(name string) string {
 	u := stableUUID(name)
 	return fmt.Sprintf("10.0.%d.%d", int(u[4])%200+1, int(u[5])%250+2)
 }
-

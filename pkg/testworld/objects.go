@@ -1,8 +1,8 @@
 package testworld
 
 import (
-	"encoding/base64"
 	"crypto/sha1" //nolint:gosec // naming only: a stable id from a name, not security
+	"encoding/base64"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"

@@ -83,9 +83,9 @@ func (b *ClusterBuilder) controlPlane(now time.Time) *unstructured.Unstructured 
 		set(u, map[string]any{
 			"initialization": map[string]any{"controlPlaneInitialized": true},
 			"replicas":       1, "readyReplicas": 1, "availableReplicas": 1, "upToDateReplicas": 1,
-			"version":        b.cpVersion,
-			"selector":       selector,
-			"conditions":     f.conditions(now, "Available", "Initialized", "MachinesReady", "EtcdClusterHealthy"),
+			"version":    b.cpVersion,
+			"selector":   selector,
+			"conditions": f.conditions(now, "Available", "Initialized", "MachinesReady", "EtcdClusterHealthy"),
 		}, "status")
 	} else {
 		set(u, map[string]any{
@@ -127,9 +127,9 @@ func (b *ClusterBuilder) vsphereMachineSpec(providerID string) map[string]any {
 	spec := map[string]any{
 		"cloneMode": "linkedClone", "server": v.Server, "thumbprint": v.Thumbprint,
 		"datacenter": v.Datacenter, "datastore": v.Datastore, "folder": v.Folder, "resourcePool": v.ResourcePool,
-		"template":  "/DC0/vm/bottlerocket-vmware-k8s-1.23-x86_64",
-		"numCPUs":   2, "memoryMiB": 8192, "diskGiB": 25,
-		"network":   map[string]any{"devices": []any{map[string]any{"networkName": v.Network, "dhcp4": true}}},
+		"template": "/DC0/vm/bottlerocket-vmware-k8s-1.23-x86_64",
+		"numCPUs":  2, "memoryMiB": 8192, "diskGiB": 25,
+		"network": map[string]any{"devices": []any{map[string]any{"networkName": v.Network, "dhcp4": true}}},
 	}
 	if providerID != "" {
 		spec["providerID"] = providerID
@@ -141,11 +141,8 @@ func (b *ClusterBuilder) kubeadmConfigTemplate() *unstructured.Unstructured {
 	f := b.flavour
 	u := newObject(f.APIVersion(GroupBootstrap), "KubeadmConfigTemplate", Namespace,
 		b.name+"-md-0-template-1681571234567", b.labels())
-	set(u, map[string]any{"template": map[string]any{"spec": map[string]any{"format": "bottlerocket"}}}, "spec")
-	if f == V1Beta2 {
-		// v1beta2 dropped bottlerocket from the format enum.
-		set(u, "cloud-config", "spec", "template", "spec", "format")
-	}
+	// EKS-A's fork also allows "bottlerocket"; upstream's schema does not.
+	set(u, map[string]any{"template": map[string]any{"spec": map[string]any{"format": "cloud-config"}}}, "spec")
 	return u
 }
 
@@ -198,6 +195,11 @@ func (b *ClusterBuilder) machineDeployment(now time.Time, infra, config *unstruc
 		"template": template(hashLabel...),
 	}, "spec")
 	msStatus := status()
+	if f == V1Beta1 {
+		// A v1beta1 MachineSet counts labelled, not updated, replicas.
+		delete(msStatus, "updatedReplicas")
+		msStatus["fullyLabeledReplicas"] = b.workers
+	}
 	msStatus["selector"] = LabelClusterName + "=" + b.name + "," + LabelDeploymentName + "=" + mdName
 	set(ms, msStatus, "status")
 	return md, ms

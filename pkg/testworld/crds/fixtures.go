@@ -43,14 +43,25 @@ func FixtureFiles() ([]FixtureFile, error) {
 	return files, nil
 }
 
-// Fixtures decodes every CRD of every fixture file, in file order.
-func Fixtures() ([]*apiextensionsv1.CustomResourceDefinition, error) {
+// Fixtures decodes the CRDs of the named fixture files ("vsphere",
+// "eksa", ...), or of every file when none is named, in file order. A real
+// cluster has only its own providers' CRDs installed (and KinD no EKS-A
+// ones), which decides what `kubectl get machines` resolves to.
+func Fixtures(names ...string) ([]*apiextensionsv1.CustomResourceDefinition, error) {
 	files, err := FixtureFiles()
 	if err != nil {
 		return nil, err
 	}
+	wanted := map[string]bool{}
+	for _, n := range names {
+		wanted[n+".yaml"] = true
+	}
 	var out []*apiextensionsv1.CustomResourceDefinition
 	for _, f := range files {
+		if len(names) > 0 && !wanted[f.Name] {
+			continue
+		}
+		delete(wanted, f.Name)
 		for i, doc := range splitDocuments(f.Data) {
 			crd := &apiextensionsv1.CustomResourceDefinition{}
 			// Strict, so a misspelt field in a fixture fails here rather
@@ -64,6 +75,9 @@ func Fixtures() ([]*apiextensionsv1.CustomResourceDefinition, error) {
 			}
 			out = append(out, crd)
 		}
+	}
+	for name := range wanted {
+		return nil, fmt.Errorf("no fixture file %s", name)
 	}
 	return out, nil
 }

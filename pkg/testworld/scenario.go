@@ -1,0 +1,95 @@
+package testworld
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Scenario names a state a failed eksctl run leaves behind.
+type Scenario string
+
+// The world's scenarios; see scenarios for what each seeds.
+const (
+	Healthy          Scenario = "healthy"
+	ValidationFailed Scenario = "validation-failed"
+	Stranded         Scenario = "stranded"
+	Split            Scenario = "split"
+	BootstrapDown    Scenario = "bootstrap-down"
+	ManagementDown   Scenario = "management-down"
+	Missing          Scenario = "missing"
+	PausedInPlace    Scenario = "paused-inplace"
+	Empty            Scenario = "empty"
+)
+
+// Where the management cluster's own CAPI objects are.
+type placement int
+
+const (
+	onManagement placement = iota
+	inBootstrap
+	splitAcross
+	nowhere
+	notSeeded // empty: CRDs and providers only
+)
+
+// scenario is one row of the table below.
+type scenario struct {
+	objects          placement
+	bootstrap        bool   // a KinD cluster exists (its kubeconfig is on disk)
+	upgraded         bool   // workers reached the control plane's version
+	preUpgrade       bool   // nothing upgraded yet: everything on the old version
+	capiPaused       bool   // cluster3's CAPI Cluster has spec.paused
+	eksaPaused       bool   // eksctl's pause annotations on the EKS-A objects
+	workloadsPaused  bool   // workload CAPI Clusters paused (in-place era)
+	stop             string // "bootstrap" or "management": that server is stopped after seeding
+	failedAt         string // the task the run failed at: the checkpoint holds those before it
+	backups          []string
+	eksaVersion      string
+	defaultWorkloads int
+}
+
+var scenarios = map[Scenario]scenario{
+	// The upgrade finished: everything on v1.23, KinD deleted, nothing paused.
+	Healthy: {objects: onManagement, upgraded: true},
+	// Failed while creating KinD: objects untouched, eksctl's pauses left set.
+	ValidationFailed: {objects: onManagement, bootstrap: true, preUpgrade: true, eksaPaused: true,
+		failedAt: "install-capi"},
+	// The seed: the rolling upgrade timed out with every object in KinD.
+	Stranded: {objects: inBootstrap, bootstrap: true, capiPaused: true, eksaPaused: true,
+		failedAt: "upgrade-workload-cluster", backups: []string{"management", "bootstrap"}},
+	// The move back was cut off: part created on management, part deleted from KinD.
+	Split: {objects: splitAcross, bootstrap: true, capiPaused: true, eksaPaused: true,
+		failedAt: "capi-management-move-to-workload", backups: []string{"management", "bootstrap"}},
+	// Stranded, then the KinD node container stopped (a reboot, docker restart).
+	BootstrapDown: {objects: inBootstrap, bootstrap: true, capiPaused: true, eksaPaused: true,
+		stop: "bootstrap", failedAt: "upgrade-workload-cluster", backups: []string{"management"}},
+	// Stranded, and the management API server stopped answering.
+	ManagementDown: {objects: inBootstrap, bootstrap: true, capiPaused: true, eksaPaused: true,
+		stop: "management", failedAt: "upgrade-workload-cluster", backups: []string{"management"}},
+	// A rerun with --force-cleanup deleted KinD with the objects in it; a backup remains.
+	Missing: {objects: nowhere, eksaPaused: true, backups: []string{"bootstrap"}},
+	// EKS-A >= v0.19 upgrades in place; a failure leaves workload clusters paused.
+	PausedInPlace: {objects: onManagement, upgraded: true, eksaPaused: true, workloadsPaused: true,
+		eksaVersion: "v0.19.8", defaultWorkloads: 1, backups: []string{"cluster"}},
+	// CRDs and provider inventory only, for tools that seed their own objects.
+	Empty: {objects: notSeeded, bootstrap: true},
+}
+
+// ParseScenario accepts a scenario name and lists the valid ones otherwise.
+func ParseScenario(s string) (Scenario, error) {
+	if _, ok := scenarios[Scenario(s)]; ok {
+		return Scenario(s), nil
+	}
+	return "", fmt.Errorf("unknown scenario %q: use one of %s", s, strings.Join(ScenarioNames(), ", "))
+}
+
+// ScenarioNames lists every scenario, sorted.
+func ScenarioNames() []string {
+	out := make([]string, 0, len(scenarios))
+	for s := range scenarios {
+		out = append(out, string(s))
+	}
+	sort.Strings(out)
+	return out
+}

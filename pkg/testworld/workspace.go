@@ -1,0 +1,134 @@
+package testworld
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+)
+
+// writeWorkspace writes the files eksctl leaves in the folder it ran in.
+func (w *World) writeWorkspace(sc scenario) error {
+	l := w.Layout
+	if err := os.MkdirAll(l.GeneratedDir(), 0o755); err != nil {
+		return err
+	}
+	name := SeedClusterName
+	mgmt, err := w.Management.Kubeconfig(name, name+"-admin", name+"-admin@"+name)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(l.ManagementKubeconfig(), mgmt, 0o600); err != nil {
+		return err
+	}
+	if w.Bootstrap != nil {
+		kind := "kind-" + eksa.KindClusterName(name)
+		boot, err := w.Bootstrap.Kubeconfig(kind, kind, kind)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(l.BootstrapKubeconfig(), boot, 0o600); err != nil {
+			return err
+		}
+	}
+	spec, err := yamlDocuments(eksaObjects(EKSASpec{
+		Name: name, ManagementCluster: name, EKSAVersion: w.EKSAVersion, KubernetesVersion: "1.23",
+		Workers: w.Workers, VCenter: w.VCSim.VCenter(),
+	}))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(l.ClusterSpec(), spec, 0o644); err != nil {
+		return err
+	}
+	if sc.failedAt != "" {
+		if err := writeCheckpoint(l.Checkpoint(), eksa.TasksBefore(sc.failedAt)); err != nil {
+			return err
+		}
+	}
+	for i, kind := range sc.backups {
+		// Older backups first: the one from management precedes the move.
+		at := w.Now.Add(-time.Duration(len(sc.backups)-i) * 10 * time.Minute)
+		prefix := map[string]string{
+			"management": eksa.ManagementBackupPrefix,
+			"bootstrap":  eksa.BootstrapBackupPrefix,
+			"cluster":    eksa.ClusterBackupPrefix(name),
+		}[kind]
+		if err := writeClusterctlBackup(l.BackupDir(prefix, at), w.Cluster3().Objects); err != nil {
+			return err
+		}
+	}
+	return os.MkdirAll(l.LogsDir(), 0o755)
+}
+
+// writeCheckpoint writes eksctl's checkpoint file: completedTasks by name.
+func writeCheckpoint(path string, completed []string) error {
+	var b bytes.Buffer
+	b.WriteString("completedTasks:\n")
+	for _, t := range completed {
+		fmt.Fprintf(&b, "  %s:\n    checkpoint: null\n", t)
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// writeClusterctlBackup writes objects as `clusterctl move --to-directory`
+// does: one file per object, <Kind>_<namespace>_<name>.yaml, holding JSON.
+func writeClusterctlBackup(dir string, objs []*unstructured.Unstructured) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, o := range objs {
+		data, err := o.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		file := filepath.Join(dir, o.GetKind()+"_"+o.GetNamespace()+"_"+o.GetName()+".yaml")
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func yamlDocuments(objs []*unstructured.Unstructured) ([]byte, error) {
+	var b bytes.Buffer
+	for i, o := range objs {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		data, err := yaml.Marshal(o.Object)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(data)
+	}
+	return b.Bytes(), nil
+}
+
+// EnvVar is one line of world.env.
+type EnvVar struct{ Name, Value string }
+
+// Env is what a shell needs to use the world, in world.env's order.
+func (w *World) Env() []EnvVar {
+	boot := ""
+	if w.Bootstrap != nil {
+		boot = w.Layout.BootstrapKubeconfig()
+	}
+	u := *w.VCSim.URL
+	return []EnvVar{
+		{"WORKSPACE", w.Dir},
+		{"CLUSTER_NAME", SeedClusterName},
+		{"BOOTSTRAP_KUBECONFIG", boot},
+		{"MANAGEMENT_KUBECONFIG", w.Layout.ManagementKubeconfig()},
+		{"GOVC_URL", u.String()},
+		{"GOVC_INSECURE", "1"},
+		{"EKSA_VSPHERE_USERNAME", VCenterUser},
+		{"EKSA_VSPHERE_PASSWORD", w.VCSim.Password},
+	}
+}

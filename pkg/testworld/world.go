@@ -1,0 +1,225 @@
+package testworld
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld/crds"
+)
+
+// Options choose what the world seeds.
+type Options struct {
+	Scenario Scenario
+	Flavour  Flavour
+	// Dir is the workspace: eksctl's folder for the cluster is written in it.
+	Dir         string
+	EKSAVersion string // default: the scenario's era, else DefaultEKSAVersion
+	// Workers is cluster3's number of worker Machines (default 1).
+	Workers int
+	// WorkloadClusters managed by cluster3 (default: the scenario's, mostly 0).
+	WorkloadClusters int
+	// SplitCreated and SplitDeleted shape the split scenario: how many of
+	// cluster3's objects (owners first) the cut-off move had created on
+	// management, and how many (leaves first) it had deleted from KinD.
+	// Zero means all created and a third deleted; a negative SplitDeleted
+	// means none deleted.
+	SplitCreated, SplitDeleted int
+	// Now stamps conditions and backups (default time.Now).
+	Now time.Time
+	// Logf reports progress (default: silent).
+	Logf func(format string, args ...any)
+}
+
+// World is two real API servers, "bootstrap" (plays KinD) and
+// "management", plus vcsim, seeded as a failed eksctl run leaves them.
+type World struct {
+	Options
+	Management *Server
+	Bootstrap  *Server // nil when the scenario has no KinD cluster
+	VCSim      *VCSim
+	Layout     eksa.Layout
+	// Clusters are the seeded CAPI clusters: cluster3 first, then workloads.
+	Clusters []*Cluster
+}
+
+// Start starts the servers and vcsim, seeds the scenario and writes eksctl's
+// files. On error everything started so far is stopped.
+func Start(ctx context.Context, o Options) (w *World, err error) {
+	if err := o.defaults(); err != nil {
+		return nil, err
+	}
+	sc := scenarios[o.Scenario]
+	w = &World{Options: o, Layout: eksa.Layout{Workspace: o.Dir, Cluster: SeedClusterName}}
+	defer func() {
+		if err != nil {
+			_ = w.Stop()
+			w = nil
+		}
+	}()
+
+	capi, err := CAPICRDs(o.Flavour)
+	if err != nil {
+		return nil, err
+	}
+	// A vSphere world: CAPV and etcdadm on both, EKS-A's own CRDs only on
+	// management (eksctl does not install them into KinD).
+	providers, err := crds.Fixtures("etcdadm", "vsphere")
+	if err != nil {
+		return nil, err
+	}
+	eksaCRDs, err := crds.Fixtures("eksa")
+	if err != nil {
+		return nil, err
+	}
+	bootCRDs := append(append([]*apiextensionsv1.CustomResourceDefinition{}, capi...), providers...)
+	mgmtCRDs := append(append([]*apiextensionsv1.CustomResourceDefinition{}, bootCRDs...), eksaCRDs...)
+
+	o.Logf("starting vcsim")
+	if w.VCSim, err = StartVCSim(); err != nil {
+		return nil, err
+	}
+	o.Logf("starting the management and bootstrap API servers")
+	if err := w.startServers(mgmtCRDs, bootCRDs, sc.bootstrap); err != nil {
+		return nil, err
+	}
+	if err := w.build(sc); err != nil {
+		return nil, err
+	}
+	o.Logf("seeding scenario %s (%s)", o.Scenario, o.Flavour)
+	if err := w.seed(ctx, sc); err != nil {
+		return nil, err
+	}
+	var machines []Machine
+	for _, c := range w.Clusters {
+		machines = append(machines, c.Machines...)
+	}
+	o.Logf("creating %d VMs in vcsim", len(machines))
+	if err := w.VCSim.AddVMs(ctx, machines); err != nil {
+		return nil, err
+	}
+	if err := w.writeWorkspace(sc); err != nil {
+		return nil, err
+	}
+	switch sc.stop {
+	case "bootstrap":
+		o.Logf("stopping the bootstrap API server (%s)", o.Scenario)
+		err = w.Bootstrap.Stop()
+	case "management":
+		o.Logf("stopping the management API server (%s)", o.Scenario)
+		err = w.Management.Stop()
+	}
+	return w, err
+}
+
+func (o *Options) defaults() error {
+	if _, ok := scenarios[o.Scenario]; !ok {
+		_, err := ParseScenario(string(o.Scenario))
+		return err
+	}
+	if o.Flavour == "" {
+		o.Flavour = V1Beta1
+	}
+	if _, err := ParseFlavour(string(o.Flavour)); err != nil {
+		return err
+	}
+	if o.Dir == "" {
+		return errors.New("testworld: Options.Dir is required")
+	}
+	sc := scenarios[o.Scenario]
+	if o.EKSAVersion == "" {
+		o.EKSAVersion = sc.eksaVersion
+	}
+	if o.EKSAVersion == "" {
+		o.EKSAVersion = DefaultEKSAVersion
+	}
+	if o.Workers <= 0 {
+		o.Workers = 1
+	}
+	if o.WorkloadClusters <= 0 {
+		o.WorkloadClusters = sc.defaultWorkloads
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+	return nil
+}
+
+// startServers starts both API servers side by side.
+func (w *World) startServers(mgmtCRDs, bootCRDs []*apiextensionsv1.CustomResourceDefinition, bootstrap bool) error {
+	var wg sync.WaitGroup
+	var mgmtErr, bootErr error
+	wg.Go(func() { w.Management, mgmtErr = startServer("management", mgmtCRDs) })
+	if bootstrap {
+		wg.Go(func() { w.Bootstrap, bootErr = startServer("bootstrap", bootCRDs) })
+	}
+	wg.Wait()
+	return errors.Join(mgmtErr, bootErr)
+}
+
+// build renders cluster3 and the workload clusters for the scenario.
+func (w *World) build(sc scenario) error {
+	b := NewCluster(w.Flavour, SeedClusterName).WithWorkers(w.Workers).
+		WithPaused(sc.capiPaused).WithVCenter(w.VCSim.VCenter())
+	switch {
+	case sc.upgraded:
+		b.WithVersions(SeedControlPlaneVersion, SeedControlPlaneVersion)
+	case sc.preUpgrade:
+		b.WithVersions(SeedWorkerVersion, SeedWorkerVersion)
+	}
+	mgmt, err := b.Build(w.Now)
+	if err != nil {
+		return err
+	}
+	w.Clusters = []*Cluster{mgmt}
+	for i := 1; i <= w.WorkloadClusters; i++ {
+		c, err := NewCluster(w.Flavour, fmt.Sprintf("w%02d", i)).
+			WithVersions(SeedControlPlaneVersion, SeedControlPlaneVersion).
+			WithPaused(sc.workloadsPaused).WithVCenter(w.VCSim.VCenter()).Build(w.Now)
+		if err != nil {
+			return err
+		}
+		w.Clusters = append(w.Clusters, c)
+	}
+	return nil
+}
+
+// Cluster3 is the management cluster's own CAPI cluster.
+func (w *World) Cluster3() *Cluster { return w.Clusters[0] }
+
+// Stop stops everything the world started. The world's files stay in Dir.
+func (w *World) Stop() error {
+	if w == nil {
+		return nil
+	}
+	var errs []error
+	if w.Bootstrap != nil {
+		errs = append(errs, w.Bootstrap.Stop())
+	}
+	if w.Management != nil {
+		errs = append(errs, w.Management.Stop())
+	}
+	if w.VCSim != nil {
+		w.VCSim.Stop()
+		w.VCSim = nil
+	}
+	return errors.Join(errs...)
+}
+
+func stripStatus(objs []*unstructured.Unstructured) []*unstructured.Unstructured {
+	out := make([]*unstructured.Unstructured, len(objs))
+	for i, o := range objs {
+		out[i] = o.DeepCopy()
+		delete(out[i].Object, "status")
+	}
+	return out
+}

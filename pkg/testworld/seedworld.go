@@ -51,10 +51,15 @@ func (w *World) seed(ctx context.Context, sc scenario) error {
 	case inBootstrap:
 		inBoot = objs
 	case splitAcross:
-		created, deleted := w.splitCounts(len(objs))
-		// A move creates objects without status: the controllers rebuild it.
-		onMgmt = append(onMgmt, stripStatus(objs[:created])...)
-		inBoot = objs[:len(objs)-deleted]
+		// A move creates group by group in owner order and deletes in the
+		// reverse order; its copies carry no status (controllers rebuild it).
+		var order []*unstructured.Unstructured
+		for _, group := range ownerLevels(objs) {
+			order = append(order, group...)
+		}
+		created, deleted := w.splitCounts(len(order))
+		onMgmt = append(onMgmt, stripStatus(order[:created])...)
+		inBoot = order[:len(order)-deleted]
 	}
 	if err := mgmt.Apply(ctx, onMgmt); err != nil {
 		return fmt.Errorf("seeding management: %w", err)

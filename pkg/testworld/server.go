@@ -2,7 +2,9 @@ package testworld
 
 import (
 	"fmt"
+	"github.com/go-logr/logr"
 	"os"
+	"sync"
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -10,6 +12,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 )
 
 // EnvAssets names the folder with kube-apiserver and etcd (make test-assets).
@@ -22,10 +25,15 @@ type Server struct {
 	Config *rest.Config
 }
 
+// envtest logs through controller-runtime's logger and complains with a
+// stack trace when none is set; the world reports its own progress.
+var silenceEnvtestLogs sync.Once
+
 // startServer starts kube-apiserver and etcd from KUBEBUILDER_ASSETS and
 // installs the CRDs. The start timeout is generous: two pairs starting side
 // by side on a busy 2-core machine take far longer than envtest's default.
 func startServer(name string, crds []*apiextensionsv1.CustomResourceDefinition) (*Server, error) {
+	silenceEnvtestLogs.Do(func() { ctrllog.SetLogger(logr.Discard()) })
 	assets := os.Getenv(EnvAssets)
 	if assets == "" {
 		return nil, fmt.Errorf("%s is not set: run `make test-assets` and export the folder it prints", EnvAssets)

@@ -1,6 +1,7 @@
 # kubectl-eksa_recover
 #
-# The lead owns test, test-assets, world, demo and bench; they are defined elsewhere.
+#   make demo   build, start the stranded test world, show the plugin on it
+#   make test   build kube-apiserver and etcd once (cached), then run every test
 
 BINARY  := kubectl-eksa_recover
 PKG     := github.com/eksa-recover/kubectl-eksa_recover
@@ -19,7 +20,15 @@ LDFLAGS := -s -w \
 
 GO ?= go
 
-.PHONY: build fmt vet lint clean
+.PHONY: build fmt vet lint clean test test-assets world demo
+
+# Test worlds: envtest keeps its port locks under XDG_CACHE_HOME, here in the
+# work tree rather than the user's cache.
+TEST_CACHE := $(CURDIR)/.cache
+SCENARIO   ?= stranded
+FLAVOUR    ?= v1beta1
+WORLD_DIR  ?= $(CURDIR)/.world/$(SCENARIO)
+ASSETS      = $$(bash hack/build-test-assets.sh)
 
 ## build: build bin/kubectl-eksa_recover (static, reproducible)
 build:
@@ -44,3 +53,21 @@ lint:
 ## clean: remove build output
 clean:
 	rm -rf $(BIN_DIR)
+
+## test-assets: build kube-apiserver and etcd from the Go module proxy (once; ~5-15 min)
+test-assets:
+	@bash hack/build-test-assets.sh
+
+## test: every test, unit and integration against real API servers
+test: test-assets
+	mkdir -p $(TEST_CACHE)
+	KUBEBUILDER_ASSETS="$(ASSETS)" XDG_CACHE_HOME=$(TEST_CACHE) \
+		$(GO) test -count=1 -timeout 40m ./...
+
+## world: run a test world until Ctrl-C (SCENARIO=stranded FLAVOUR=v1beta1 WORLD_DIR=.world/<scenario>)
+world: test-assets
+	KUBEBUILDER_ASSETS="$(ASSETS)" $(GO) run ./hack/world --scenario $(SCENARIO) --flavour $(FLAVOUR) --dir $(WORLD_DIR)
+
+## demo: build the plugin and show it on the stranded world
+demo: build test-assets
+	KUBEBUILDER_ASSETS="$(ASSETS)" bash hack/demo.sh

@@ -141,4 +141,3 @@ func checkEKSAPaused(t *testing.T, mgmt dynamic.Interface, want bool) {
 		t.Errorf("EKS-A cluster managed-by-cli annotation = %v, want %v", got, want)
 	}
 }
-

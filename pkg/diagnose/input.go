@@ -1,0 +1,23 @@
+package diagnose
+
+import (
+	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
+)
+
+// Input is everything the diagnosis reads. Nothing else: no clients, no clock.
+type Input struct {
+	Snapshot  *snapshot.Snapshot
+	Workspace *workspace.Workspace
+	// ClusterName is the EKS-A management cluster being recovered.
+	ClusterName string
+	// EKSAVersion overrides what the management cluster says (--eksa-version).
+	EKSAVersion string
+	Now         time.Time
+	// Plugin is how the user invokes the plugin, with the flags every next
+	// command must repeat (e.g. "kubectl eksa-recover --workspace /abs/dir
+	// --cluster-name cluster3"); commands are built on it so they paste as is.
+	Plugin string
+}

@@ -1,0 +1,128 @@
+// Package diagnose turns a snapshot of both clusters and what eksctl left in
+// its workspace into a verdict: the state, the findings and the exact next
+// commands. It is a pure function, table-tested: no clients, no clock.
+package diagnose
+
+import "time"
+
+// State is the verdict, the JSON field `state`.
+type State string
+
+// The states, exactly these names.
+const (
+	Healthy               State = "Healthy"
+	UpgradeIncomplete     State = "UpgradeIncomplete"
+	ValidationFailed      State = "ValidationFailed"
+	PausedAfterFailure    State = "PausedAfterFailure"
+	StrandedInBootstrap   State = "StrandedInBootstrap"
+	SplitMove             State = "SplitMove"
+	BootstrapUnreachable  State = "BootstrapUnreachable"
+	ManagementUnreachable State = "ManagementUnreachable"
+	Missing               State = "Missing"
+	Unknown               State = "Unknown"
+)
+
+// Report is the whole diagnosis; its JSON form is the documented schema of
+// `status -o json` (apiVersion eksa-recover/v1alpha1, kind StatusReport).
+type Report struct {
+	Cluster string `json:"cluster"`
+	State   State  `json:"state"`
+	// Summary is the headline: the state in words.
+	Summary string `json:"summary"`
+	// Reasons explain an Unknown state: what could not be read.
+	Reasons []string `json:"reasons,omitempty"`
+
+	EKSAVersion       string `json:"eksaVersion,omitempty"`
+	EKSAVersionSource string `json:"eksaVersionSource,omitempty"`
+
+	Clusters   []ClusterReport `json:"clusters"`
+	Objects    Objects         `json:"objects"`
+	Machines   []MachineReport `json:"machines"`
+	Nodes      []NodeReport    `json:"nodes"`
+	Findings   []Finding       `json:"findings"`
+	Checkpoint *Checkpoint     `json:"checkpoint,omitempty"`
+	Backups    []BackupReport  `json:"backups"`
+	NextSteps  []Step          `json:"nextSteps"`
+}
+
+// ClusterReport is one cluster's reachability.
+type ClusterReport struct {
+	Role       string `json:"role"` // management | bootstrap
+	Kubeconfig string `json:"kubeconfig,omitempty"`
+	Context    string `json:"context,omitempty"`
+	Server     string `json:"server,omitempty"`
+	Configured bool   `json:"configured"`
+	Reachable  bool   `json:"reachable"`
+	Error      string `json:"error,omitempty"`
+}
+
+// Objects lists the cluster's CAPI objects by where they are, as Kind/name.
+type Objects struct {
+	Management []string `json:"management"`
+	Bootstrap  []string `json:"bootstrap"`
+}
+
+// MachineReport is one Machine as `kubectl get machines` shows it, plus where it is.
+type MachineReport struct {
+	Name       string    `json:"name"`
+	Cluster    string    `json:"cluster"`
+	Location   string    `json:"location"` // management | bootstrap
+	Role       string    `json:"role"`
+	NodeName   string    `json:"nodeName,omitempty"`
+	ProviderID string    `json:"providerID,omitempty"`
+	Phase      string    `json:"phase,omitempty"`
+	Version    string    `json:"version,omitempty"`
+	Created    time.Time `json:"created"`
+}
+
+// NodeReport is one Node of the management cluster.
+type NodeReport struct {
+	Name    string   `json:"name"`
+	Ready   bool     `json:"ready"`
+	Roles   []string `json:"roles,omitempty"`
+	Version string   `json:"version"`
+}
+
+// Severity grades a finding.
+type Severity string
+
+// Severities.
+const (
+	Info    Severity = "info"
+	Warning Severity = "warning"
+	Error   Severity = "error"
+)
+
+// Finding is one observation beside the state, with a stable code for scripts.
+type Finding struct {
+	Severity Severity `json:"severity"`
+	Code     string   `json:"code"`
+	Message  string   `json:"message"`
+	// Object names what the finding is about, as Kind/namespace/name, when
+	// it is about one object; Location says on which cluster it is.
+	Object   string `json:"object,omitempty"`
+	Location string `json:"location,omitempty"`
+}
+
+// Checkpoint is what eksctl's checkpoint file says.
+type Checkpoint struct {
+	Path           string   `json:"path"`
+	CompletedTasks []string `json:"completedTasks"`
+	FailedTask     string   `json:"failedTask,omitempty"`
+	Phase          string   `json:"phase,omitempty"` // validation | upgrade
+}
+
+// BackupReport is one backup folder found.
+type BackupReport struct {
+	Path    string    `json:"path"`
+	Source  string    `json:"source"`
+	Time    time.Time `json:"time"`
+	Age     string    `json:"age"`
+	Objects int       `json:"objects"`
+}
+
+// Step is one next command and why it is the next one.
+type Step struct {
+	Command string `json:"command"`
+	Why     string `json:"why"`
+}

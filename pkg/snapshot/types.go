@@ -1,0 +1,137 @@
+// Package snapshot reads what the plugin needs from both clusters, the
+// management cluster and the KinD bootstrap cluster, in one pass, into plain
+// values: the diagnosis is then a pure function of them. Reading never
+// writes, and an unreachable or forbidden cluster is recorded, not fatal.
+package snapshot
+
+import (
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// Role names which cluster a ClusterState describes.
+type Role string
+
+// The two clusters of an eksctl run.
+const (
+	Management Role = "management"
+	Bootstrap  Role = "bootstrap"
+)
+
+// Snapshot is both clusters as read at one moment.
+type Snapshot struct {
+	ReadAt     time.Time
+	Management ClusterState
+	Bootstrap  ClusterState
+}
+
+// Cluster returns the state of the cluster with the role.
+func (s *Snapshot) Cluster(r Role) *ClusterState {
+	if r == Bootstrap {
+		return &s.Bootstrap
+	}
+	return &s.Management
+}
+
+// ClusterState is what one API server held, or why it could not be read.
+type ClusterState struct {
+	Role       Role
+	Kubeconfig string // the file read; empty when none was found
+	Context    string
+	// Configured: a kubeconfig was found for this cluster. A KinD cluster
+	// without one was deleted (or never created).
+	Configured bool
+	// Reachable: the API server answered. When false, Error says why.
+	Reachable bool
+	Forbidden bool   // answered, but RBAC refused a read
+	Error     string // one line, no credentials
+	Server    string // the API server's URL, for messages
+
+	// Objects are the CAPI objects in eksa-system: every object of a CRD
+	// labelled clusterctl.cluster.x-k8s.io, in both contracts.
+	Objects  []Object
+	Machines []Machine
+	Nodes    []Node
+	// EKSA are EKS-A's own objects (anywhere.eks.amazonaws.com) on this
+	// cluster: Cluster, datacenter and machine configs, Bundles.
+	EKSA      []Object
+	Providers []Provider
+	// ControllerImage is the EKS-A controller's image, when deployed.
+	ControllerImage string
+
+	// Raw keeps the CAPI objects as read, for the condition tree and the mover.
+	Raw []*unstructured.Unstructured
+	// Requests counts the API requests the read made.
+	Requests int
+}
+
+// Object is one Kubernetes object, reduced to what diagnosis reads.
+type Object struct {
+	Group, Version, Kind string
+	Namespace, Name      string
+	// ClusterName is the cluster.x-k8s.io/cluster-name label, or the
+	// Cluster's own name for a Cluster.
+	ClusterName string
+	Labels      map[string]string
+	Annotations map[string]string
+	Owners      []OwnerRef
+	Created     time.Time
+	// Paused is spec.paused (CAPI Clusters).
+	Paused bool
+	// Ready is the object's Ready condition (Available in v1beta2 when it
+	// has no Ready), nil when it reports none: status is not carried by a
+	// move, so a moved object reports none until its controller runs.
+	Ready *Condition
+	// Spec fields diagnosis reads, flattened: "version", "eksaVersion", ...
+	Fields map[string]string
+}
+
+// OwnerRef names an owner by kind and name.
+type OwnerRef struct{ Kind, Name string }
+
+// Condition is one status condition, in either contract's shape.
+type Condition struct {
+	Type, Status, Severity, Reason, Message string
+	LastTransitionTime                      time.Time
+}
+
+// Machine is a CAPI Machine with what kubectl get machines shows.
+type Machine struct {
+	Name        string
+	ClusterName string
+	Role        MachineRole
+	Version     string // spec.version; empty for etcd Machines
+	ProviderID  string
+	NodeName    string // status.nodeRef.name
+	Phase       string // status.phase; empty when no controller wrote it yet
+	Created     time.Time
+	Ready       *Condition
+	Owners      []OwnerRef
+}
+
+// MachineRole is what a Machine does, from CAPI's and etcdadm's labels.
+type MachineRole string
+
+// Machine roles.
+const (
+	RoleControlPlane MachineRole = "control-plane"
+	RoleEtcd         MachineRole = "etcd"
+	RoleWorker       MachineRole = "worker"
+)
+
+// Node is a Kubernetes Node.
+type Node struct {
+	Name           string
+	Ready          bool
+	KubeletVersion string
+	ControlPlane   bool
+	ProviderID     string
+	Created        time.Time
+	Roles          []string
+}
+
+// Provider is one clusterctl inventory entry.
+type Provider struct {
+	Namespace, Name, ProviderName, Type, Version string
+}

@@ -1,0 +1,39 @@
+package snapshot
+
+import (
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+)
+
+// classify turns a read error into reachability: an API server that
+// answered "forbidden" or "unauthorized" is reachable but unreadable; a
+// network error or timeout means it is not reachable.
+func classify(err error) (reachable, forbidden bool, msg string) {
+	msg = oneLine(err)
+	switch {
+	case apierrors.IsForbidden(err), apierrors.IsUnauthorized(err):
+		return true, true, msg
+	case apierrors.IsTimeout(err), apierrors.IsServerTimeout(err):
+		return false, false, msg
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return false, false, msg
+	}
+	if strings.Contains(msg, "connection refused") || strings.Contains(msg, "deadline exceeded") ||
+		strings.Contains(msg, "no such host") || strings.Contains(msg, "i/o timeout") {
+		return false, false, msg
+	}
+	return true, false, msg
+}
+
+// oneLine keeps an error to one line for reports.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+func sortStrings(s []string) { slices.Sort(s) }

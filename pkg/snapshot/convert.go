@@ -1,0 +1,190 @@
+package snapshot
+
+import (
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+const (
+	capiGroup = "cluster.x-k8s.io"
+	eksaGroup = "anywhere.eks.amazonaws.com"
+
+	labelClusterName  = "cluster.x-k8s.io/cluster-name"
+	labelControlPlane = "cluster.x-k8s.io/control-plane"
+	labelEtcdCluster  = "cluster.x-k8s.io/etcd-cluster"
+)
+
+// eksaKinds are the EKS-A kinds diagnosis reads: the cluster, its configs
+// (where the pause markers sit) and the Bundles (the version).
+var eksaKinds = map[string]bool{
+	"Cluster": true, "Bundles": true, "GitOpsConfig": true, "FluxConfig": true,
+	"VSphereDatacenterConfig": true, "VSphereMachineConfig": true,
+	"CloudStackDatacenterConfig": true, "CloudStackMachineConfig": true,
+	"NutanixDatacenterConfig": true, "NutanixMachineConfig": true,
+	"SnowDatacenterConfig": true, "SnowMachineConfig": true,
+	"TinkerbellDatacenterConfig": true, "TinkerbellMachineConfig": true,
+	"DockerDatacenterConfig": true,
+}
+
+// toObject reduces an object of either CAPI contract to plain values.
+func toObject(u *unstructured.Unstructured) Object {
+	group := groupOf(u.GetAPIVersion())
+	o := Object{
+		Group: group, Version: versionOf(u.GetAPIVersion()), Kind: u.GetKind(),
+		Namespace: u.GetNamespace(), Name: u.GetName(),
+		Labels: u.GetLabels(), Annotations: u.GetAnnotations(),
+		Created: u.GetCreationTimestamp().Time,
+		Ready:   readyCondition(u),
+		Fields:  map[string]string{},
+	}
+	o.ClusterName = o.Labels[labelClusterName]
+	if o.ClusterName == "" {
+		o.ClusterName, _, _ = unstructured.NestedString(u.Object, "spec", "clusterName")
+	}
+	if group == capiGroup && o.Kind == "Cluster" {
+		o.ClusterName = o.Name
+	}
+	o.Paused, _, _ = unstructured.NestedBool(u.Object, "spec", "paused")
+	for _, ref := range u.GetOwnerReferences() {
+		o.Owners = append(o.Owners, OwnerRef{Kind: ref.Kind, Name: ref.Name})
+	}
+	if v, ok, _ := unstructured.NestedString(u.Object, "spec", "version"); ok {
+		o.Fields["version"] = v
+	}
+	if group == eksaGroup {
+		eksaFields(u, o.Fields)
+	}
+	return o
+}
+
+// eksaFields reads where the EKS-A version is written down.
+func eksaFields(u *unstructured.Unstructured, f map[string]string) {
+	switch u.GetKind() {
+	case "Cluster":
+		set(f, "eksaVersion", u, "spec", "eksaVersion")
+		set(f, "kubernetesVersion", u, "spec", "kubernetesVersion")
+		set(f, "managementCluster", u, "spec", "managementCluster", "name")
+		set(f, "bundlesRef", u, "spec", "bundlesRef", "name")
+	case "Bundles":
+		bundles, _, _ := unstructured.NestedSlice(u.Object, "spec", "versionsBundles")
+		for _, b := range bundles {
+			if m, ok := b.(map[string]any); ok {
+				if v, _, _ := unstructured.NestedString(m, "eksa", "version"); v != "" {
+					f["eksaVersion"] = v
+					break
+				}
+			}
+		}
+		if f["eksaVersion"] == "" {
+			set(f, "eksaVersion", u, "spec", "cliMaxVersion")
+		}
+	case "VSphereDatacenterConfig":
+		set(f, "server", u, "spec", "server")
+		set(f, "thumbprint", u, "spec", "thumbprint")
+		set(f, "datacenter", u, "spec", "datacenter")
+	}
+}
+
+func set(f map[string]string, key string, u *unstructured.Unstructured, path ...string) {
+	if v, ok, _ := unstructured.NestedString(u.Object, path...); ok && v != "" {
+		f[key] = v
+	}
+}
+
+func toMachine(u *unstructured.Unstructured) Machine {
+	labels := u.GetLabels()
+	m := Machine{
+		Name: u.GetName(), ClusterName: labels[labelClusterName],
+		Created: u.GetCreationTimestamp().Time, Ready: readyCondition(u), Role: RoleWorker,
+	}
+	if _, ok := labels[labelControlPlane]; ok {
+		m.Role = RoleControlPlane
+	}
+	if _, ok := labels[labelEtcdCluster]; ok {
+		m.Role = RoleEtcd
+	}
+	if m.ClusterName == "" {
+		m.ClusterName, _, _ = unstructured.NestedString(u.Object, "spec", "clusterName")
+	}
+	m.Version, _, _ = unstructured.NestedString(u.Object, "spec", "version")
+	m.ProviderID, _, _ = unstructured.NestedString(u.Object, "spec", "providerID")
+	m.NodeName, _, _ = unstructured.NestedString(u.Object, "status", "nodeRef", "name")
+	m.Phase, _, _ = unstructured.NestedString(u.Object, "status", "phase")
+	for _, ref := range u.GetOwnerReferences() {
+		m.Owners = append(m.Owners, OwnerRef{Kind: ref.Kind, Name: ref.Name})
+	}
+	return m
+}
+
+// readyCondition finds Ready (v1beta1 and most providers), else v1beta2's
+// Available, else v1beta2's copy of the old conditions.
+func readyCondition(u *unstructured.Unstructured) *Condition {
+	paths := [][]string{
+		{"status", "conditions"},
+		{"status", "deprecated", "v1beta1", "conditions"},
+	}
+	for _, want := range []string{"Ready", "Available"} {
+		for _, p := range paths {
+			conds, _, _ := unstructured.NestedSlice(u.Object, p...)
+			for _, c := range conds {
+				m, ok := c.(map[string]any)
+				if !ok || m["type"] != want {
+					continue
+				}
+				cond := &Condition{Type: want}
+				cond.Status, _ = m["status"].(string)
+				cond.Severity, _ = m["severity"].(string)
+				cond.Reason, _ = m["reason"].(string)
+				cond.Message, _ = m["message"].(string)
+				if ts, _ := m["lastTransitionTime"].(string); ts != "" {
+					cond.LastTransitionTime, _ = time.Parse(time.RFC3339, ts)
+				}
+				return cond
+			}
+		}
+	}
+	return nil
+}
+
+func toNode(u *unstructured.Unstructured) Node {
+	n := Node{Name: u.GetName(), Created: u.GetCreationTimestamp().Time}
+	n.KubeletVersion, _, _ = unstructured.NestedString(u.Object, "status", "nodeInfo", "kubeletVersion")
+	n.ProviderID, _, _ = unstructured.NestedString(u.Object, "spec", "providerID")
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == "Ready" {
+			n.Ready = m["status"] == "True"
+		}
+	}
+	for l := range u.GetLabels() {
+		if role, ok := strings.CutPrefix(l, "node-role.kubernetes.io/"); ok {
+			n.Roles = append(n.Roles, role)
+			if role == "control-plane" || role == "master" {
+				n.ControlPlane = true
+			}
+		}
+	}
+	sortStrings(n.Roles)
+	return n
+}
+
+func toProvider(u *unstructured.Unstructured) Provider {
+	p := Provider{Namespace: u.GetNamespace(), Name: u.GetName()}
+	p.ProviderName, _, _ = unstructured.NestedString(u.Object, "providerName")
+	p.Type, _, _ = unstructured.NestedString(u.Object, "type")
+	p.Version, _, _ = unstructured.NestedString(u.Object, "version")
+	return p
+}
+
+func groupOf(apiVersion string) string {
+	if i := strings.LastIndex(apiVersion, "/"); i >= 0 {
+		return apiVersion[:i]
+	}
+	return ""
+}
+
+func versionOf(apiVersion string) string {
+	return apiVersion[strings.LastIndex(apiVersion, "/")+1:]
+}

@@ -1,0 +1,133 @@
+package snapshot_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+)
+
+func startWorld(t *testing.T, o testworld.Options) *testworld.World {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts real API servers")
+	}
+	if os.Getenv(testworld.EnvAssets) == "" {
+		t.Fatalf("%s is not set: run `make test`", testworld.EnvAssets)
+	}
+	o.Dir = t.TempDir()
+	w, err := testworld.Start(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Stop() })
+	return w
+}
+
+func source(t *testing.T, role snapshot.Role, kubeconfig string) snapshot.Source {
+	t.Helper()
+	if _, err := os.Stat(kubeconfig); err != nil {
+		return snapshot.Source{Role: role}
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snapshot.Source{Role: role, Kubeconfig: kubeconfig, Config: cfg}
+}
+
+func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
+	t.Helper()
+	return snapshot.Read(t.Context(),
+		source(t, snapshot.Management, w.Layout.ManagementKubeconfig()),
+		source(t, snapshot.Bootstrap, w.Layout.BootstrapKubeconfig()),
+		10*time.Second, time.Now())
+}
+
+// TestRead_Stranded: both contracts read into the same plain values.
+func TestRead_Stranded(t *testing.T) {
+	for _, f := range testworld.Flavours {
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: f})
+			s := read(t, w)
+			if !s.Management.Reachable || !s.Bootstrap.Reachable {
+				t.Fatalf("reachable = %v/%v (%s / %s), want both", s.Management.Reachable, s.Bootstrap.Reachable, s.Management.Error, s.Bootstrap.Error)
+			}
+			if n := len(s.Management.Machines); n != 0 {
+				t.Errorf("management machines = %d, want 0", n)
+			}
+			want := map[string]snapshot.Machine{
+				"cluster3-2snw8":                {Role: snapshot.RoleControlPlane, Version: "v1.23.17-eks-1-23-19", NodeName: "cluster3-2snw8", Phase: "Running"},
+				"cluster3-etcd-chkc5":           {Role: snapshot.RoleEtcd, Phase: "Running"},
+				"cluster3-md-0-854976576-tw6hr": {Role: snapshot.RoleWorker, Version: "v1.22.17-eks-1-22-24", NodeName: "cluster3-md-0-854976576-tw6hr", Phase: "Running"},
+			}
+			if len(s.Bootstrap.Machines) != len(want) {
+				t.Fatalf("bootstrap machines = %d, want %d", len(s.Bootstrap.Machines), len(want))
+			}
+			for _, m := range s.Bootstrap.Machines {
+				w := want[m.Name]
+				if m.Role != w.Role || m.Version != w.Version || m.NodeName != w.NodeName || m.Phase != w.Phase || m.ClusterName != "cluster3" {
+					t.Errorf("machine %s = %+v, want %+v in cluster3", m.Name, m, w)
+				}
+				if m.Ready == nil || m.Ready.Status != "True" {
+					t.Errorf("machine %s Ready = %+v, want True", m.Name, m.Ready)
+				}
+			}
+			kinds := map[string]int{}
+			for _, o := range s.Bootstrap.Objects {
+				kinds[o.Kind]++
+				if o.ClusterName != "cluster3" {
+					t.Errorf("%s %s cluster = %q, want cluster3", o.Kind, o.Name, o.ClusterName)
+				}
+			}
+			for kind, n := range map[string]int{"Cluster": 1, "VSphereCluster": 1, "KubeadmControlPlane": 1, "EtcdadmCluster": 1,
+				"MachineDeployment": 1, "MachineSet": 1, "Machine": 3, "VSphereMachine": 3, "VSphereVM": 3,
+				"KubeadmConfig": 2, "EtcdadmConfig": 1, "VSphereMachineTemplate": 3, "KubeadmConfigTemplate": 1} {
+				if kinds[kind] != n {
+					t.Errorf("bootstrap %s = %d, want %d", kind, kinds[kind], n)
+				}
+			}
+			if len(s.Management.Nodes) != 2 || len(s.Management.Providers) != 6 {
+				t.Errorf("management nodes, providers = %d, %d, want 2, 6", len(s.Management.Nodes), len(s.Management.Providers))
+			}
+			if s.Management.ControllerImage == "" {
+				t.Errorf("management controller image not read")
+			}
+		})
+	}
+}
+
+// TestRead_RequestsDoNotGrow: the same number of requests for 1 and 200
+// workers, so status stays fast on a large cluster.
+func TestRead_RequestsDoNotGrow(t *testing.T) {
+	counts := map[int]int{}
+	for _, workers := range []int{1, 200} {
+		w := startWorld(t, testworld.Options{Scenario: testworld.Healthy, Workers: workers})
+		s := read(t, w)
+		if got := len(s.Management.Machines); got != workers+2 {
+			t.Fatalf("machines = %d, want %d", got, workers+2)
+		}
+		counts[workers] = s.Management.Requests
+	}
+	if counts[1] != counts[200] || counts[1] == 0 {
+		t.Errorf("requests = %d for 1 worker, %d for 200, want the same", counts[1], counts[200])
+	}
+}
+
+// TestRead_Down: a stopped API server is recorded, not fatal.
+func TestRead_Down(t *testing.T) {
+	w := startWorld(t, testworld.Options{Scenario: testworld.BootstrapDown})
+	s := read(t, w)
+	if !s.Management.Reachable {
+		t.Errorf("management unreachable: %s", s.Management.Error)
+	}
+	if !s.Bootstrap.Configured || s.Bootstrap.Reachable || s.Bootstrap.Error == "" {
+		t.Errorf("bootstrap = configured %v, reachable %v, error %q; want configured, unreachable, an error",
+			s.Bootstrap.Configured, s.Bootstrap.Reachable, s.Bootstrap.Error)
+	}
+}

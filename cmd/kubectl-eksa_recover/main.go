@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -13,6 +14,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 )
 
 func main() {
@@ -28,6 +30,10 @@ func run() int {
 
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	if err := cmd.NewCmdRoot(streams).ExecuteContext(ctx); err != nil {
+		var code options.ExitCode
+		if errors.As(err, &code) {
+			return int(code) // already reported
+		}
 		fmt.Fprintf(streams.ErrOut, "error: %v\n", err)
 		return 1
 	}

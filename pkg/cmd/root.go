@@ -9,6 +9,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/version"
 )
 
@@ -28,7 +30,7 @@ The management cluster is reached with the usual kubectl flags (--kubeconfig,
 
 // NewCmdRoot returns the root command of kubectl eksa-recover.
 func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
-	o := NewGlobalOptions()
+	o := options.NewGlobal()
 
 	cmd := &cobra.Command{
 		Use:   "kubectl-eksa_recover",
@@ -47,7 +49,10 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 	o.AddFlags(cmd.PersistentFlags())
 	addKlogFlags(cmd.PersistentFlags())
 
-	cmd.AddCommand(version.NewCmdVersion(streams))
+	cmd.AddCommand(
+		status.NewCmdStatus(o, streams),
+		version.NewCmdVersion(streams),
+	)
 
 	return cmd
 }

@@ -209,4 +209,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-

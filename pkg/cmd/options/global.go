@@ -1,13 +1,15 @@
-package cmd
+// Package options holds what every command shares: the global flags and
+// the exit codes.
+package options
 
 import (
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 )
 
-// GlobalOptions holds the settings shared by every subcommand. The root
+// Global holds the settings shared by every subcommand. The root
 // command registers them as persistent flags and hands subcommands a pointer.
-type GlobalOptions struct {
+type Global struct {
 	// ConfigFlags points at the management cluster (--kubeconfig, --context, -n, ...).
 	ConfigFlags *genericclioptions.ConfigFlags
 
@@ -24,16 +26,16 @@ type GlobalOptions struct {
 	Workspace string
 }
 
-// NewGlobalOptions returns GlobalOptions with their defaults.
-func NewGlobalOptions() *GlobalOptions {
-	return &GlobalOptions{
+// NewGlobal returns Global with their defaults.
+func NewGlobal() *Global {
+	return &Global{
 		ConfigFlags: genericclioptions.NewConfigFlags(true),
 		Workspace:   ".",
 	}
 }
 
 // AddFlags registers the global options on fs.
-func (o *GlobalOptions) AddFlags(fs *pflag.FlagSet) {
+func (o *Global) AddFlags(fs *pflag.FlagSet) {
 	o.ConfigFlags.AddFlags(fs)
 	fs.StringVar(&o.BootstrapKubeconfig, "bootstrap-kubeconfig", o.BootstrapKubeconfig,
 		"Path to the kubeconfig of the KinD bootstrap cluster (default: the one eksctl anywhere wrote in the workspace, if any)")

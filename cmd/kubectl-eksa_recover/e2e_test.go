@@ -1,0 +1,227 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+)
+
+// The binary suite runs the built plugin as a user would, in the workspace
+// folder, against real worlds. EKSA_RECOVER_BINARY names a prebuilt binary;
+// otherwise TestMain builds one.
+var binary string
+
+func TestMain(m *testing.M) {
+	binary = os.Getenv("EKSA_RECOVER_BINARY")
+	if binary == "" {
+		dir, err := os.MkdirTemp("", "eksa-recover-bin")
+		if err != nil {
+			panic(err)
+		}
+		binary = filepath.Join(dir, "kubectl-eksa_recover")
+		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+		if err != nil {
+			panic(string(out))
+		}
+		code := m.Run()
+		_ = os.RemoveAll(dir)
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs the plugin in dir with a clean environment: no KUBECONFIG, an
+// empty HOME, so only the workspace's files are read.
+func run(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), binary, args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "NO_COLOR=1"}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running %v: %v", args, err)
+	}
+	return result{out.String(), errOut.String(), code}
+}
+
+func startWorld(t *testing.T, o testworld.Options) *testworld.World {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts real API servers")
+	}
+	if os.Getenv(testworld.EnvAssets) == "" {
+		t.Fatalf("%s is not set: run `make test`", testworld.EnvAssets)
+	}
+	o.Dir = t.TempDir()
+	w, err := testworld.Start(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Stop() })
+	return w
+}
+
+type statusJSON struct {
+	State     string `json:"state"`
+	NextSteps []struct {
+		Command string `json:"command"`
+		Why     string `json:"why"`
+	} `json:"nextSteps"`
+	Machines []struct {
+		Name     string `json:"name"`
+		Location string `json:"location"`
+	} `json:"machines"`
+}
+
+func TestStatus_Scenarios(t *testing.T) {
+	tests := []struct {
+		scenario  testworld.Scenario
+		state     string
+		code      int
+		firstStep string // the first next command, with the world's paths filled in
+		never     []string
+	}{
+		{testworld.Healthy, "Healthy", 0, "", []string{"move", "--force-cleanup"}},
+		{testworld.ValidationFailed, "ValidationFailed", 2, "", []string{"kubectl eksa-recover move"}},
+		{testworld.Stranded, "StrandedInBootstrap", 2, "kubectl eksa-recover move", []string{"--force-cleanup", "eksctl anywhere upgrade", "kind delete", "docker rm"}},
+		{testworld.Split, "SplitMove", 2, "kubectl eksa-recover move", []string{"--force-cleanup", "eksctl anywhere upgrade", "kind delete"}},
+		{testworld.BootstrapDown, "BootstrapUnreachable", 2, "docker start cluster3-eks-a-cluster-control-plane", []string{"--force-cleanup", "kind delete", "docker rm", "eksctl anywhere upgrade"}},
+		{testworld.ManagementDown, "ManagementUnreachable", 2, "", []string{"kubectl eksa-recover move", "--force-cleanup"}},
+		{testworld.Missing, "Missing", 2, "kubectl eksa-recover restore --from {{backup}}", []string{"--force-cleanup"}},
+		{testworld.PausedInPlace, "PausedAfterFailure", 2, "kubectl eksa-recover resume", []string{"--force-cleanup"}},
+		{testworld.Empty, "Missing", 2, "", []string{"--force-cleanup", "move"}},
+	}
+	for _, f := range testworld.Flavours {
+		for _, tt := range tests {
+			t.Run(string(f)+"/"+string(tt.scenario), func(t *testing.T) {
+				t.Parallel()
+				w := startWorld(t, testworld.Options{Scenario: tt.scenario, Flavour: f})
+				res := run(t, w.Dir, "status", "-o", "json")
+				if res.code != tt.code {
+					t.Errorf("status exit = %d, want %d; stderr: %s", res.code, tt.code, res.stderr)
+				}
+				var got statusJSON
+				if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+					t.Fatalf("status -o json is not JSON: %v\n%s", err, res.stdout)
+				}
+				if got.State != tt.state {
+					t.Errorf("state = %s, want %s", got.State, tt.state)
+				}
+				var commands []string
+				for _, s := range got.NextSteps {
+					commands = append(commands, s.Command)
+					if s.Why == "" {
+						t.Errorf("next step %q has no why", s.Command)
+					}
+				}
+				if tt.firstStep != "" {
+					want := tt.firstStep
+					if strings.Contains(want, "{{backup}}") {
+						backups, _ := filepath.Glob(filepath.Join(w.Layout.Dir(), "*backup-*"))
+						if len(backups) == 0 {
+							t.Fatal("the world wrote no backup")
+						}
+						want = strings.ReplaceAll(want, "{{backup}}", backups[len(backups)-1])
+					}
+					if len(commands) == 0 || commands[0] != want {
+						t.Errorf("first next step = %q, want %q (all: %q)", first(commands), want, commands)
+					}
+				}
+				for _, c := range commands {
+					for _, bad := range tt.never {
+						if strings.Contains(c, bad) {
+							t.Errorf("next step %q contains %q, which must never be suggested in %s", c, bad, tt.state)
+						}
+					}
+				}
+				// The human report says the same.
+				text := run(t, w.Dir, "status")
+				if !strings.Contains(text.stdout, "Cluster cluster3: "+tt.state) || text.code != tt.code {
+					t.Errorf("status headline/exit = %q/%d, want %q/%d", firstLine(text.stdout), text.code, "Cluster cluster3: "+tt.state, tt.code)
+				}
+			})
+		}
+	}
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func firstLine(s string) string { return strings.SplitN(s, "\n", 2)[0] }
+
+// TestStatus_NoSecrets: at -v=9, neither stdout nor stderr shows the
+// kubeconfigs' credentials or any seeded Secret's data.
+func TestStatus_NoSecrets(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Split})
+	var secrets []string
+	for _, path := range []string{w.Layout.ManagementKubeconfig(), w.Layout.BootstrapKubeconfig()} {
+		cfg, err := clientcmd.LoadFromFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range cfg.AuthInfos {
+			secrets = append(secrets, keyMaterial(u.ClientKeyData)...)
+			secrets = append(secrets, keyMaterial(u.ClientCertificateData)...)
+		}
+	}
+	for _, c := range w.Clusters {
+		for _, data := range c.Secrets {
+			for _, v := range data {
+				secrets = append(secrets, keyMaterial(v)...)
+			}
+		}
+	}
+	secrets = append(secrets, w.VCSim.Password)
+	for _, args := range [][]string{{"status", "-v=9"}, {"status", "-o", "json", "-v=9"}, {"status", "-o", "yaml", "-v=9"}} {
+		res := run(t, w.Dir, args...)
+		if !strings.Contains(res.stderr, "GET") {
+			t.Errorf("%v: stderr shows no request log at -v=9; the test would prove nothing", args)
+		}
+		for _, s := range secrets {
+			if strings.Contains(res.stdout, s) || strings.Contains(res.stderr, s) {
+				t.Errorf("%v printed secret material %.12s...", args, s)
+			}
+		}
+	}
+}
+
+// keyMaterial returns recognisable pieces of a secret value: a line of its
+// raw text, its base64 form, and the base64 of a PEM body line.
+func keyMaterial(v []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(v), "\n") {
+		if len(line) >= 24 && !strings.HasPrefix(line, "-----") {
+			out = append(out, line)
+		}
+	}
+	if b := base64.StdEncoding.EncodeToString(v); len(b) >= 48 {
+		out = append(out, b[:24], b[len(b)-24:])
+	}
+	return out
+}

@@ -1,0 +1,153 @@
+// Package status is `kubectl eksa-recover status`: where the cluster's CAPI
+// objects are, why, and the exact next command.
+package status
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+)
+
+var (
+	statusLong = `Show where an EKS Anywhere cluster's Cluster API objects are after a failed
+or interrupted eksctl run, why, and the exact next command.
+
+Run it in the folder eksctl ran in (or pass --workspace). It reads the
+management cluster and the KinD bootstrap cluster that eksctl left behind,
+and never changes anything in either.
+
+Exit codes: 0 when the cluster is Healthy, 2 for every other state, 1 when
+the input is wrong (the message names the fix).`
+
+	statusExample = `  # In the folder where eksctl anywhere upgrade cluster failed
+  kubectl eksa-recover status
+
+  # Elsewhere, for one cluster, as JSON
+  kubectl eksa-recover status --workspace ~/eksa --cluster-name cluster3 -o json
+
+  # Just the state
+  kubectl eksa-recover status -o jsonpath='{.state}'`
+)
+
+// Options are status's settings.
+type Options struct {
+	Global      *options.Global
+	PrintFlags  *genericclioptions.PrintFlags
+	EKSAVersion string
+	Now         func() time.Time
+
+	resolved *clusters.Resolved
+	genericiooptions.IOStreams
+}
+
+// NewOptions returns Options with their defaults.
+func NewOptions(g *options.Global, streams genericiooptions.IOStreams) *Options {
+	return &Options{
+		Global:     g,
+		PrintFlags: genericclioptions.NewPrintFlags("").WithTypeSetter(nil),
+		Now:        time.Now,
+		IOStreams:  streams,
+	}
+}
+
+// NewCmdStatus returns the status command.
+func NewCmdStatus(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+	o := NewOptions(g, streams)
+	cmd := &cobra.Command{
+		Use:     "status",
+		Short:   "Show where the cluster's Cluster API objects are and the next command",
+		Long:    statusLong,
+		Example: statusExample,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd)
+		},
+	}
+	o.PrintFlags.AddFlags(cmd)
+	cmd.Flags().Lookup("output").Usage = "Output format. One of: (wide, json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file, go-template, go-template-file, template, templatefile)."
+	cmd.Flags().StringVar(&o.EKSAVersion, "eksa-version", "",
+		"EKS-A version the cluster runs (default: read from the management cluster), e.g. v0.16.5")
+	return cmd
+}
+
+// Complete locates the workspace and loads the kubeconfigs.
+func (o *Options) Complete() error {
+	r, err := clusters.Resolve(o.Global)
+	if err != nil {
+		return err
+	}
+	o.resolved = r
+	return nil
+}
+
+// Validate checks the output format before anything is read.
+func (o *Options) Validate() error {
+	if o.format() == "" || o.format() == "wide" {
+		return nil
+	}
+	if _, err := o.PrintFlags.ToPrinter(); err != nil {
+		return err
+	}
+	if o.EKSAVersion != "" && o.EKSAVersion[0] != 'v' {
+		return fmt.Errorf("--eksa-version %q: write it as eksctl prints it, e.g. v0.16.5", o.EKSAVersion)
+	}
+	return nil
+}
+
+// Run reads both clusters, diagnoses and prints; the exit code carries the state.
+func (o *Options) Run(cmd *cobra.Command) error {
+	r := o.resolved
+	now := o.Now()
+	snap := snapshot.Read(cmd.Context(), r.Management, r.Bootstrap, r.Timeout, now)
+	report := diagnose.Diagnose(diagnose.Input{
+		Snapshot: snap, Workspace: r.Workspace, ClusterName: r.Workspace.ClusterName,
+		EKSAVersion: o.EKSAVersion, Now: now, Plugin: clusters.PluginCommand(o.Global, r.Workspace),
+	})
+	if err := o.print(&report, now); err != nil {
+		return err
+	}
+	if report.State != diagnose.Healthy {
+		return options.ExitNotReady
+	}
+	return nil
+}
+
+func (o *Options) print(report *diagnose.Report, now time.Time) error {
+	switch o.format() {
+	case "", "wide":
+		return printers.PrintStatus(o.Out, report, printers.StatusOptions{
+			Wide: o.format() == "wide", Color: printers.UseColor(o.Out), Now: now,
+		})
+	}
+	printer, err := o.PrintFlags.ToPrinter()
+	if err != nil {
+		return err
+	}
+	obj, err := printers.ToObject(printers.StatusReportKind, report.Cluster, report)
+	if err != nil {
+		return err
+	}
+	return printer.PrintObj(obj, o.Out)
+}
+
+func (o *Options) format() string {
+	if o.PrintFlags.OutputFormat == nil {
+		return ""
+	}
+	return *o.PrintFlags.OutputFormat
+}

@@ -1,0 +1,32 @@
+package printers
+
+import (
+	"encoding/json"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// ReportAPIVersion and the kinds below name the plugin's documented JSON
+// schemas, so -o json|yaml|name|jsonpath work through cli-runtime's printers.
+const (
+	ReportAPIVersion = "eksa-recover.io/v1alpha1"
+	StatusReportKind = "StatusReport"
+)
+
+// ToObject wraps a report as a Kubernetes-shaped object: apiVersion, kind,
+// metadata.name, then the report's own fields at the top level.
+func ToObject(kind, name string, report any) (*unstructured.Unstructured, error) {
+	data, err := json.Marshal(report)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]any{}
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, err
+	}
+	u := &unstructured.Unstructured{Object: fields}
+	u.SetAPIVersion(ReportAPIVersion)
+	u.SetKind(kind)
+	u.SetName(name)
+	return u, nil
+}

@@ -1,0 +1,58 @@
+package printers
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+)
+
+// tree draws the condition tree as `clusterctl describe cluster` does, with
+// the EtcdadmCluster as its own branch.
+func (p *printer) tree(r *diagnose.Report) {
+	if r.Tree == nil {
+		return
+	}
+	p.section("Conditions")
+	tw := p.table()
+	fmt.Fprintln(tw, "NAME\tREADY\tSEVERITY\tREASON\tSINCE\tMESSAGE")
+	var walk func(n *diagnose.TreeNode, prefix, childPrefix string)
+	walk = func(n *diagnose.TreeNode, prefix, childPrefix string) {
+		since := ""
+		if !n.Since.IsZero() {
+			since = p.age(n.Since)
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\n", prefix, treeLabel(n), p.readyCell(n.Ready), n.Severity, n.Reason, since, oneLine(n.Message))
+		for i, c := range n.Children {
+			if i == len(n.Children)-1 {
+				walk(c, childPrefix+"└─", childPrefix+"  ")
+			} else {
+				walk(c, childPrefix+"├─", childPrefix+"│ ")
+			}
+		}
+	}
+	walk(r.Tree, "", "")
+	p.flush(tw)
+}
+
+func treeLabel(n *diagnose.TreeNode) string {
+	switch {
+	case n.Kind == "":
+		return n.Name
+	case n.Role == "ClusterInfrastructure" || n.Role == "ControlPlane":
+		return n.Role + " - " + n.Kind + "/" + n.Name
+	}
+	return n.Kind + "/" + n.Name
+}
+
+func (p *printer) readyCell(ready string) string {
+	switch ready {
+	case "True":
+		return p.paint(green, ready)
+	case "False":
+		return p.paint(red, ready)
+	}
+	return ready
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

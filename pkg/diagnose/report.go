@@ -43,6 +43,26 @@ type Report struct {
 	Checkpoint *Checkpoint     `json:"checkpoint,omitempty"`
 	Backups    []BackupReport  `json:"backups"`
 	NextSteps  []Step          `json:"nextSteps"`
+	// Tree is the cluster's condition tree, as `clusterctl describe cluster`
+	// shows it, from the side holding its Cluster; nil when neither does.
+	Tree *TreeNode `json:"tree,omitempty"`
+}
+
+// TreeNode is one line of the condition tree: an object and its Ready
+// condition, or a grouping (Workers, Other) that has no Kind.
+type TreeNode struct {
+	Kind string `json:"kind,omitempty"`
+	Name string `json:"name"`
+	// Role says what the node is to its Cluster, for the printer's
+	// "ClusterInfrastructure - VSphereCluster/c" labels: ClusterInfrastructure,
+	// ControlPlane, Etcd, Workers or Other; empty for the rest.
+	Role     string      `json:"role,omitempty"`
+	Ready    string      `json:"ready,omitempty"` // True | False | Unknown | "" (no condition)
+	Severity string      `json:"severity,omitempty"`
+	Reason   string      `json:"reason,omitempty"`
+	Message  string      `json:"message,omitempty"`
+	Since    time.Time   `json:"since,omitzero"`
+	Children []*TreeNode `json:"children,omitempty"`
 }
 
 // ClusterReport is one cluster's reachability.

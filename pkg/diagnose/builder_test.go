@@ -1,0 +1,201 @@
+package diagnose
+
+import (
+	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
+)
+
+// A fluent builder of hand-made inputs: cluster3 as the knowledge-center
+// article shows it (one control-plane, one etcd, one worker Machine).
+
+var testNow = time.Date(2024, 4, 15, 12, 0, 0, 0, time.UTC)
+
+const (
+	testPlugin = "kubectl eksa-recover --workspace /w --cluster-name cluster3"
+	testSpec   = "/w/cluster3/cluster3-eks-a-cluster.yaml"
+	newK8s     = "v1.23.17-eks-1-23-19"
+	oldK8s     = "v1.22.17-eks-1-22-24"
+)
+
+type snapBuilder struct {
+	snap    snapshot.Snapshot
+	ws      workspace.Workspace
+	flagVer string
+}
+
+// newSnap: a reachable management cluster holding only the EKS-A Cluster
+// (v0.16.5), no KinD, an empty workspace.
+func newSnap() *snapBuilder {
+	b := &snapBuilder{}
+	b.snap.Management = snapshot.ClusterState{
+		Role: snapshot.Management, Configured: true, Reachable: true,
+		Kubeconfig: "/w/cluster3/cluster3-eks-a-cluster.kubeconfig", Server: "https://10.0.0.10:6443",
+		EKSA: []snapshot.Object{{Group: eksaGroup, Kind: "Cluster", Namespace: "default", Name: "cluster3",
+			Fields: map[string]string{"eksaVersion": "v0.16.5"}}},
+	}
+	b.snap.Bootstrap = snapshot.ClusterState{Role: snapshot.Bootstrap}
+	b.ws = workspace.Workspace{Dir: "/w", ClusterName: "cluster3", ClusterSpec: testSpec, LogsDir: "/w/cluster3/logs"}
+	return b
+}
+
+func (b *snapBuilder) build() Input {
+	snap, ws := b.snap, b.ws
+	return Input{Snapshot: &snap, Workspace: &ws, ClusterName: "cluster3", EKSAVersion: b.flagVer, Now: testNow, Plugin: testPlugin}
+}
+
+// eksa sets the EKS-A Cluster's spec.eksaVersion ("" removes it).
+func (b *snapBuilder) eksa(v string) *snapBuilder {
+	b.snap.Management.EKSA[0].Fields = map[string]string{"eksaVersion": v}
+	return b
+}
+
+func (b *snapBuilder) flag(v string) *snapBuilder { b.flagVer = v; return b }
+
+// home puts cluster3 on management; its workers on workerVersion.
+func (b *snapBuilder) home(workerVersion string) *snapBuilder {
+	objs, ms := cluster3(workerVersion)
+	b.snap.Management.Objects = append(b.snap.Management.Objects, objs...)
+	b.snap.Management.Machines = append(b.snap.Management.Machines, ms...)
+	for _, m := range ms {
+		if m.NodeName != "" {
+			b.snap.Management.Nodes = append(b.snap.Management.Nodes, snapshot.Node{Name: m.NodeName, Ready: true,
+				KubeletVersion: m.Version, ControlPlane: m.Role == snapshot.RoleControlPlane})
+		}
+	}
+	return b
+}
+
+// stranded puts cluster3 (skewed) in a reachable KinD.
+func (b *snapBuilder) stranded() *snapBuilder {
+	objs, ms := cluster3(oldK8s)
+	b.kind()
+	b.snap.Bootstrap.Objects, b.snap.Bootstrap.Machines = objs, ms
+	return b
+}
+
+// split leaves the Cluster and its infrastructure on management, the rest in KinD.
+func (b *snapBuilder) split() *snapBuilder {
+	objs, ms := cluster3(oldK8s)
+	b.kind()
+	b.snap.Management.Objects = append(b.snap.Management.Objects, objs[:2]...)
+	b.snap.Bootstrap.Objects, b.snap.Bootstrap.Machines = objs[2:], ms
+	return b
+}
+
+func (b *snapBuilder) kind() *snapBuilder {
+	b.snap.Bootstrap.Configured, b.snap.Bootstrap.Reachable = true, true
+	b.snap.Bootstrap.Kubeconfig = "/w/cluster3/generated/cluster3.kind.kubeconfig"
+	return b
+}
+
+func (b *snapBuilder) kindDown() *snapBuilder {
+	b.snap.Bootstrap.Reachable, b.snap.Bootstrap.Error = false, "connection refused"
+	b.snap.Bootstrap.Objects, b.snap.Bootstrap.Machines = nil, nil
+	return b
+}
+
+func (b *snapBuilder) kindForbidden() *snapBuilder {
+	b.snap.Bootstrap.Forbidden, b.snap.Bootstrap.Error = true, "clusters is forbidden"
+	b.snap.Bootstrap.Objects, b.snap.Bootstrap.Machines = nil, nil
+	return b
+}
+
+func (b *snapBuilder) mgmtDown() *snapBuilder {
+	m := &b.snap.Management
+	m.Reachable, m.Error, m.Objects, m.Machines, m.Nodes, m.EKSA = false, "i/o timeout", nil, nil, nil, nil
+	return b
+}
+
+func (b *snapBuilder) mgmtForbidden() *snapBuilder {
+	b.snap.Management.Forbidden, b.snap.Management.Error = true, "machines is forbidden"
+	return b
+}
+
+func (b *snapBuilder) noMgmt() *snapBuilder {
+	b.snap.Management = snapshot.ClusterState{Role: snapshot.Management}
+	return b
+}
+
+// eksaPaused sets eksctl's pause annotations on the EKS-A Cluster.
+func (b *snapBuilder) eksaPaused() *snapBuilder {
+	return b.annotate(AnnotationEKSAPaused, "true").annotate(AnnotationManagedByCLI, "true")
+}
+
+func (b *snapBuilder) annotate(k, v string) *snapBuilder {
+	o := &b.snap.Management.EKSA[0]
+	if o.Annotations == nil {
+		o.Annotations = map[string]string{}
+	}
+	o.Annotations[k] = v
+	return b
+}
+
+// capiPaused sets spec.paused on cluster3's CAPI Cluster on management.
+func (b *snapBuilder) capiPaused() *snapBuilder {
+	for i, o := range b.snap.Management.Objects {
+		if o.Kind == "Cluster" {
+			b.snap.Management.Objects[i].Paused = true
+		}
+	}
+	return b
+}
+
+// workloadPaused adds a paused workload cluster w1 (the in-place era's marker).
+func (b *snapBuilder) workloadPaused() *snapBuilder {
+	b.snap.Management.Objects = append(b.snap.Management.Objects, snapshot.Object{Group: capiGroup, Kind: "Cluster",
+		Namespace: "eksa-system", Name: "w1", ClusterName: "w1", Paused: true})
+	return b
+}
+
+func (b *snapBuilder) mgmtMachine(m snapshot.Machine) *snapBuilder {
+	b.snap.Management.Machines = append(b.snap.Management.Machines, m)
+	return b
+}
+
+func (b *snapBuilder) checkpoint(failedAt string, completed ...string) *snapBuilder {
+	b.ws.Checkpoint = &workspace.Checkpoint{Path: "/w/cluster3/generated/cluster3-checkpoint.yaml", Completed: completed, FailedAt: failedAt}
+	return b
+}
+
+func (b *snapBuilder) backup(path string, age time.Duration, objects int) *snapBuilder {
+	b.ws.Backups = append(b.ws.Backups, workspace.Backup{Path: path, Source: workspace.BackupBootstrap,
+		Time: testNow.Add(-age), Objects: objects})
+	return b
+}
+
+// cluster3 returns its CAPI objects (Cluster and infrastructure first, for
+// split) and its Machines, the control plane on newK8s.
+func cluster3(workerVersion string) ([]snapshot.Object, []snapshot.Machine) {
+	obj := func(group, kind, name string, owners ...snapshot.OwnerRef) snapshot.Object {
+		return snapshot.Object{Group: group, Version: "v1beta1", Kind: kind, Namespace: "eksa-system", Name: name,
+			ClusterName: "cluster3", Owners: owners,
+			Ready: &snapshot.Condition{Type: "Ready", Status: "True", LastTransitionTime: testNow.Add(-time.Hour)}}
+	}
+	cl := snapshot.OwnerRef{Kind: "Cluster", Name: "cluster3"}
+	etcd := obj(capiGroup, "Machine", "cluster3-etcd-chkc5", snapshot.OwnerRef{Kind: "EtcdadmCluster", Name: "cluster3-etcd"})
+	etcd.Labels = map[string]string{LabelEtcdCluster: "cluster3-etcd"}
+	objs := []snapshot.Object{
+		obj(capiGroup, "Cluster", "cluster3"),
+		obj(infraGroup, "VSphereCluster", "cluster3", cl),
+		obj(controlPlaneGroup, "KubeadmControlPlane", "cluster3", cl),
+		obj(etcdGroup, "EtcdadmCluster", "cluster3-etcd", cl),
+		obj(capiGroup, "MachineDeployment", "cluster3-md-0", cl),
+		obj(capiGroup, "MachineSet", "cluster3-md-0-854976576", snapshot.OwnerRef{Kind: "MachineDeployment", Name: "cluster3-md-0"}),
+		obj(infraGroup, "VSphereMachineTemplate", "cluster3-control-plane-1"),
+		obj(capiGroup, "Machine", "cluster3-2snw8", snapshot.OwnerRef{Kind: "KubeadmControlPlane", Name: "cluster3"}),
+		etcd,
+		obj(capiGroup, "Machine", "cluster3-md-0-854976576-tw6hr", snapshot.OwnerRef{Kind: "MachineSet", Name: "cluster3-md-0-854976576"}),
+	}
+	ready := &snapshot.Condition{Type: "Ready", Status: "True", LastTransitionTime: testNow.Add(-3 * time.Minute)}
+	ms := []snapshot.Machine{
+		{Name: "cluster3-2snw8", ClusterName: "cluster3", Role: snapshot.RoleControlPlane, Version: newK8s,
+			NodeName: "cluster3-2snw8", Phase: "Running", Ready: ready, Owners: objs[7].Owners},
+		{Name: "cluster3-etcd-chkc5", ClusterName: "cluster3", Role: snapshot.RoleEtcd, Phase: "Running",
+			Ready: ready, Owners: etcd.Owners},
+		{Name: "cluster3-md-0-854976576-tw6hr", ClusterName: "cluster3", Role: snapshot.RoleWorker, Version: workerVersion,
+			NodeName: "cluster3-md-0-854976576-tw6hr", Phase: "Running", Ready: ready, Owners: objs[9].Owners},
+	}
+	return objs, ms
+}

@@ -1,0 +1,291 @@
+package diagnose
+
+import (
+	"fmt"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
+)
+
+// Diagnose decides the state of in.ClusterName from what was read, lists
+// what it saw and the exact commands to run next. It reads nothing but in:
+// the same input always gives the same report, sorted.
+func Diagnose(in Input) Report {
+	f := gather(in)
+	v := decide(f)
+	r := Report{
+		Cluster:           in.ClusterName,
+		State:             v.state,
+		Reasons:           v.reasons,
+		EKSAVersion:       f.era.version,
+		EKSAVersionSource: f.eraSource,
+		Clusters:          clusterReports(f),
+		Objects:           objectLists(f),
+		Machines:          machineReports(f),
+		Nodes:             nodeReports(f),
+		Checkpoint:        checkpointReport(f.ws.Checkpoint),
+		Backups:           backupReports(f.ws.Backups, in.Now),
+		Tree:              buildTree(f),
+	}
+	r.Findings = append([]Finding{}, findings(f, v)...) // [] rather than null in JSON
+	r.NextSteps = append([]Step{}, nextSteps(f, v)...)
+	r.Summary = summary(f, v)
+	return r
+}
+
+// facts is the input reduced to what the rules read: the cluster's own
+// objects per side, the era and the pause markers. It is computed once.
+type facts struct {
+	in         Input
+	name       string
+	ws         workspace.Workspace
+	mgmt, boot *snapshot.ClusterState
+	era        era
+	eraSource  string
+	eraNotes   []string
+	// The cluster's own CAPI objects and Machines, per side.
+	mgmtObjs, bootObjs         []snapshot.Object
+	mgmtMachines, bootMachines []snapshot.Machine
+	markers                    []marker // both sides
+}
+
+func gather(in Input) *facts {
+	f := &facts{in: in, name: in.ClusterName}
+	if in.Workspace != nil {
+		f.ws = *in.Workspace
+	}
+	snap := in.Snapshot
+	if snap == nil {
+		snap = &snapshot.Snapshot{}
+	}
+	// Copies, so that naming the sides (a zero ClusterState has no Role)
+	// never writes to the caller's snapshot.
+	mgmt, boot := snap.Management, snap.Bootstrap
+	mgmt.Role, boot.Role = snapshot.Management, snapshot.Bootstrap
+	f.mgmt, f.boot = &mgmt, &boot
+	f.era, f.eraSource, f.eraNotes = eksaVersion(in, f.mgmt)
+	f.mgmtObjs, f.mgmtMachines = ownObjects(f.mgmt, f.name)
+	f.bootObjs, f.bootMachines = ownObjects(f.boot, f.name)
+	f.markers = append(findMarkers(f.mgmt), findMarkers(f.boot)...)
+	return f
+}
+
+// ownObjects keeps a side's objects and Machines of one cluster. Objects of
+// a side that could not be read count as none.
+func ownObjects(cs *snapshot.ClusterState, name string) ([]snapshot.Object, []snapshot.Machine) {
+	if !readable(cs) {
+		return nil, nil
+	}
+	var objs []snapshot.Object
+	for _, o := range cs.Objects {
+		if o.ClusterName == name {
+			objs = append(objs, o)
+		}
+	}
+	var ms []snapshot.Machine
+	for _, m := range cs.Machines {
+		if m.ClusterName == name {
+			ms = append(ms, m)
+		}
+	}
+	return objs, ms
+}
+
+// readable: what the side holds is known, so "none" means none.
+func readable(cs *snapshot.ClusterState) bool {
+	return cs.Configured && cs.Reachable && !cs.Forbidden
+}
+
+// hasCluster: the side holds the cluster's CAPI Cluster object.
+func hasCluster(objs []snapshot.Object, name string) bool {
+	for _, o := range objs {
+		if o.Kind == "Cluster" && o.Group == capiGroup && o.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// verdict is the state and what the rules learned on the way to it.
+type verdict struct {
+	state   State
+	reasons []string
+	// unknownBoot: KinD is configured but could not be read; the rules
+	// carried on with management alone.
+	unknownBoot bool
+	// blocking/mid record why a management-side state was chosen.
+	blocking, mid bool
+	// cause says which rule made the state Unknown, for its next step.
+	cause unknownCause
+}
+
+type unknownCause int
+
+const (
+	causeNone unknownCause = iota
+	causeNoSnapshot
+	causeNoName
+	causeNoManagement
+	causeManagementForbidden
+	causeBootstrapForbidden
+	causePartial
+)
+
+// decide applies the states in order; the first that matches wins.
+func decide(f *facts) verdict {
+	if f.in.Snapshot == nil {
+		return verdict{state: Unknown, cause: causeNoSnapshot, reasons: []string{"no snapshot of the clusters was taken"}}
+	}
+	if f.name == "" {
+		return verdict{state: Unknown, cause: causeNoName, reasons: []string{"no cluster name was given: pass --cluster-name"}}
+	}
+	m, b := f.mgmt, f.boot
+	switch {
+	case !m.Configured:
+		return verdict{state: Unknown, cause: causeNoManagement, reasons: []string{fmt.Sprintf(
+			"no management kubeconfig found in the workspace (eksctl writes %s): pass --kubeconfig",
+			f.layout().ManagementKubeconfig())}}
+	case m.Forbidden:
+		return verdict{state: Unknown, cause: causeManagementForbidden, reasons: []string{"the management cluster refused a read: " + orUnknown(m.Error)}}
+	case !m.Reachable:
+		return verdict{state: ManagementUnreachable}
+	}
+
+	v := verdict{}
+	if b.Configured && !readable(b) {
+		// Without KinD's contents, only management's own Cluster proves the
+		// objects are (at least partly) home; otherwise they may be in KinD.
+		switch {
+		case b.Forbidden && !hasCluster(f.mgmtObjs, f.name):
+			return verdict{state: Unknown, cause: causeBootstrapForbidden, reasons: []string{
+				"the KinD bootstrap cluster refused a read: " + orUnknown(b.Error) +
+					fmt.Sprintf("; the management cluster does not hold Cluster %s, so its objects may be in KinD", f.name)}}
+		case !b.Forbidden && len(f.mgmtObjs) == 0:
+			return verdict{state: BootstrapUnreachable}
+		}
+		v.unknownBoot = true
+	}
+
+	mgmtN, bootN := len(f.mgmtObjs), len(f.bootObjs)
+	switch {
+	case bootN > 0 && mgmtN > 0:
+		v.state = SplitMove
+		return v
+	case bootN > 0:
+		v.state = StrandedInBootstrap
+		return v
+	case mgmtN == 0:
+		v.state = Missing
+		return v
+	case !hasCluster(f.mgmtObjs, f.name):
+		v.state, v.cause = Unknown, causePartial
+		v.reasons = []string{fmt.Sprintf("the management cluster holds %d of %s's Cluster API objects but not its Cluster, and KinD holds none",
+			mgmtN, f.name)}
+		return v
+	}
+
+	v.blocking = f.blockingMarkers()
+	v.mid = f.midUpgrade()
+	switch {
+	case f.validationFailed():
+		v.state = ValidationFailed
+	case v.blocking || (len(f.markersOn(snapshot.Management)) > 0 && !v.mid):
+		v.state = PausedAfterFailure
+	case v.mid:
+		v.state = UpgradeIncomplete
+	default:
+		v.state = Healthy
+	}
+	return v
+}
+
+// validationFailed: the run died before moving anything. The checkpoint is
+// the best witness; without one, an empty KinD next to eksctl's pauses on
+// the EKS-A objects is what "Creating bootstrap cluster ... failed" leaves.
+// In place (>= v0.18) upgrades create no KinD, so the second clue is moot.
+func (f *facts) validationFailed() bool {
+	if cp := f.ws.Checkpoint; cp != nil {
+		switch taskPhase(cp.FailedAt) {
+		case "validation":
+			return true
+		case "upgrade":
+			return false
+		}
+	}
+	if f.era.atLeast(18) || !readable(f.boot) || len(f.bootObjs) > 0 {
+		return false
+	}
+	for _, m := range f.markersOn(snapshot.Management) {
+		if m.onEKSA() {
+			return true
+		}
+	}
+	return false
+}
+
+// taskPhase says in which phase an upgrade task runs; "" for a task eksctl
+// did not have up to v0.17.
+func taskPhase(task string) string {
+	first := -1
+	for i, t := range eksa.UpgradeTasks {
+		if t == eksa.FirstUpgradePhaseTask {
+			first = i
+		}
+	}
+	for i, t := range eksa.UpgradeTasks {
+		if t == task {
+			if i < first {
+				return "validation"
+			}
+			return "upgrade"
+		}
+	}
+	return ""
+}
+
+func (f *facts) markersOn(r snapshot.Role) []marker {
+	var out []marker
+	for _, m := range f.markers {
+		if m.location == r {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (f *facts) blockingMarkers() bool {
+	for _, m := range f.markersOn(snapshot.Management) {
+		if m.blocking(f.era) {
+			return true
+		}
+	}
+	return false
+}
+
+// midUpgrade: the cluster shows what a cut-off rolling upgrade leaves.
+func (f *facts) midUpgrade() bool {
+	if len(versionSkew(f.mgmtMachines)) > 1 {
+		return true
+	}
+	for _, m := range f.mgmtMachines {
+		if m.Phase != "Running" {
+			return true
+		}
+	}
+	for _, n := range f.mgmt.Nodes {
+		if !n.Ready {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *facts) layout() eksa.Layout { return eksa.Layout{Workspace: f.ws.Dir, Cluster: f.name} }
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "no error was recorded"
+	}
+	return s
+}

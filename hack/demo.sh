@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the stranded test world (the seed: cluster3's CAPI objects left in
-# KinD by a failed upgrade), shows the plugin and the stranded machines, then
-# stops the world. Run through `make demo`.
+# KinD by a failed upgrade), shows what the operator sees with kubectl and
+# what `kubectl eksa-recover status` makes of it, then stops the world.
+# Run through `make demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,5 +46,5 @@ if command -v kubectl >/dev/null; then
 else
   echo "(kubectl is not installed: the world's kubeconfigs are in ${WORKSPACE}/${CLUSTER_NAME})"
 fi
-echo
-echo "The objects are stranded in KinD. \`kubectl eksa-recover status\`, \`move\` and \`verify\` will take it from here."
+# The plugin's verdict: exit 2 says "not Healthy", which is the point here.
+run "${plugin}" status || true

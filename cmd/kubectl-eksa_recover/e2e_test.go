@@ -225,3 +225,48 @@ func keyMaterial(v []byte) []string {
 	}
 	return out
 }
+
+// TestStatus_BadInput: each mistake gets one line naming the fix and exit 1.
+func TestStatus_BadInput(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.kubeconfig")
+	if err := os.WriteFile(corrupt, []byte("apiVersion: v1\nkind: Config\nclusters: [oops\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	forbidden := filepath.Join(dir, "forbidden.kubeconfig")
+	data, err := w.Management.KubeconfigFor("intruder")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(forbidden, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		dir  string
+		args []string
+		want string
+	}{
+		{"no workspace", dir, []string{"status"}, "pass --workspace"},
+		{"workspace missing", w.Dir, []string{"status", "--workspace", filepath.Join(dir, "nope")}, "is not a folder: pass --workspace"},
+		{"unknown cluster", w.Dir, []string{"status", "--cluster-name", "cluster9"}, `no cluster "cluster9"`},
+		{"missing kubeconfig", w.Dir, []string{"status", "--kubeconfig", filepath.Join(dir, "nope")}, "--kubeconfig " + filepath.Join(dir, "nope") + ": no such file"},
+		{"corrupt kubeconfig", w.Dir, []string{"status", "--kubeconfig", corrupt}, "is not a valid kubeconfig"},
+		{"unknown context", w.Dir, []string{"status", "--context", "nope"}, `has no context "nope"`},
+		{"unknown bootstrap context", w.Dir, []string{"status", "--bootstrap-context", "nope"}, "fix --bootstrap-context"},
+		{"forbidden", w.Dir, []string{"status", "--kubeconfig", forbidden}, "needs read access"},
+		{"bad output", w.Dir, []string{"status", "-o", "table"}, "allowed formats"},
+	}
+	for _, tt := range tests {
+		res := run(t, tt.dir, tt.args...)
+		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+		if res.code != 1 || len(lines) != 1 || !strings.Contains(res.stderr, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 1 and one line containing %q", tt.name, res.code, res.stderr, tt.want)
+		}
+		if res.stdout != "" {
+			t.Errorf("%s: printed %q on stdout, want nothing", tt.name, res.stdout)
+		}
+	}
+}

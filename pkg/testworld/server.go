@@ -84,3 +84,14 @@ func (s *Server) Kubeconfig(clusterName, userName, contextName string) ([]byte, 
 	cfg.CurrentContext = contextName
 	return clientcmd.Write(*cfg)
 }
+
+// KubeconfigFor renders a kubeconfig for another user of this server, with
+// a client certificate naming user and groups: without RBAC bindings such a
+// user is authenticated but forbidden everything, as a wrong kubeconfig is.
+func (s *Server) KubeconfigFor(user string, groups ...string) ([]byte, error) {
+	u, err := s.env.AddUser(envtest.User{Name: user, Groups: groups}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return u.KubeConfig()
+}

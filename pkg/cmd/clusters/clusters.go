@@ -155,4 +155,3 @@ func contextNames[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
-

@@ -114,6 +114,13 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	r := o.resolved
 	now := o.Now()
 	snap := snapshot.Read(cmd.Context(), r.Management, r.Bootstrap, r.Timeout, now)
+	// A cluster that answers but refuses to be read is a wrong kubeconfig,
+	// not a state of the cluster: say which, and what it needs.
+	for _, c := range []*snapshot.ClusterState{&snap.Management, &snap.Bootstrap} {
+		if c.Forbidden {
+			return fmt.Errorf("reading the %s cluster with %s: %s", c.Role, c.Kubeconfig, c.Error)
+		}
+	}
 	report := diagnose.Diagnose(diagnose.Input{
 		Snapshot: snap, Workspace: r.Workspace, ClusterName: r.Workspace.ClusterName,
 		EKSAVersion: o.EKSAVersion, Now: now, Plugin: clusters.PluginCommand(o.Global, r.Workspace),

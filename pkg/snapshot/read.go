@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -104,43 +103,14 @@ func newReader(cfg *rest.Config) (*reader, error) {
 	return r, nil
 }
 
-var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
-
-// read finds the moveable kinds once (CRD labels and one discovery pass),
-// then lists each kind once: the request count does not grow with objects.
+// read finds the moveable kinds once, then lists each kind once: the
+// request count does not grow with the number of objects.
 func (r *reader) read(ctx context.Context, st *ClusterState) error {
-	crds, err := r.meta.Resource(crdGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelClusterctl})
+	found, err := DiscoverResources(ctx, r.meta, r.disc)
 	if err != nil {
 		return err
 	}
-	moveable := map[string]bool{} // plural.group
-	for _, c := range crds.Items {
-		moveable[c.Name] = true
-	}
-	lists, err := r.disc.ServerPreferredResources()
-	if err != nil && len(lists) == 0 {
-		return err
-	}
-	var capi, eksa []resource
-	var providers *resource
-	for _, l := range lists {
-		gv, _ := schema.ParseGroupVersion(l.GroupVersion)
-		for _, ar := range l.APIResources {
-			if strings.Contains(ar.Name, "/") {
-				continue // subresources
-			}
-			res := resource{GVR: gv.WithResource(ar.Name), Kind: ar.Kind, Namespaced: ar.Namespaced}
-			switch {
-			case moveable[ar.Name+"."+gv.Group] && ar.Namespaced:
-				capi = append(capi, res)
-			case gv.Group == eksaGroup && eksaKinds[ar.Kind]:
-				eksa = append(eksa, res)
-			case gv.Group == "clusterctl.cluster.x-k8s.io" && ar.Kind == "Provider":
-				providers = &res
-			}
-		}
-	}
-	capi, eksa = preferOneVersion(capi), preferOneVersion(eksa)
+	capi, eksa, providers := found.Moveable, found.EKSA, found.Providers
 
 	var (
 		mu   sync.Mutex
@@ -182,7 +152,7 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 		})
 	}
 	do(func() error {
-		items, err := r.list(ctx, resource{GVR: schema.GroupVersionResource{Version: "v1", Resource: "nodes"}}, "")
+		items, err := r.list(ctx, Resource{GVR: schema.GroupVersionResource{Version: "v1", Resource: "nodes"}}, "")
 		mu.Lock()
 		defer mu.Unlock()
 		for i := range items {
@@ -215,27 +185,7 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 	return nil
 }
 
-type resource struct {
-	GVR        schema.GroupVersionResource
-	Kind       string
-	Namespaced bool
-}
-
-// preferOneVersion keeps one version per group and resource: the server
-// lists its preferred version first.
-func preferOneVersion(in []resource) []resource {
-	seen := map[schema.GroupResource]bool{}
-	var out []resource
-	for _, r := range in {
-		if gr := r.GVR.GroupResource(); !seen[gr] {
-			seen[gr] = true
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func (r *reader) list(ctx context.Context, res resource, ns string) ([]unstructured.Unstructured, error) {
+func (r *reader) list(ctx context.Context, res Resource, ns string) ([]unstructured.Unstructured, error) {
 	var ri dynamic.ResourceInterface = r.dyn.Resource(res.GVR)
 	if res.Namespaced && ns != "" {
 		ri = r.dyn.Resource(res.GVR).Namespace(ns)

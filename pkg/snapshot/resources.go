@@ -1,0 +1,68 @@
+package snapshot
+
+import (
+	"context"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/metadata"
+)
+
+// Resource is one API resource to list.
+type Resource struct {
+	GVR        schema.GroupVersionResource
+	Kind       string
+	Namespaced bool
+}
+
+// Resources are the kinds a cluster serves that the plugin reads.
+type Resources struct {
+	// Moveable are the namespaced kinds of CRDs labelled
+	// clusterctl.cluster.x-k8s.io, in the server's preferred version: what
+	// clusterctl (and this plugin) moves.
+	Moveable []Resource
+	// EKSA are EKS-A's own kinds that diagnosis reads.
+	EKSA []Resource
+	// Providers is clusterctl's inventory, nil when not installed.
+	Providers *Resource
+}
+
+var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+// DiscoverResources finds the kinds with three requests: the labelled CRDs'
+// metadata (not their large schemas) and one aggregated discovery pass.
+func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discovery.DiscoveryInterface) (Resources, error) {
+	var out Resources
+	crds, err := meta.Resource(crdGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelClusterctl})
+	if err != nil {
+		return out, err
+	}
+	moveable := map[string]bool{} // plural.group
+	for _, c := range crds.Items {
+		moveable[c.Name] = true
+	}
+	lists, err := disc.ServerPreferredResources()
+	if err != nil && len(lists) == 0 {
+		return out, err
+	}
+	for _, l := range lists {
+		gv, _ := schema.ParseGroupVersion(l.GroupVersion)
+		for _, ar := range l.APIResources {
+			if strings.Contains(ar.Name, "/") {
+				continue // subresources
+			}
+			res := Resource{GVR: gv.WithResource(ar.Name), Kind: ar.Kind, Namespaced: ar.Namespaced}
+			switch {
+			case moveable[ar.Name+"."+gv.Group] && ar.Namespaced:
+				out.Moveable = append(out.Moveable, res)
+			case gv.Group == eksaGroup && eksaKinds[ar.Kind]:
+				out.EKSA = append(out.EKSA, res)
+			case gv.Group == "clusterctl.cluster.x-k8s.io" && ar.Kind == "Provider":
+				out.Providers = &res
+			}
+		}
+	}
+	return out, nil
+}

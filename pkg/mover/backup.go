@@ -1,0 +1,176 @@
+package mover
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+)
+
+// ManifestSuffix names a backup's manifest, beside its folder: inside it,
+// clusterctl's --from-directory would read the manifest as an object.
+const ManifestSuffix = ".manifest.json"
+
+// Manifest records what a backup holds, so a restore can prove the files are
+// whole before it writes anything.
+type Manifest struct {
+	Tool           string          `json:"tool"`
+	ToolVersion    string          `json:"toolVersion"`
+	Created        time.Time       `json:"created"`
+	Cluster        string          `json:"cluster"`
+	PausedClusters []string        `json:"pausedClusters"`
+	Objects        []ManifestEntry `json:"objects"`
+}
+
+// ManifestEntry is one object file.
+type ManifestEntry struct {
+	File   string `json:"file"`
+	Group  string `json:"group"`
+	Kind   string `json:"kind"`
+	Name   string `json:"name"`
+	Source string `json:"source"` // bootstrap, management, or both (a split move)
+	SHA256 string `json:"sha256"`
+}
+
+// Located is a graph read from one cluster.
+type Located struct {
+	Source string // "bootstrap" or "management"
+	Graph  *Graph
+}
+
+// WriteBackup writes every object of the graphs into dir, one file per
+// object named as clusterctl names them, plus the manifest beside dir. An
+// object on both clusters (a cut-off move) is written from the first graph
+// given, the source of the move, and marked "both". dir is created 0700 and
+// must not exist: a backup is never overwritten.
+func WriteBackup(dir, cluster, toolVersion string, now time.Time, graphs ...Located) (*Manifest, error) {
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating backup folder: %w", err)
+	}
+	m := &Manifest{Tool: "kubectl-eksa_recover", ToolVersion: toolVersion, Created: now.UTC(), Cluster: cluster, PausedClusters: []string{}}
+	seen := map[Key]int{}
+	for _, l := range graphs {
+		for _, k := range l.Graph.Keys() {
+			if i, ok := seen[k]; ok {
+				m.Objects[i].Source = "both"
+				continue
+			}
+			o := l.Graph.Objects[k]
+			data, err := o.MarshalJSON()
+			if err != nil {
+				return nil, err
+			}
+			file := FileName(o)
+			if err := os.WriteFile(filepath.Join(dir, file), data, 0o600); err != nil {
+				return nil, fmt.Errorf("writing backup: %w", err)
+			}
+			sum := sha256.Sum256(data)
+			seen[k] = len(m.Objects)
+			m.Objects = append(m.Objects, ManifestEntry{File: file, Group: k.Group, Kind: k.Kind, Name: k.Name,
+				Source: l.Source, SHA256: hex.EncodeToString(sum[:])})
+			if paused, _, _ := unstructured.NestedBool(o.Object, "spec", "paused"); paused && k.Kind == "Cluster" {
+				m.PausedClusters = append(m.PausedClusters, k.Name)
+			}
+		}
+	}
+	sort.Slice(m.Objects, func(i, j int) bool { return m.Objects[i].File < m.Objects[j].File })
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(ManifestPath(dir), data, 0o600); err != nil {
+		return nil, fmt.Errorf("writing backup manifest: %w", err)
+	}
+	return m, nil
+}
+
+// FileName is clusterctl's file name for an object: Kind_namespace_name.yaml.
+func FileName(o *unstructured.Unstructured) string {
+	return o.GetKind() + "_" + o.GetNamespace() + "_" + o.GetName() + ".yaml"
+}
+
+// ManifestPath is where dir's manifest lives.
+func ManifestPath(dir string) string { return filepath.Clean(dir) + ManifestSuffix }
+
+// ErrNoManifest marks a backup written by eksctl (or clusterctl), which has
+// no manifest to check the files against.
+var ErrNoManifest = errors.New("no manifest")
+
+// ReadBackup reads a backup folder. With a manifest, every file's hash must
+// match and every listed file be there, or nothing is returned: a corrupt or
+// truncated backup is refused before anything is written. Without one
+// (eksctl's folders) it reads the files and returns ErrNoManifest with them.
+func ReadBackup(dir string) ([]*unstructured.Unstructured, *Manifest, error) {
+	m, err := readManifest(dir)
+	if err != nil && !errors.Is(err, ErrNoManifest) {
+		return nil, nil, err
+	}
+	files, readErr := os.ReadDir(dir)
+	if readErr != nil {
+		return nil, nil, fmt.Errorf("reading backup %s: %w", dir, readErr)
+	}
+	want := map[string]string{}
+	if m != nil {
+		for _, e := range m.Objects {
+			want[e.File] = e.SHA256
+		}
+	}
+	var objs []*unstructured.Unstructured
+	for _, f := range files {
+		if f.IsDir() || !strings.HasSuffix(f.Name(), ".yaml") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, f.Name()))
+		if err != nil {
+			return nil, nil, err
+		}
+		if m != nil {
+			sum := sha256.Sum256(data)
+			if hash, listed := want[f.Name()]; !listed || hash != hex.EncodeToString(sum[:]) {
+				return nil, nil, fmt.Errorf("backup %s is corrupt: %s does not match its manifest; restore from another backup", dir, f.Name())
+			}
+			delete(want, f.Name())
+		}
+		o := &unstructured.Unstructured{}
+		// Through JSON, so numbers stay int64 as the API server's are.
+		js, err := yaml.YAMLToJSON(data)
+		if err == nil {
+			err = o.UnmarshalJSON(js)
+		}
+		if err != nil || o.GetKind() == "" {
+			return nil, nil, fmt.Errorf("backup %s is corrupt: %s is not an object", dir, f.Name())
+		}
+		objs = append(objs, o)
+	}
+	for missing := range want {
+		return nil, nil, fmt.Errorf("backup %s is truncated: %s is missing; restore from another backup", dir, missing)
+	}
+	if m == nil {
+		return objs, nil, ErrNoManifest
+	}
+	return objs, m, nil
+}
+
+func readManifest(dir string) (*Manifest, error) {
+	data, err := os.ReadFile(ManifestPath(dir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNoManifest
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := &Manifest{}
+	if err := json.Unmarshal(data, m); err != nil {
+		return nil, fmt.Errorf("backup manifest %s is corrupt: %v", ManifestPath(dir), err)
+	}
+	return m, nil
+}

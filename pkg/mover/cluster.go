@@ -1,0 +1,68 @@
+// Package mover moves a cluster's Cluster API objects between the KinD
+// bootstrap cluster and the management cluster, on clusterctl's algorithm
+// and directory format, over unstructured objects so EKS-A's extra fields
+// survive and both CAPI contracts work. It never imports cobra.
+package mover
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+)
+
+// Namespace is where EKS-A keeps every CAPI object.
+const Namespace = snapshot.Namespace
+
+// Cluster is one API server the mover reads or writes.
+type Cluster struct {
+	Name string // "bootstrap" or "management", for messages
+	Dyn  dynamic.Interface
+	// Resources are the moveable kinds the server serves, by group and kind.
+	Resources map[schema.GroupKind]snapshot.Resource
+}
+
+// Connect discovers the server's moveable kinds once.
+func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, error) {
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := metadata.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	found, err := snapshot.DiscoverResources(ctx, meta, disc)
+	if err != nil {
+		return nil, fmt.Errorf("the %s cluster (%s) does not answer: %w", name, cfg.Host, err)
+	}
+	c := &Cluster{Name: name, Dyn: dyn, Resources: map[schema.GroupKind]snapshot.Resource{}}
+	for _, r := range found.Moveable {
+		c.Resources[schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}] = r
+	}
+	for _, core := range []struct{ kind, resource string }{{"Secret", "secrets"}, {"ConfigMap", "configmaps"}} {
+		c.Resources[schema.GroupKind{Kind: core.kind}] = snapshot.Resource{
+			GVR: schema.GroupVersionResource{Version: "v1", Resource: core.resource}, Kind: core.kind, Namespaced: true,
+		}
+	}
+	return c, nil
+}
+
+// resource returns the client for objects of group and kind in the namespace.
+func (c *Cluster) resource(gk schema.GroupKind) (dynamic.ResourceInterface, snapshot.Resource, error) {
+	r, ok := c.Resources[gk]
+	if !ok {
+		return nil, r, fmt.Errorf("the %s cluster has no CRD for %s: install its provider first", c.Name, gk)
+	}
+	return c.Dyn.Resource(r.GVR).Namespace(Namespace), r, nil
+}

@@ -1,0 +1,103 @@
+package mover
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// deleteGroup removes one group's objects from the source. Each is first
+// annotated delete-for-move and stripped of finalizers, as clusterctl does:
+// the providers' controllers, still running in KinD, then let the object go
+// without deleting what it stands for (the real VMs). Their Cluster must be
+// paused first; deleteGroup checks rather than trusts that.
+func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, error) {
+	if err := checkPaused(ctx, o.From, g); err != nil {
+		return 0, err
+	}
+	var (
+		mu      sync.Mutex
+		errs    []error
+		deleted int
+		wg      sync.WaitGroup
+		sem     = make(chan struct{}, o.Parallelism)
+	)
+	for _, k := range group {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			gone, err := deleteOne(ctx, o.From, k)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", k, err))
+			} else if gone {
+				deleted++
+			}
+		})
+	}
+	wg.Wait()
+	return deleted, errors.Join(errs...)
+}
+
+// deleteOne marks, unblocks and deletes one object; one already gone (a
+// rerun) is not an error.
+func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
+	ri, _, err := c.resource(k.groupKind())
+	if err != nil {
+		return false, err
+	}
+	obj, err := ri.Get(ctx, k.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	annotations := obj.GetAnnotations()
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	if _, marked := annotations[AnnotationDeleteForMove]; !marked || len(obj.GetFinalizers()) > 0 {
+		annotations[AnnotationDeleteForMove] = ""
+		obj.SetAnnotations(annotations)
+		obj.SetFinalizers(nil)
+		if _, err := ri.Update(ctx, obj, metav1.UpdateOptions{}); err != nil {
+			return false, fmt.Errorf("marking for deletion: %w", err)
+		}
+	}
+	err = ri.Delete(ctx, k.Name, metav1.DeleteOptions{})
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// checkPaused re-reads the graph's Clusters on the source and fails unless
+// every one is paused: deleting a live cluster's objects would let its
+// controllers delete the machines.
+func checkPaused(ctx context.Context, c *Cluster, g *Graph) error {
+	ri, _, err := c.resource(schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"})
+	if err != nil {
+		return err
+	}
+	for _, cl := range g.Clusters() {
+		live, err := ri.Get(ctx, cl.GetName(), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			continue // already deleted by an earlier, interrupted run
+		}
+		if err != nil {
+			return err
+		}
+		if paused, _, _ := unstructured.NestedBool(live.Object, "spec", "paused"); !paused {
+			return fmt.Errorf("Cluster %s on the %s cluster is not paused: refusing to delete its objects", cl.GetName(), c.Name)
+		}
+	}
+	return nil
+}

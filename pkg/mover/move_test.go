@@ -1,0 +1,249 @@
+package mover_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+)
+
+func startWorld(t *testing.T, o testworld.Options) *testworld.World {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts real API servers")
+	}
+	if os.Getenv(testworld.EnvAssets) == "" {
+		t.Fatalf("%s is not set: run `make test`", testworld.EnvAssets)
+	}
+	o.Dir = t.TempDir()
+	w, err := testworld.Start(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Stop() })
+	return w
+}
+
+func connect(t *testing.T, w *testworld.World) (boot, mgmt *mover.Cluster) {
+	t.Helper()
+	var err error
+	if boot, err = mover.Connect(t.Context(), "bootstrap", w.Bootstrap.Config); err != nil {
+		t.Fatal(err)
+	}
+	if mgmt, err = mover.Connect(t.Context(), "management", w.Management.Config); err != nil {
+		t.Fatal(err)
+	}
+	return boot, mgmt
+}
+
+func graph(t *testing.T, c *mover.Cluster) *mover.Graph {
+	t.Helper()
+	g, err := mover.Read(t.Context(), c, "cluster3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func move(t *testing.T, boot, mgmt *mover.Cluster, dir string, dryRun bool) (*mover.Result, error) {
+	t.Helper()
+	return mover.Move(t.Context(), mover.Options{
+		From: boot, To: mgmt, ClusterName: "cluster3", BackupDir: dir, ToolVersion: "test", DryRun: dryRun,
+		Progress: testWriter{t},
+	})
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
+
+func TestMove_Stranded(t *testing.T) {
+	for _, f := range testworld.Flavours {
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: f})
+			boot, mgmt := connect(t, w)
+			before := graph(t, boot)
+			// 32 objects: the CAPI objects and their Secrets.
+			if before.Len() != len(w.Cluster3().Objects) {
+				t.Fatalf("graph in KinD = %d objects, want %d", before.Len(), len(w.Cluster3().Objects))
+			}
+			dir := filepath.Join(t.TempDir(), "backup")
+			res, err := move(t, boot, mgmt, dir, false)
+			if err != nil {
+				t.Fatalf("Move() = %v", err)
+			}
+			if res.Created != before.Len() || res.Deleted != before.Len() || res.Updated != 0 {
+				t.Errorf("Move() = %+v, want %d created and deleted", res, before.Len())
+			}
+			if left := graph(t, boot); left.Len() != 0 {
+				t.Errorf("KinD still holds %v", left.Keys())
+			}
+			after := graph(t, mgmt)
+			if after.Len() != before.Len() {
+				t.Errorf("management holds %d objects, want %d", after.Len(), before.Len())
+			}
+			backup, m, err := mover.ReadBackup(dir)
+			if err != nil {
+				t.Fatalf("ReadBackup() = %v", err)
+			}
+			if len(m.PausedClusters) != 1 || len(backup) != before.Len() {
+				t.Errorf("backup = %d objects, paused %v; want %d and [cluster3]", len(backup), m.PausedClusters, before.Len())
+			}
+			v, err := mover.Verify(t.Context(), boot, mgmt, "cluster3", backup)
+			if err != nil || !v.OK() {
+				t.Errorf("Verify() = %+v, %v; want OK", v, err)
+			}
+			cluster := after.Clusters()[0]
+			if paused, _, _ := unstructured.NestedBool(cluster.Object, "spec", "paused"); paused {
+				t.Errorf("management Cluster is still paused after the move")
+			}
+			if kind, _, _ := unstructured.NestedString(cluster.Object, "spec", "managedExternalEtcdRef", "kind"); kind != "EtcdadmCluster" {
+				t.Errorf("spec.managedExternalEtcdRef lost in the move (kind %q)", kind)
+			}
+			checkModes(t, dir)
+		})
+	}
+}
+
+func checkModes(t *testing.T, dir string) {
+	t.Helper()
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("backup folder mode = %v, %v; want 0700", fi.Mode().Perm(), err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	files = append(files, mover.ManifestPath(dir))
+	for _, f := range files {
+		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode = %v; want 0600", f, fi.Mode().Perm())
+		}
+	}
+}
+
+// TestMove_SplitConverges: a move cut off after creating everything and
+// deleting part of KinD is finished by a rerun.
+func TestMove_SplitConverges(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Split, Flavour: testworld.V1Beta2})
+	boot, mgmt := connect(t, w)
+	res, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "b"), false)
+	if err != nil {
+		t.Fatalf("Move() = %v", err)
+	}
+	if res.Updated == 0 {
+		t.Errorf("Move() updated nothing; the split world had objects on management already")
+	}
+	if graph(t, boot).Len() != 0 || graph(t, mgmt).Len() != len(w.Cluster3().Objects) {
+		t.Errorf("after the rerun: KinD %d, management %d objects; want 0 and %d", graph(t, boot).Len(), graph(t, mgmt).Len(), len(w.Cluster3().Objects))
+	}
+	// A second rerun has nothing left to do.
+	if res, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "c"), false); err != nil || res.Created+res.Deleted != 0 {
+		t.Errorf("second rerun = %+v, %v; want nothing to do", res, err)
+	}
+}
+
+func TestMove_DryRunChangesNothing(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
+	boot, mgmt := connect(t, w)
+	dir := filepath.Join(t.TempDir(), "b")
+	res, err := move(t, boot, mgmt, dir, true)
+	if err != nil || len(res.Plan) < 5 {
+		t.Fatalf("dry run = %+v, %v; want a plan of at least 5 groups", res, err)
+	}
+	if graph(t, boot).Len() != len(w.Cluster3().Objects) || graph(t, mgmt).Len() != 0 {
+		t.Errorf("dry run moved objects")
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("dry run wrote a backup")
+	}
+}
+
+// TestMove_DeletesOnlyPausedAndMarked watches KinD during a move: no object
+// is deleted before its Cluster is paused, and each deleted object carries
+// delete-for-move (otherwise KinD's controllers would delete the real VMs).
+func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2})
+	// Unpause first, so the move's own pause is what the test sees.
+	dyn, err := dynamic.NewForConfig(w.Bootstrap.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clusters := dyn.Resource(schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "clusters"}).Namespace("eksa-system")
+	if _, err := clusters.Patch(t.Context(), "cluster3", "application/merge-patch+json", []byte(`{"spec":{"paused":false}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu     sync.Mutex
+		events []watch.Event
+	)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, res := range []string{"clusters", "machines", "vspherevms", "secrets"} {
+		gvr := schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: res}
+		switch res {
+		case "vspherevms":
+			gvr = schema.GroupVersionResource{Group: "infrastructure.cluster.x-k8s.io", Version: "v1beta1", Resource: res}
+		case "secrets":
+			gvr = schema.GroupVersionResource{Version: "v1", Resource: res}
+		}
+		wi, err := dyn.Resource(gvr).Namespace("eksa-system").Watch(ctx, metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			for ev := range wi.ResultChan() {
+				mu.Lock()
+				events = append(events, ev)
+				mu.Unlock()
+			}
+		})
+	}
+	boot, mgmt := connect(t, w)
+	if _, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "b"), false); err != nil {
+		t.Fatalf("Move() = %v", err)
+	}
+	time.Sleep(time.Second) // let the watches deliver the last events
+	cancel()
+	wg.Wait()
+
+	paused, deletes := false, 0
+	for _, ev := range events {
+		u, ok := ev.Object.(*unstructured.Unstructured)
+		if !ok {
+			continue
+		}
+		if u.GetKind() == "Cluster" && ev.Type == watch.Modified {
+			if p, _, _ := unstructured.NestedBool(u.Object, "spec", "paused"); p {
+				paused = true
+			}
+		}
+		if ev.Type != watch.Deleted {
+			continue
+		}
+		deletes++
+		if !paused {
+			t.Errorf("%s %s deleted before Cluster cluster3 was paused", u.GetKind(), u.GetName())
+		}
+		if _, ok := u.GetAnnotations()[mover.AnnotationDeleteForMove]; !ok {
+			t.Errorf("%s %s deleted without %s", u.GetKind(), u.GetName(), mover.AnnotationDeleteForMove)
+		}
+	}
+	if deletes < 10 {
+		t.Errorf("saw %d deletions, want the cluster's Machines, VMs, Secrets and Cluster", deletes)
+	}
+}

@@ -1,0 +1,118 @@
+package mover
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// Verification is step 6 of the manual procedure, as data.
+type Verification struct {
+	LeftInSource    []string // the cluster's objects still in KinD
+	MissingOnTarget []string // backed-up objects not on management
+	Differs         []string // on management, but not as backed up
+	Checked         int
+}
+
+// OK says whether the move is complete.
+func (v *Verification) OK() bool {
+	return len(v.LeftInSource)+len(v.MissingOnTarget)+len(v.Differs) == 0
+}
+
+// Verify checks that source holds none of the cluster's objects and that
+// target holds every object of the backup with equal spec (or data),
+// labels, annotations and owners. Status is not compared: it is the
+// controllers' to refill, and a move never carries it.
+func Verify(ctx context.Context, source, target *Cluster, cluster string, backup []*unstructured.Unstructured) (*Verification, error) {
+	v := &Verification{}
+	if source != nil {
+		left, err := Read(ctx, source, cluster)
+		if err != nil {
+			return nil, err
+		}
+		v.LeftInSource = keyStrings(left.Keys())
+	}
+	for _, want := range backup {
+		k := KeyOf(want)
+		ri, _, err := target.resource(k.groupKind())
+		if err != nil {
+			v.MissingOnTarget = append(v.MissingOnTarget, k.String()+" (no CRD)")
+			continue
+		}
+		got, err := ri.Get(ctx, k.Name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			v.MissingOnTarget = append(v.MissingOnTarget, k.String())
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s from the %s cluster: %w", k, target.Name, err)
+		}
+		v.Checked++
+		if !equalJSON(comparable(want), comparable(got)) {
+			v.Differs = append(v.Differs, k.String())
+		}
+	}
+	sort.Strings(v.MissingOnTarget)
+	sort.Strings(v.Differs)
+	return v, nil
+}
+
+// comparable is what a move must carry over unchanged: everything but
+// status and server-set metadata, with owners by kind and name (their UIDs
+// differ per cluster), and without the pause a move toggles on Clusters.
+func comparable(u *unstructured.Unstructured) map[string]any {
+	out := map[string]any{}
+	for k, v := range u.Object {
+		if k != "status" && k != "metadata" && k != "apiVersion" {
+			out[k] = v
+		}
+	}
+	var owners []string
+	for _, ref := range u.GetOwnerReferences() {
+		owners = append(owners, ownerKey(ref).String())
+	}
+	sort.Strings(owners)
+	annotations := map[string]string{}
+	for k, v := range u.GetAnnotations() {
+		if k != AnnotationDeleteForMove {
+			annotations[k] = v
+		}
+	}
+	out["metadata"] = map[string]any{"labels": fmt.Sprint(u.GetLabels()), "annotations": fmt.Sprint(annotations), "owners": owners}
+	if u.GetKind() == "Cluster" {
+		if spec, ok := out["spec"].(map[string]any); ok {
+			spec = copyMap(spec)
+			delete(spec, "paused")
+			out["spec"] = spec
+		}
+	}
+	return out
+}
+
+// equalJSON compares through JSON, so int64 and float64 of the same number
+// (a file read back, an object from the server) are equal.
+func equalJSON(a, b map[string]any) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	var na, nb any
+	_ = json.Unmarshal(ja, &na)
+	_ = json.Unmarshal(jb, &nb)
+	return reflect.DeepEqual(na, nb)
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -2,6 +2,8 @@
 #
 #   make demo   build, start the stranded test world, show the plugin on it
 #   make test   build kube-apiserver and etcd once (cached), then run every test
+#   make bench  the plugin's read vs clusterctl's tree.Discovery at 10, 100, 1,000 Machines
+#   make dist   release archives for every platform in dist/, and krew-manifest.yaml to match
 
 BINARY  := kubectl-eksa_recover
 PKG     := github.com/eksa-recover/kubectl-eksa_recover
@@ -20,7 +22,7 @@ LDFLAGS := -s -w \
 
 GO ?= go
 
-.PHONY: build fmt vet lint clean test test-assets world demo
+.PHONY: build fmt vet lint clean test test-assets bench world demo
 
 # Test worlds: envtest keeps its port locks under XDG_CACHE_HOME, here in the
 # work tree rather than the user's cache.
@@ -58,11 +60,17 @@ clean:
 test-assets:
 	@bash hack/build-test-assets.sh
 
-## test: every test, unit and integration against real API servers
-test: test-assets
+## test: every test, unit and integration against real API servers and real krew
+test: test-assets krew-tools
+	mkdir -p $(TEST_CACHE)
+	KUBEBUILDER_ASSETS="$(ASSETS)" KREW_TOOLS="$(KREW_TOOLS)" XDG_CACHE_HOME=$(TEST_CACHE) \
+		$(GO) test -count=1 -timeout 40m ./...
+
+## bench: the plugin's read vs clusterctl's tree.Discovery on worlds of 10, 100 and 1,000 Machines (~10 min)
+bench: bench-binary test-assets
 	mkdir -p $(TEST_CACHE)
 	KUBEBUILDER_ASSETS="$(ASSETS)" XDG_CACHE_HOME=$(TEST_CACHE) \
-		$(GO) test -count=1 -timeout 40m ./...
+		$(GO) test -tags bench -count=1 -timeout 60m -run '^TestBench' -v ./test/bench/
 
 ## world: run a test world until Ctrl-C (SCENARIO=stranded FLAVOUR=v1beta1 WORLD_DIR=.world/<scenario>)
 world: test-assets
@@ -71,3 +79,35 @@ world: test-assets
 ## demo: build the plugin and show it on the stranded world
 demo: build test-assets
 	KUBEBUILDER_ASSETS="$(ASSETS)" bash hack/demo.sh
+
+# Releases. DIST_VERSION is VERSION when given (make dist VERSION=v1.2.3),
+# else the tag, else v0.0.0-git-<commit>: semver, which krew requires, and
+# never -dirty, since make dist itself rewrites krew-manifest.yaml and would
+# change the next run's version. Archived files carry the commit's time.
+# DIST_PLATFORMS=linux/amd64 builds a subset (the tests do, to stay fast).
+DIST_DIR       ?= dist
+DIST_PLATFORMS ?=
+DIST_MANIFEST  ?= krew-manifest.yaml
+DIST_VERSION   ?= $(if $(filter command line environment,$(origin VERSION)),$(VERSION),$(shell git describe --tags --match 'v[0-9]*' 2>/dev/null || echo v0.0.0-git-$(COMMIT)))
+DIST_EPOCH     ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+DIST_LDFLAGS    = -s -w \
+	-X $(PKG)/pkg/version.version=$(DIST_VERSION) \
+	-X $(PKG)/pkg/version.commit=$(COMMIT) \
+	-X $(PKG)/pkg/version.date=$(DATE)
+KREW_TOOLS      = $$(bash hack/krew-tools.sh)
+
+.PHONY: dist krew-tools bench-binary
+
+## dist: reproducible archives for linux, darwin (amd64, arm64) and windows/amd64 in dist/ with SHA256SUMS; updates krew-manifest.yaml
+dist:
+	$(GO) run ./hack/dist -version '$(DIST_VERSION)' -ldflags '$(DIST_LDFLAGS)' -mtime '$(DIST_EPOCH)' \
+		-out '$(DIST_DIR)' -manifest krew-manifest.yaml -manifest-out '$(DIST_MANIFEST)' \
+		$(if $(DIST_PLATFORMS),-platforms '$(DIST_PLATFORMS)')
+
+## krew-tools: build krew and validate-krew-manifest v0.4.3 from the Go module proxy (once; ~1 min)
+krew-tools:
+	@bash hack/krew-tools.sh >/dev/null
+
+## bench-binary: the binary's size and cold start against kubectl's, side by side
+bench-binary: build
+	$(GO) run ./hack/bench-binary -plugin $(BIN_DIR)/$(BINARY) -kubectl "$$(command -v kubectl || echo kubectl)"

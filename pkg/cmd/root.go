@@ -48,6 +48,7 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 
 	o.AddFlags(cmd.PersistentFlags())
 	addKlogFlags(cmd.PersistentFlags())
+	registerCompletions(cmd, o)
 
 	cmd.AddCommand(
 		status.NewCmdStatus(o, streams),

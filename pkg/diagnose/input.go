@@ -20,4 +20,7 @@ type Input struct {
 	// command must repeat (e.g. "kubectl eksa-recover --workspace /abs/dir
 	// --cluster-name cluster3"); commands are built on it so they paste as is.
 	Plugin string
+	// VCenter is what vCenter showed of the cluster's VMs; nil when it was
+	// not asked (not a vSphere cluster, no credentials, --vsphere=false).
+	VCenter *VCenterFacts
 }

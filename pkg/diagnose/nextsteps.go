@@ -22,12 +22,20 @@ func nextSteps(f *facts, v verdict) []Step {
 	case Unknown:
 		return f.unknownSteps(v, p)
 	case ManagementUnreachable:
-		return []Step{{
+		var steps []Step
+		check := "check that its control-plane VMs are powered on and reachable over the network"
+		if vms := f.vmsDown(true); len(vms) > 0 {
+			step := f.powerOnStep(vms, "the management API server needs")
+			step.Why += ". The API server answers once they have booted; nothing is moved while it is down"
+			steps = append(steps, step)
+		} else if f.in.VCenter != nil && f.in.VCenter.Skipped == "" {
+			check = "vCenter shows its VMs running, so check that they are reachable over the network and the API server runs"
+		}
+		return append(steps, Step{
 			Command: "kubectl --kubeconfig " + quote(f.mgmt.Kubeconfig) + " get --raw /readyz",
-			Why: fmt.Sprintf("the management API server %sdid not answer (%s): check that its control-plane VMs are "+
-				"powered on and reachable over the network, then confirm it answers; nothing is moved while it is down",
-				withSpace(f.mgmt.Server), orUnknown(f.mgmt.Error)),
-		}, {Command: p + " status", Why: "diagnose again once the management cluster answers"}}
+			Why: fmt.Sprintf("the management API server %sdid not answer (%s): %s, then confirm it answers; nothing is moved while it is down",
+				withSpace(f.mgmt.Server), orUnknown(f.mgmt.Error), check),
+		}, Step{Command: p + " status", Why: "diagnose again once the management cluster answers"})
 	case BootstrapUnreachable:
 		return []Step{{
 			Command: "docker start " + eksa.KindNodeContainer(f.name),
@@ -61,6 +69,9 @@ func nextSteps(f *facts, v verdict) []Step {
 // let eksctl finish, or nothing.
 func (f *facts) managementSteps(v verdict, p string) []Step {
 	var steps []Step
+	if vms := f.vmsDown(false); len(vms) > 0 {
+		steps = append(steps, f.powerOnStep(vms, "of "+f.name+"'s Machines"))
+	}
 	if v.state == ValidationFailed && f.ws.LogsDir != "" {
 		steps = append(steps, Step{Command: "ls -t " + quote(f.ws.LogsDir),
 			Why: "eksctl failed before moving anything" + f.failedAtText() +
@@ -81,6 +92,11 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 	}
 	if v.state == Healthy {
 		return steps
+	}
+	if v.state == UpgradeIncomplete && !f.rollCutOff() {
+		// Only vCenter shows trouble: a rerun would not bring a VM back.
+		return append(steps, Step{Command: p + " status", Why: "diagnose again once the VMs run; " +
+			"a Machine whose VM is gone (see MachineWithoutVM) does not come back by itself"})
 	}
 	cmd := "eksctl anywhere upgrade cluster -f " + quote(f.clusterSpec()) + " -v9"
 	if cleanup {

@@ -46,6 +46,9 @@ type Report struct {
 	// Tree is the cluster's condition tree, as `clusterctl describe cluster`
 	// shows it, from the side holding its Cluster; nil when neither does.
 	Tree *TreeNode `json:"tree,omitempty"`
+	// VCenter says what the vCenter check covered; its findings are in
+	// Findings. Nil when vCenter was not checked.
+	VCenter *VCenterReport `json:"vcenter,omitempty"`
 }
 
 // TreeNode is one line of the condition tree: an object and its Ready
@@ -63,6 +66,10 @@ type TreeNode struct {
 	Message  string      `json:"message,omitempty"`
 	Since    time.Time   `json:"since,omitzero"`
 	Children []*TreeNode `json:"children,omitempty"`
+	// VM is a Machine's VM as vCenter showed it: its power state
+	// (poweredOn, poweredOff, suspended) or "missing"; empty when vCenter
+	// was not checked.
+	VM string `json:"vm,omitempty"`
 }
 
 // ClusterReport is one cluster's reachability.

@@ -71,8 +71,14 @@ func (f *facts) blockingMarkers() bool {
 	return false
 }
 
-// midUpgrade: the cluster shows what a cut-off rolling upgrade leaves.
+// midUpgrade: the cluster shows what a cut-off rolling upgrade leaves, or
+// vCenter shows Machines that are not running.
 func (f *facts) midUpgrade() bool {
+	return f.rollCutOff() || f.machinesNotRunningInVCenter() > 0
+}
+
+// rollCutOff: what the cluster's own objects show of a cut-off roll.
+func (f *facts) rollCutOff() bool {
 	if len(versionSkew(f.mgmtMachines)) > 1 {
 		return true
 	}

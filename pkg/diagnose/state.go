@@ -27,6 +27,7 @@ func Diagnose(in Input) Report {
 		Checkpoint:        checkpointReport(f.ws.Checkpoint),
 		Backups:           backupReports(f.ws.Backups, in.Now),
 		Tree:              buildTree(f),
+		VCenter:           vcenterReport(f),
 	}
 	r.Findings = append([]Finding{}, findings(f, v)...) // [] rather than null in JSON
 	r.NextSteps = append([]Step{}, nextSteps(f, v)...)

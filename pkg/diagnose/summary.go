@@ -15,7 +15,15 @@ func summary(f *facts, v verdict) string {
 	case Unknown:
 		return fmt.Sprintf("%s's state could not be determined: %s", orCluster(c), strings.Join(v.reasons, "; "))
 	case ManagementUnreachable:
-		return fmt.Sprintf("the management cluster of %s does not answer: %s", c, orUnknown(f.mgmt.Error))
+		s := fmt.Sprintf("the management cluster of %s does not answer: %s", c, orUnknown(f.mgmt.Error))
+		if vms := f.vmsDown(true); len(vms) > 0 {
+			var names []string
+			for _, vm := range vms {
+				names = append(names, vm.Name)
+			}
+			s += fmt.Sprintf("; vCenter shows the VMs it needs not running: %s", strings.Join(names, ", "))
+		}
+		return s
 	case BootstrapUnreachable:
 		return fmt.Sprintf("the KinD bootstrap cluster does not answer and the management cluster holds none of %s's "+
 			"Cluster API objects: they are most likely stranded in KinD", c)
@@ -76,6 +84,9 @@ func (f *facts) incompleteClauses() []string {
 	}
 	if notReady > 0 {
 		out = append(out, plural(notReady, "node")+" not Ready")
+	}
+	if n := f.machinesNotRunningInVCenter(); n > 0 {
+		out = append(out, fmt.Sprintf("%s whose VM is missing, powered off or suspended in vCenter", plural(n, "machine")))
 	}
 	return out
 }

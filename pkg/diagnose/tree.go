@@ -50,7 +50,7 @@ func buildTree(f *facts) *TreeNode {
 		for _, m := range machines {
 			if !placed[m.Name] && pick(m) {
 				placed[m.Name] = true
-				parent.Children = append(parent.Children, machineNode(m))
+				parent.Children = append(parent.Children, f.machineNode(m))
 			}
 		}
 	}
@@ -130,8 +130,10 @@ func objectNode(o snapshot.Object, role string) *TreeNode {
 	return withCondition(&TreeNode{Kind: o.Kind, Name: o.Name, Role: role}, o.Ready)
 }
 
-func machineNode(m snapshot.Machine) *TreeNode {
-	return withCondition(&TreeNode{Kind: "Machine", Name: m.Name}, m.Ready)
+// machineNode shows the Machine's Ready condition and, when vCenter was
+// checked, its VM's power state.
+func (f *facts) machineNode(m snapshot.Machine) *TreeNode {
+	return withCondition(&TreeNode{Kind: "Machine", Name: m.Name, VM: f.vmState(m.Name)}, m.Ready)
 }
 
 // withCondition copies the Ready condition; none (nil) leaves Ready empty:

@@ -15,14 +15,25 @@ func (p *printer) tree(r *diagnose.Report) {
 	}
 	p.section("Conditions")
 	tw := p.table()
-	fmt.Fprintln(tw, "NAME\tREADY\tSEVERITY\tREASON\tSINCE\tMESSAGE")
+	// The VM column only when vCenter was checked: without it, it would
+	// be empty and look as if the VMs were not there.
+	vm := r.VCenter != nil
+	header := "NAME\tREADY\tSEVERITY\tREASON\tSINCE\tMESSAGE"
+	if vm {
+		header = "NAME\tREADY\tVM\tSEVERITY\tREASON\tSINCE\tMESSAGE"
+	}
+	fmt.Fprintln(tw, header)
 	var walk func(n *diagnose.TreeNode, prefix, childPrefix string)
 	walk = func(n *diagnose.TreeNode, prefix, childPrefix string) {
 		since := ""
 		if !n.Since.IsZero() {
 			since = p.age(n.Since)
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\n", prefix, treeLabel(n), p.readyCell(n.Ready), n.Severity, n.Reason, since, oneLine(n.Message))
+		ready := p.readyCell(n.Ready)
+		if vm {
+			ready += "\t" + p.vmCell(n.VM)
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\n", prefix, treeLabel(n), ready, n.Severity, n.Reason, since, oneLine(n.Message))
 		for i, c := range n.Children {
 			if i == len(n.Children)-1 {
 				walk(c, childPrefix+"└─", childPrefix+"  ")
@@ -53,6 +64,21 @@ func (p *printer) readyCell(ready string) string {
 		return p.paint(red, ready)
 	}
 	return ready
+}
+
+// vmCell reads like the vSphere client's power column.
+func (p *printer) vmCell(state string) string {
+	switch state {
+	case "poweredOn":
+		return p.paint(green, "on")
+	case "poweredOff":
+		return p.paint(red, "off")
+	case "suspended":
+		return p.paint(red, "suspended")
+	case "missing":
+		return p.paint(red, "missing")
+	}
+	return state
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

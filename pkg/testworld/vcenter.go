@@ -61,9 +61,7 @@ func (v *VCSim) VCenter() VCenter {
 // AddVMs creates a powered-on VM for each Machine, named as CAPV names them
 // and with config.uuid equal to the Machine's BIOS UUID.
 func (v *VCSim) AddVMs(ctx context.Context, machines []Machine) error {
-	u := *v.server.URL
-	u.User = url.UserPassword(VCenterUser, v.Password)
-	c, err := govmomi.NewClient(ctx, &u, true)
+	c, err := govmomi.NewClient(ctx, v.LoginURL(), true)
 	if err != nil {
 		return fmt.Errorf("logging in to vcsim: %w", err)
 	}

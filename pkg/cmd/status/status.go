@@ -4,6 +4,7 @@ package status
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,12 @@ Run it in the folder eksctl ran in (or pass --workspace). It reads the
 management cluster and the KinD bootstrap cluster that eksctl left behind,
 and never changes anything in either.
 
+On vSphere, with EKSA_VSPHERE_USERNAME and EKSA_VSPHERE_PASSWORD set (as
+for eksctl), it also checks every Machine against its VM in vCenter: VMs
+missing, powered off or suspended, and VMs of the cluster no Machine points
+to. The server and thumbprint come from the cluster's VSphereDatacenterConfig
+(or VSphereCluster).
+
 Exit codes: 0 when the cluster is Healthy, 2 for every other state, 1 when
 the input is wrong (the message names the fix).`
 
@@ -35,7 +42,10 @@ the input is wrong (the message names the fix).`
   kubectl eksa-recover status --workspace ~/eksa --cluster-name cluster3 -o json
 
   # Just the state
-  kubectl eksa-recover status -o jsonpath='{.state}'`
+  kubectl eksa-recover status -o jsonpath='{.state}'
+
+  # Without asking vCenter
+  kubectl eksa-recover status --vsphere=false`
 )
 
 // Options are status's settings.
@@ -44,6 +54,16 @@ type Options struct {
 	PrintFlags  *genericclioptions.PrintFlags
 	EKSAVersion string
 	Now         func() time.Time
+
+	// VSphere checks the Machines' VMs in vCenter when credentials are set.
+	VSphere bool
+	// VSphereInsecure skips vCenter's certificate verification: only
+	// ever when the user passes the flag.
+	VSphereInsecure bool
+	// VSphereThumbprint overrides the thumbprint the cluster's objects give.
+	VSphereThumbprint string
+	// Getenv reads the vCenter credentials (os.Getenv; tests swap it).
+	Getenv func(string) string
 
 	resolved *clusters.Resolved
 	genericiooptions.IOStreams
@@ -55,6 +75,8 @@ func NewOptions(g *options.Global, streams genericiooptions.IOStreams) *Options 
 		Global:     g,
 		PrintFlags: genericclioptions.NewPrintFlags("").WithTypeSetter(nil),
 		Now:        time.Now,
+		VSphere:    true,
+		Getenv:     os.Getenv,
 		IOStreams:  streams,
 	}
 }
@@ -82,6 +104,12 @@ func NewCmdStatus(g *options.Global, streams genericiooptions.IOStreams) *cobra.
 	cmd.Flags().Lookup("output").Usage = "Output format. One of: (wide, json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file, go-template, go-template-file, template, templatefile)."
 	cmd.Flags().StringVar(&o.EKSAVersion, "eksa-version", "",
 		"EKS-A version the cluster runs (default: read from the management cluster), e.g. v0.16.5")
+	cmd.Flags().BoolVar(&o.VSphere, "vsphere", o.VSphere,
+		"Check the Machines' VMs in vCenter (when EKSA_VSPHERE_USERNAME and EKSA_VSPHERE_PASSWORD are set)")
+	cmd.Flags().BoolVar(&o.VSphereInsecure, "vsphere-insecure", false,
+		"Do not verify vCenter's certificate (default: trust it through the system's CAs or the cluster's thumbprint)")
+	cmd.Flags().StringVar(&o.VSphereThumbprint, "vsphere-thumbprint", "",
+		"SHA-1 thumbprint of vCenter's certificate (default: the VSphereDatacenterConfig's spec.thumbprint)")
 	return cmd
 }
 
@@ -121,9 +149,14 @@ func (o *Options) Run(cmd *cobra.Command) error {
 			return fmt.Errorf("reading the %s cluster with %s: %s", c.Role, c.Kubeconfig, c.Error)
 		}
 	}
+	vcenter, err := o.checkVCenter(cmd.Context(), snap, r.Workspace.ClusterName)
+	if err != nil {
+		return err
+	}
 	report := diagnose.Diagnose(diagnose.Input{
 		Snapshot: snap, Workspace: r.Workspace, ClusterName: r.Workspace.ClusterName,
 		EKSAVersion: o.EKSAVersion, Now: now, Plugin: clusters.PluginCommand(o.Global, r.Workspace),
+		VCenter: vcenter,
 	})
 	if err := o.print(&report, now); err != nil {
 		return err

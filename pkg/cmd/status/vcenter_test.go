@@ -1,0 +1,122 @@
+package status
+
+import (
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+)
+
+func raw(kind, name string, spec map[string]any) *unstructured.Unstructured {
+	u := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
+	u.SetAPIVersion(infraGroup + "/v1beta1")
+	u.SetKind(kind)
+	u.SetNamespace("eksa-system")
+	u.SetName(name)
+	u.SetLabels(map[string]string{"cluster.x-k8s.io/cluster-name": "cluster3"})
+	return u
+}
+
+func dcConfig(name, server string) snapshot.Object {
+	return snapshot.Object{Kind: "VSphereDatacenterConfig", Namespace: "default", Name: name,
+		Fields: map[string]string{"server": server, "thumbprint": "AA:BB", "datacenter": "DC0"}}
+}
+
+func TestFindVCenter(t *testing.T) {
+	template := raw("VSphereMachineTemplate", "cluster3-md-0", map[string]any{"template": map[string]any{
+		"spec": map[string]any{"datacenter": "/DC1", "folder": "/DC1/vm/eksa"}}})
+	vsCluster := raw("VSphereCluster", "cluster3", map[string]any{"server": "vc-capv", "thumbprint": "CC:DD"})
+	tests := []struct {
+		name string
+		snap snapshot.Snapshot
+		ok   bool
+		want string // server thumbprint datacenter folders | source
+	}{
+		{"not vSphere", snapshot.Snapshot{}, false, "    | "},
+		{"datacenter config on management, placement from the templates",
+			snapshot.Snapshot{Management: snapshot.ClusterState{EKSA: []snapshot.Object{dcConfig("w1", "vc-w1"), dcConfig("cluster3", "vc")},
+				Raw: []*unstructured.Unstructured{template, vsCluster}}},
+			true, "vc AA:BB DC0 [/DC1/vm/eksa] | VSphereDatacenterConfig default/cluster3 on the management cluster"},
+		{"management down: the VSphereCluster in KinD",
+			snapshot.Snapshot{Bootstrap: snapshot.ClusterState{Role: snapshot.Bootstrap, Raw: []*unstructured.Unstructured{vsCluster, template}}},
+			true, "vc-capv CC:DD /DC1 [/DC1/vm/eksa] | VSphereCluster eksa-system/cluster3 on the bootstrap cluster"},
+		{"another cluster's VSphereCluster only", snapshot.Snapshot{Management: snapshot.ClusterState{Raw: []*unstructured.Unstructured{
+			func() *unstructured.Unstructured {
+				u := vsCluster.DeepCopy()
+				u.SetLabels(map[string]string{"cluster.x-k8s.io/cluster-name": "w1"})
+				return u
+			}()}}}, false, "    | "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := tt.snap
+			snap.Management.Role = snapshot.Management
+			got, ok := findVCenter(&snap, "cluster3")
+			folders := ""
+			if len(got.folders) > 0 {
+				folders = "[" + strings.Join(got.folders, ",") + "]"
+			}
+			s := strings.Join([]string{got.server, got.thumbprint, got.datacenter, folders}, " ") + " | " + got.source
+			if ok != tt.ok || s != tt.want {
+				t.Errorf("findVCenter(...) = %q, %v; want %q, %v", s, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestCheckVCenter_Credentials(t *testing.T) {
+	snap := &snapshot.Snapshot{Management: snapshot.ClusterState{EKSA: []snapshot.Object{dcConfig("cluster3", "vc")}}}
+	tests := []struct {
+		name        string
+		env         map[string]string
+		vsphere     bool
+		wantSkipped string
+		wantErr     string
+	}{
+		{"--vsphere=false", map[string]string{EnvVSphereUsername: "u", EnvVSpherePassword: "p"}, false, "", ""},
+		{"no credentials: said, not fatal", nil, true, "set EKSA_VSPHERE_USERNAME and EKSA_VSPHERE_PASSWORD", ""},
+		{"password only", map[string]string{EnvVSpherePassword: "p"}, true, "", "EKSA_VSPHERE_PASSWORD is set but EKSA_VSPHERE_USERNAME is not"},
+		{"user only", map[string]string{EnvVSphereUsername: "u"}, true, "", "EKSA_VSPHERE_USERNAME is set but EKSA_VSPHERE_PASSWORD is not"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := &Options{VSphere: tt.vsphere, Getenv: func(k string) string { return tt.env[k] }}
+			vc, err := o.checkVCenter(t.Context(), snap, "cluster3")
+			switch {
+			case tt.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("checkVCenter(...) error = %v, want %q", err, tt.wantErr)
+				}
+			case err != nil:
+				t.Errorf("checkVCenter(...) error = %v, want none", err)
+			case tt.wantSkipped == "" && vc != nil:
+				t.Errorf("checkVCenter(...) = %+v, want nil", vc)
+			case tt.wantSkipped != "" && (vc == nil || !strings.Contains(vc.Skipped, tt.wantSkipped)):
+				t.Errorf("checkVCenter(...) = %+v, want skipped: %q", vc, tt.wantSkipped)
+			}
+		})
+	}
+}
+
+func TestExpectedVMs(t *testing.T) {
+	m := func(name, cluster, providerID string) snapshot.Machine {
+		return snapshot.Machine{Name: name, ClusterName: cluster, ProviderID: providerID}
+	}
+	readable := func(ms ...snapshot.Machine) snapshot.ClusterState {
+		return snapshot.ClusterState{Configured: true, Reachable: true, Machines: ms}
+	}
+	snap := &snapshot.Snapshot{
+		Management: readable(m("cluster3-a", "cluster3", "vsphere://AAAA"), m("w1-a", "w1", "vsphere://BBBB")),
+		// A cut-off move: cluster3-a on both sides; cluster3-b not provisioned yet.
+		Bootstrap: readable(m("cluster3-a", "cluster3", "vsphere://AAAA"), m("cluster3-b", "cluster3", "")),
+	}
+	var got []string
+	for _, e := range expectedVMs(snap, "cluster3") {
+		got = append(got, e.Machine+"="+e.UUID)
+	}
+	if want := "cluster3-a=AAAA,cluster3-b="; strings.Join(got, ",") != want {
+		t.Errorf("expectedVMs(...) = %s, want %s", strings.Join(got, ","), want)
+	}
+}

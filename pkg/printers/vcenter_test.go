@@ -1,0 +1,35 @@
+package printers
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+)
+
+func TestPrintStatus_VCenter(t *testing.T) {
+	r := strandedReport()
+	r.VCenter = &diagnose.VCenterReport{Server: "vc.example.com:443", Checked: 40, RoundTrips: 5, ClusterVMs: 2}
+	r.Tree.Children[1].Children[0].VM = "poweredOff"
+	var out bytes.Buffer
+	if err := PrintStatus(&out, r, StatusOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"READY   VM    SEVERITY",
+		"  └─Machine/cluster3-etcd-chkc5                     False   off              WaitingForNode",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("PrintStatus(vCenter checked) lacks %q; got:\n%s", want, got)
+		}
+	}
+	out.Reset()
+	if err := PrintStatus(&out, strandedReport(), StatusOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), " VM ") {
+		t.Errorf("PrintStatus(vCenter not checked) shows a VM column:\n%s", out.String())
+	}
+}

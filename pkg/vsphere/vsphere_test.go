@@ -1,0 +1,169 @@
+package vsphere
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+)
+
+// The cluster the tests give vcsim: a control-plane, an etcd and a worker
+// VM, named as CAPV names them.
+var (
+	cp     = testworld.Machine{Name: "c3-2snw8", UUID: "4230efe1-e1f5-c8e5-9bff-12eca320f5db"}
+	etcd   = testworld.Machine{Name: "c3-etcd-chkc5", UUID: "4230826c-b25d-937a-4728-3e607e6af579"}
+	worker = testworld.Machine{Name: "c3-md-0-854976576-tw6hr", UUID: "42301111-2222-3333-4444-555566667777"}
+)
+
+func expect(ms ...testworld.Machine) []Expect {
+	var out []Expect
+	for _, m := range ms {
+		out = append(out, Expect{Machine: m.Name, UUID: m.UUID})
+	}
+	return out
+}
+
+// startVCSim starts the world's vcsim with the three VMs and returns a
+// Config that trusts it by thumbprint.
+func startVCSim(t *testing.T) (*testworld.VCSim, Config) {
+	t.Helper()
+	v, err := testworld.StartVCSim()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.Stop)
+	if err := v.AddVMs(t.Context(), []testworld.Machine{cp, etcd, worker}); err != nil {
+		t.Fatal(err)
+	}
+	return v, Config{Server: v.URL.Host, Datacenter: "DC0", Thumbprint: v.Thumbprint(),
+		Username: testworld.VCenterUser, Password: v.Password, Cluster: "c3", Folders: []string{"/DC0/vm"}}
+}
+
+func codes(fs []Finding) string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Code+":"+f.Machine+f.VM.Name)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestCheck_Findings(t *testing.T) {
+	ctx := t.Context()
+	v, cfg := startVCSim(t)
+
+	res, err := Check(ctx, cfg, expect(cp, etcd, worker))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(res.Findings()); got != "" || res.Checked != 3 || len(res.VMs) != 3 {
+		t.Fatalf("Check(all well) = findings %q, %d checked, %d VMs; want none, 3, 3", got, res.Checked, len(res.VMs))
+	}
+	// Login, view, Retrieve, logout: whatever the number of VMs.
+	if res.RoundTrips != 5 {
+		t.Errorf("Check(...).RoundTrips = %d, want 5 (service content, login, view, retrieve, logout)", res.RoundTrips)
+	}
+	if vm := res.VMs[0]; vm.Name != cp.Name || vm.Machine != cp.Name || vm.PowerState != PoweredOn || vm.Path() != "/DC0/vm/"+cp.Name {
+		t.Errorf("Check(...).VMs[0] = %+v, want %s powered on in /DC0/vm, pointed to by its Machine", vm, cp.Name)
+	}
+
+	for _, step := range []func() error{
+		func() error { return v.PowerOff(ctx, worker.Name) },
+		func() error { return v.Suspend(ctx, etcd.Name) },
+		func() error { return v.RemoveVM(ctx, cp.Name) },
+		func() error { return v.AddOrphanVM(ctx, "c3-md-0-854976576-zzzzz") },
+		// Neither the cluster's by name nor by folder: never an orphan.
+		func() error { return v.AddOrphanVM(ctx, "c3-w1-abcde") },
+		func() error { return v.AddOrphanVM(ctx, "other-abcde") },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg.OtherClusters = []string{"c3-w1"}
+	res, err = Check(ctx, cfg, expect(cp, etcd, worker))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Machines without VM first, then by VM name.
+	want := "MachineWithoutVM:c3-2snw8,VMSuspended:c3-etcd-chkc5c3-etcd-chkc5," +
+		"VMPoweredOff:c3-md-0-854976576-tw6hrc3-md-0-854976576-tw6hr,OrphanVM:c3-md-0-854976576-zzzzz"
+	if got := codes(res.Findings()); got != want {
+		t.Errorf("Check(faults).Findings() = %s\nwant %s", got, want)
+	}
+	if res.Checked != 5 {
+		t.Errorf("Check(faults).Checked = %d, want 5", res.Checked)
+	}
+}
+
+// A Machine CAPV has not given a providerID yet is matched by name.
+func TestCheck_MachineWithoutProviderID(t *testing.T) {
+	_, cfg := startVCSim(t)
+	res, err := Check(t.Context(), cfg, []Expect{{Machine: cp.Name}, {Machine: etcd.Name, UUID: etcd.UUID}, {Machine: worker.Name, UUID: worker.UUID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(res.Findings()); got != "" {
+		t.Errorf("Check(cp without providerID).Findings() = %s, want none", got)
+	}
+}
+
+func TestCheck_Errors(t *testing.T) {
+	v, good := startVCSim(t)
+	// A listener that accepts and never answers: a vCenter behind a dead route.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := closed.Addr().String()
+	closed.Close()
+
+	tests := []struct {
+		name    string
+		change  func(*Config)
+		kind    ErrorKind
+		wantErr string
+	}{
+		{"wrong password", func(c *Config) { c.Password = "not-" + v.Password }, ErrLogin,
+			"vCenter " + v.URL.Host + " rejected the login for administrator@vsphere.local"},
+		{"wrong user", func(c *Config) { c.Username = "root" }, ErrLogin, "rejected the login for root"},
+		{"refused", func(c *Config) { c.Server = closedAddr }, ErrUnreachable, "vCenter " + closedAddr + " is unreachable (connection refused)"},
+		{"unknown host", func(c *Config) { c.Server = "vcenter.invalid" }, ErrUnreachable, "vCenter vcenter.invalid:443 is unreachable"},
+		{"silent", func(c *Config) { c.Server = silent.Addr().String() }, ErrTimeout, "did not answer in time"},
+		{"no thumbprint", func(c *Config) { c.Thumbprint = "" }, ErrUntrusted, "certificate is not trusted (certificate signed by unknown authority) and no thumbprint was given"},
+		{"wrong thumbprint", func(c *Config) { c.Thumbprint = strings.Repeat("AB:", 19) + "AB" }, ErrThumbprint, "does not match the thumbprint AB:AB"},
+		{"no datacenter", func(c *Config) { c.Datacenter = "DC9" }, ErrNoDatacenter, `has no datacenter "DC9"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := good
+			tt.change(&cfg)
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+			defer cancel()
+			_, err := Check(ctx, cfg, expect(cp))
+			e, ok := err.(*Error)
+			if !ok || e.Kind != tt.kind || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Check(%s) = %v, want kind %d containing %q", tt.name, err, tt.kind, tt.wantErr)
+			}
+			if msg := err.Error(); strings.Contains(msg, v.Password) || strings.Contains(msg, "\n") {
+				t.Errorf("Check(%s) error %q holds the password or a newline", tt.name, msg)
+			}
+		})
+	}
+}
+
+// --vsphere-insecure: no thumbprint, or a wrong one, and still logged in.
+func TestCheck_Insecure(t *testing.T) {
+	_, cfg := startVCSim(t)
+	cfg.Thumbprint, cfg.Insecure = "AB:CD", true
+	if _, err := Check(t.Context(), cfg, expect(cp, etcd, worker)); err != nil {
+		t.Errorf("Check(insecure) = %v, want no error", err)
+	}
+}

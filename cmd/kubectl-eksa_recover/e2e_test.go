@@ -276,3 +276,27 @@ func TestStatus_BadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestMove_Recovery is the 2 a.m. case through the binary: stranded, move,
+// verify, and status now asks for the eksctl rerun.
+func TestMove_Recovery(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2})
+	if res := run(t, w.Dir, "move"); res.code != 1 || !strings.Contains(res.stderr, "pass --yes") {
+		t.Errorf("move without a terminal or --yes = exit %d, %q; want exit 1 asking for --yes", res.code, res.stderr)
+	}
+	if res := run(t, w.Dir, "move", "--yes"); res.code != 0 || !strings.Contains(res.stdout, "Verified") {
+		t.Fatalf("move --yes = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	if res := run(t, w.Dir, "verify"); res.code != 0 {
+		t.Errorf("verify = exit %d: %s %s", res.code, res.stdout, res.stderr)
+	}
+	res := run(t, w.Dir, "status", "-o", "json")
+	var got statusJSON
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.State != "UpgradeIncomplete" || len(got.NextSteps) == 0 || !strings.HasPrefix(got.NextSteps[len(got.NextSteps)-1].Command, "eksctl anywhere upgrade cluster -f ") {
+		t.Errorf("status after the move = %s %+v, want UpgradeIncomplete with the eksctl rerun", got.State, got.NextSteps)
+	}
+}

@@ -10,7 +10,9 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/verify"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/version"
 )
 
@@ -52,6 +54,8 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 
 	cmd.AddCommand(
 		status.NewCmdStatus(o, streams),
+		move.NewCmdMove(o, streams),
+		verify.NewCmdVerify(o, streams),
 		version.NewCmdVersion(streams),
 	)
 

@@ -30,6 +30,9 @@ type Cluster struct {
 
 // Connect discovers the server's moveable kinds once.
 func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, error) {
+	// client-go's default 5 requests/s would make a 1,000-Machine move crawl.
+	cfg = rest.CopyConfig(cfg)
+	cfg.QPS, cfg.Burst = 50, 100
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,133 @@
+// Package move is `kubectl eksa-recover move`: the cluster's CAPI objects
+// from KinD back to the management cluster, backed up first.
+package move
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/version"
+)
+
+const moveLong = `Move the cluster's Cluster API objects from the KinD bootstrap cluster to the
+management cluster, as clusterctl move does, with EKS Anywhere's rules.
+
+It first writes and checks a backup (<workspace>/<cluster>/eksa-recover-backup-<time>/,
+clusterctl's directory format), then pauses the Clusters in KinD, creates every
+object on management in owner order (updating what a cut-off move already
+created), checks that all arrived, deletes them from KinD (marked
+delete-for-move, so KinD's controllers leave the VMs alone), unpauses them on
+management and verifies the result. Rerun it after any interruption: it converges.`
+
+// Options are move's settings.
+type Options struct {
+	Global    *options.Global
+	DryRun    bool
+	Yes       bool
+	Reverse   bool
+	All       bool
+	BackupDir string
+	genericiooptions.IOStreams
+}
+
+// NewCmdMove returns the move command.
+func NewCmdMove(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Global: g, IOStreams: streams}
+	cmd := &cobra.Command{
+		Use:   "move",
+		Short: "Move the cluster's Cluster API objects from KinD to the management cluster",
+		Long:  moveLong,
+		Example: `  # See the plan, then move
+  kubectl eksa-recover move --dry-run
+  kubectl eksa-recover move`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.Run(cmd) },
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups and counts) and change nothing")
+	f.BoolVar(&o.Yes, "yes", false, "Do not ask for confirmation (needed without a terminal)")
+	f.BoolVar(&o.Reverse, "reverse", false, "Move from the management cluster to KinD instead")
+	f.BoolVar(&o.All, "all", false, "Move every cluster's objects in eksa-system, not only --cluster-name's")
+	f.StringVar(&o.BackupDir, "backup-dir", "", "Folder for the backup taken first (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
+	return cmd
+}
+
+// Run moves, then verifies.
+func (o *Options) Run(cmd *cobra.Command) error {
+	ctx := cmd.Context()
+	r, err := clusters.Resolve(o.Global)
+	if err != nil {
+		return err
+	}
+	boot, err := clusters.Connect(ctx, r.Bootstrap)
+	if err != nil {
+		return err
+	}
+	mgmt, err := clusters.Connect(ctx, r.Management)
+	if err != nil {
+		return err
+	}
+	from, to := boot, mgmt
+	if o.Reverse {
+		from, to = mgmt, boot
+	}
+	cluster := r.Workspace.ClusterName
+	if o.All {
+		cluster = ""
+	}
+	now := time.Now()
+	dir := o.BackupDir
+	if dir == "" {
+		dir = eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.PluginBackupPrefix, now)
+	}
+	opts := mover.Options{From: from, To: to, ClusterName: cluster, BackupDir: dir,
+		ToolVersion: version.Get().Version, Progress: o.ErrOut, DryRun: true}
+	plan, err := mover.Move(ctx, opts)
+	if err != nil || o.DryRun || plan.Objects == 0 {
+		return err
+	}
+	if err := o.confirm(plan.Objects, from.Name, to.Name); err != nil {
+		return err
+	}
+	opts.DryRun = false
+	if _, err := mover.Move(ctx, opts); err != nil {
+		return fmt.Errorf("%w (the backup is in %s; rerun move to finish)", err, dir)
+	}
+	backup, _, err := mover.ReadBackup(dir)
+	if err != nil {
+		return err
+	}
+	v, err := mover.Verify(ctx, from, to, cluster, backup)
+	if err != nil {
+		return err
+	}
+	return Report(o.Out, v, from.Name, to.Name)
+}
+
+// confirm asks on a terminal; without one it needs --yes.
+func (o *Options) confirm(n int, from, to string) error {
+	if o.Yes {
+		return nil
+	}
+	in, ok := o.In.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return fmt.Errorf("move writes to both clusters: pass --yes to confirm the plan above (--dry-run shows it alone)")
+	}
+	fmt.Fprintf(o.ErrOut, "Move %d objects from the %s cluster to the %s cluster? [y/N] ", n, from, to)
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		return fmt.Errorf("not confirmed: nothing was changed")
+	}
+	return nil
+}

@@ -9,8 +9,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/verify"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/version"

@@ -300,3 +300,37 @@ func TestMove_Recovery(t *testing.T) {
 		t.Errorf("status after the move = %s %+v, want UpgradeIncomplete with the eksctl rerun", got.State, got.NextSteps)
 	}
 }
+
+// TestBackup_SplitChangesNothing: backup reads both sides of a cut-off move,
+// marks the objects on both, writes 0700/0600, and changes no cluster.
+func TestBackup_SplitChangesNothing(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Split})
+	before := run(t, w.Dir, "status", "-o", "json").stdout
+	dir := filepath.Join(t.TempDir(), "b")
+	res := run(t, w.Dir, "backup", "--to", dir)
+	if res.code != 0 || !strings.Contains(res.stdout, "Backed up 32 objects") {
+		t.Fatalf("backup = exit %d, %q %q", res.code, res.stdout, res.stderr)
+	}
+	manifest, err := os.ReadFile(dir + ".manifest.json")
+	if err != nil || !strings.Contains(string(manifest), `"source": "both"`) {
+		t.Errorf("manifest does not mark objects on both clusters: %v", err)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("backup folder mode = %v, %v; want 0700", fi.Mode().Perm(), err)
+	}
+	if after := run(t, w.Dir, "status", "-o", "json").stdout; stripAges(after) != stripAges(before) {
+		t.Errorf("backup changed the clusters: status before and after differ")
+	}
+}
+
+// stripAges drops the fields that move with the clock.
+func stripAges(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.Contains(l, `"age"`) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -9,6 +9,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
@@ -54,6 +55,7 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 
 	cmd.AddCommand(
 		status.NewCmdStatus(o, streams),
+		backup.NewCmdBackup(o, streams),
 		move.NewCmdMove(o, streams),
 		verify.NewCmdVerify(o, streams),
 		version.NewCmdVersion(streams),

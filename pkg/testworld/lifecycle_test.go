@@ -17,11 +17,12 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
 )
 
-// serverProcesses counts running kube-apiserver and etcd processes started
-// from the test assets.
-func serverProcesses(t *testing.T) int {
+// serverProcesses counts running kube-apiserver and etcd processes whose
+// command line names dir: this world's own (their data and certificate
+// folders are under its TMPDIR), not those of tests running beside it.
+func serverProcesses(t *testing.T, dir string) int {
 	t.Helper()
-	out, _ := exec.Command("pgrep", "-f", os.Getenv(testworld.EnvAssets)+"/").Output()
+	out, _ := exec.Command("pgrep", "-f", os.Getenv(testworld.EnvAssets)+"/.*"+dir).Output()
 	return len(strings.Fields(string(out)))
 }
 
@@ -32,19 +33,19 @@ func TestWorld_StopLeavesNothing(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // envtest's and vcsim's temporary files
-	before := serverProcesses(t)
+	before := serverProcesses(t, tmp)
 	w, err := testworld.Start(t.Context(), testworld.Options{Scenario: testworld.Stranded, Dir: t.TempDir(), Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := serverProcesses(t); got != before+4 {
+	if got := serverProcesses(t, tmp); got != before+4 {
 		t.Errorf("running servers = %d, want %d (two kube-apiserver, two etcd)", got, before+4)
 	}
 	vcsim := w.VCSim.URL.Host
 	if err := w.Stop(); err != nil {
 		t.Fatalf("Stop() = %v", err)
 	}
-	if got := serverProcesses(t); got != before {
+	if got := serverProcesses(t, tmp); got != before {
 		t.Errorf("servers left running after Stop = %d, want %d", got-before, 0)
 	}
 	if conn, err := net.DialTimeout("tcp", vcsim, time.Second); err == nil {

@@ -73,19 +73,7 @@ func runEnv(t *testing.T, dir string, env []string, args ...string) result {
 
 func startWorld(t *testing.T, o testworld.Options) *testworld.World {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts real API servers")
-	}
-	if os.Getenv(testworld.EnvAssets) == "" {
-		t.Fatalf("%s is not set: run `make test`", testworld.EnvAssets)
-	}
-	o.Dir = t.TempDir()
-	w, err := testworld.Start(t.Context(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.Stop() })
-	return w
+	return testworld.StartForTest(t, o)
 }
 
 type statusJSON struct {

@@ -21,32 +21,9 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
 )
 
-// startWorld starts a world for one test and stops it when the test ends.
-// The world needs real API servers: it is skipped under -short only, and a
-// missing KUBEBUILDER_ASSETS fails rather than skips, so CI cannot go green
-// on tests that never ran.
 func startWorld(t *testing.T, o testworld.Options) *testworld.World {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts real API servers")
-	}
-	if os.Getenv(testworld.EnvAssets) == "" {
-		t.Fatalf("%s is not set: run `make test` (it builds kube-apiserver and etcd) or `make test-assets`", testworld.EnvAssets)
-	}
-	if o.Dir == "" {
-		o.Dir = t.TempDir()
-	}
-	o.Logf = t.Logf
-	w, err := testworld.Start(t.Context(), o)
-	if err != nil {
-		t.Fatalf("Start(%s, %s) = %v", o.Scenario, o.Flavour, err)
-	}
-	t.Cleanup(func() {
-		if err := w.Stop(); err != nil {
-			t.Errorf("Stop() = %v", err)
-		}
-	})
-	return w
+	return testworld.StartForTest(t, o)
 }
 
 // clientFor builds a client from the kubeconfig file the world wrote, as a

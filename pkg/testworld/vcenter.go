@@ -61,17 +61,11 @@ func (v *VCSim) VCenter() VCenter {
 // AddVMs creates a powered-on VM for each Machine, named as CAPV names them
 // and with config.uuid equal to the Machine's BIOS UUID.
 func (v *VCSim) AddVMs(ctx context.Context, machines []Machine) error {
-	c, err := govmomi.NewClient(ctx, v.LoginURL(), true)
-	if err != nil {
-		return fmt.Errorf("logging in to vcsim: %w", err)
-	}
-	defer func() { _ = c.Logout(ctx) }()
-	finder := find.NewFinder(c.Client, true)
-	dc, err := finder.Datacenter(ctx, "DC0")
+	c, finder, dc, err := v.login(ctx)
 	if err != nil {
 		return err
 	}
-	finder.SetDatacenter(dc)
+	defer func() { _ = c.Logout(ctx) }()
 	folders, err := dc.Folders(ctx)
 	if err != nil {
 		return err
@@ -115,4 +109,21 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// login opens a session on vcsim with a finder set to its datacenter DC0;
+// the caller logs out.
+func (v *VCSim) login(ctx context.Context) (*govmomi.Client, *find.Finder, *object.Datacenter, error) {
+	c, err := govmomi.NewClient(ctx, v.LoginURL(), true)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("logging in to vcsim: %w", err)
+	}
+	finder := find.NewFinder(c.Client, true)
+	dc, err := finder.Datacenter(ctx, "DC0")
+	if err != nil {
+		_ = c.Logout(ctx)
+		return nil, nil, nil, err
+	}
+	finder.SetDatacenter(dc)
+	return c, finder, dc, nil
 }

@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/vmware/govmomi"
-	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -59,17 +57,11 @@ func (v *VCSim) LoginURL() *url.URL {
 }
 
 func (v *VCSim) withVM(ctx context.Context, name string, op func(*object.VirtualMachine) (*object.Task, error)) error {
-	c, err := govmomi.NewClient(ctx, v.LoginURL(), true)
-	if err != nil {
-		return fmt.Errorf("logging in to vcsim: %w", err)
-	}
-	defer func() { _ = c.Logout(ctx) }()
-	finder := find.NewFinder(c.Client, true)
-	dc, err := finder.Datacenter(ctx, "DC0")
+	c, finder, _, err := v.login(ctx)
 	if err != nil {
 		return err
 	}
-	finder.SetDatacenter(dc)
+	defer func() { _ = c.Logout(ctx) }()
 	vm, err := finder.VirtualMachine(ctx, name)
 	if err != nil {
 		return err

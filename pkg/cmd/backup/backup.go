@@ -35,29 +35,22 @@ in either cluster is changed.`,
 			if err != nil {
 				return err
 			}
+			boot, mgmt, err := clusters.ConnectBoth(cmd.Context(), r, false)
+			if err != nil {
+				return err
+			}
 			var graphs []mover.Located
 			total := 0
-			for _, src := range []struct {
-				name string
-				ok   bool
-			}{{"bootstrap", r.Bootstrap.Config != nil}, {"management", true}} {
-				if !src.ok {
+			for _, c := range []*mover.Cluster{boot, mgmt} {
+				if c == nil {
 					continue
-				}
-				source := r.Management
-				if src.name == "bootstrap" {
-					source = r.Bootstrap
-				}
-				c, err := clusters.Connect(cmd.Context(), source)
-				if err != nil {
-					return err
 				}
 				gr, err := mover.Read(cmd.Context(), c, r.Workspace.ClusterName)
 				if err != nil {
 					return err
 				}
 				if gr.Len() > 0 {
-					graphs = append(graphs, mover.Located{Source: src.name, Graph: gr})
+					graphs = append(graphs, mover.Located{Source: c.Name, Graph: gr})
 					total += gr.Len()
 				}
 			}

@@ -22,3 +22,17 @@ func Connect(ctx context.Context, src snapshot.Source) (*mover.Cluster, error) {
 	defer cancel()
 	return mover.Connect(ctx, string(src.Role), src.Config)
 }
+
+// ConnectBoth opens the mover's clients to both clusters. Without a KinD
+// kubeconfig, boot is nil unless needBootstrap, when that is an error.
+func ConnectBoth(ctx context.Context, r *Resolved, needBootstrap bool) (boot, mgmt *mover.Cluster, err error) {
+	if r.Bootstrap.Config != nil || needBootstrap {
+		if boot, err = Connect(ctx, r.Bootstrap); err != nil {
+			return nil, nil, err
+		}
+	}
+	if mgmt, err = Connect(ctx, r.Management); err != nil {
+		return nil, nil, err
+	}
+	return boot, mgmt, nil
+}

@@ -3,14 +3,10 @@
 package move
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
@@ -70,11 +66,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	boot, err := clusters.Connect(ctx, r.Bootstrap)
-	if err != nil {
-		return err
-	}
-	mgmt, err := clusters.Connect(ctx, r.Management)
+	boot, mgmt, err := clusters.ConnectBoth(ctx, r, true)
 	if err != nil {
 		return err
 	}
@@ -97,7 +89,8 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if err != nil || o.DryRun || plan.Objects == 0 {
 		return err
 	}
-	if err := o.confirm(plan.Objects, from.Name, to.Name); err != nil {
+	question := fmt.Sprintf("Move %d objects from the %s cluster to the %s cluster?", plan.Objects, from.Name, to.Name)
+	if err := options.Confirm(o.IOStreams, o.Yes, question, "move writes to both clusters"); err != nil {
 		return err
 	}
 	opts.DryRun = false
@@ -113,21 +106,4 @@ func (o *Options) Run(cmd *cobra.Command) error {
 		return err
 	}
 	return Report(o.Out, v, from.Name, to.Name)
-}
-
-// confirm asks on a terminal; without one it needs --yes.
-func (o *Options) confirm(n int, from, to string) error {
-	if o.Yes {
-		return nil
-	}
-	in, ok := o.In.(*os.File)
-	if !ok || !term.IsTerminal(int(in.Fd())) {
-		return fmt.Errorf("move writes to both clusters: pass --yes to confirm the plan above (--dry-run shows it alone)")
-	}
-	fmt.Fprintf(o.ErrOut, "Move %d objects from the %s cluster to the %s cluster? [y/N] ", n, from, to)
-	answer, _ := bufio.NewReader(in).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-		return fmt.Errorf("not confirmed: nothing was changed")
-	}
-	return nil
 }

@@ -43,15 +43,9 @@ spec, labels, annotations and owners. Exit 0 when it does, 2 when it does not.`,
 			} else if err != nil {
 				return err
 			}
-			mgmt, err := clusters.Connect(cmd.Context(), r.Management)
+			boot, mgmt, err := clusters.ConnectBoth(cmd.Context(), r, false)
 			if err != nil {
 				return err
-			}
-			var boot *mover.Cluster
-			if r.Bootstrap.Config != nil {
-				if boot, err = clusters.Connect(cmd.Context(), r.Bootstrap); err != nil {
-					return err
-				}
 			}
 			fmt.Fprintf(streams.ErrOut, "Verifying against %s\n", dir)
 			v, err := mover.Verify(cmd.Context(), boot, mgmt, r.Workspace.ClusterName, objs)

@@ -1,0 +1,30 @@
+package options
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+)
+
+// Confirm asks question on a terminal before a command writes to a cluster.
+// yes (--yes) answers for scripts; without a terminal and without --yes it
+// refuses, naming the flag: a pipe or CI job must never write by default.
+func Confirm(streams genericiooptions.IOStreams, yes bool, question, writes string) error {
+	if yes {
+		return nil
+	}
+	in, ok := streams.In.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return fmt.Errorf("%s: pass --yes to confirm the plan above (--dry-run shows it alone)", writes)
+	}
+	fmt.Fprintf(streams.ErrOut, "%s [y/N] ", question)
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		return fmt.Errorf("not confirmed: nothing was changed")
+	}
+	return nil
+}

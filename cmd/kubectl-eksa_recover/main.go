@@ -34,7 +34,7 @@ func run() int {
 		if errors.As(err, &code) {
 			return int(code) // already reported
 		}
-		fmt.Fprintf(streams.ErrOut, "error: %v\n", err)
+		_, _ = fmt.Fprintf(streams.ErrOut, "error: %v\n", err) // stderr gone: nothing left to tell
 		return 1
 	}
 	return 0

@@ -163,7 +163,7 @@ func TestStatusVCenter_Errors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer silent.Close()
+	defer func() { _ = silent.Close() }()
 
 	tests := []struct {
 		name               string

@@ -12,6 +12,8 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/restore"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/resume"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/verify"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/version"
@@ -57,6 +59,8 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 		status.NewCmdStatus(o, streams),
 		backup.NewCmdBackup(o, streams),
 		move.NewCmdMove(o, streams),
+		restore.NewCmdRestore(o, streams),
+		resume.NewCmdResume(o, streams),
 		verify.NewCmdVerify(o, streams),
 		version.NewCmdVersion(streams),
 	)
@@ -70,4 +74,5 @@ func addKlogFlags(fs *pflag.FlagSet) {
 	klogFlags := flag.NewFlagSet("klog", flag.ContinueOnError)
 	klog.InitFlags(klogFlags)
 	fs.AddGoFlag(klogFlags.Lookup("v"))
+	klog.SetLogFilter(options.SecretSafeLogs{})
 }

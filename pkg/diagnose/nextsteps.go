@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	resumeplan "github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -80,9 +81,7 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 	// ValidationFailed resumes only for markers that would stop the rerun
 	// (v0.19+'s preflight, CAPI's pause); eksctl's rerun clears its own.
 	if v.blocking || v.state == PausedAfterFailure {
-		steps = append(steps, Step{Command: p + " resume", Why: fmt.Sprintf(
-			"%s set on the management cluster (see the PauseMarker findings): resume backs up first, then clears them",
-			plural(len(f.markersOn(snapshot.Management)), "pause marker"))})
+		steps = append(steps, f.resumeStep(p))
 	}
 	cleanup, cleanupWhy := f.forceCleanup()
 	// With --force-cleanup in the rerun, eksctl deletes the leftover KinD itself.
@@ -111,6 +110,41 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 		why += "; " + cleanupWhy
 	}
 	return append(steps, Step{Command: cmd, Why: why})
+}
+
+// resumeStep asks resume's own plan what it would do, so that the step
+// never promises to clear what resume leaves set (a control plane held for
+// an etcd roll, a pause set on purpose) nor hides why it would refuse.
+func (f *facts) resumeStep(p string) Step {
+	markers := plural(len(f.markersOn(snapshot.Management)), "pause marker")
+	plan, err := resumeplan.Plan(resumeplan.Input{Snapshot: f.in.Snapshot, ClusterName: f.name, Plugin: p})
+	switch {
+	case err != nil:
+		return Step{Command: p + " resume", Why: fmt.Sprintf(
+			"%s set on the management cluster (see the PauseMarker findings), but resume refuses for now: %v", markers, err)}
+	case plan.Empty() && len(plan.Held) > 0:
+		return Step{Command: p + " resume --dry-run", Why: fmt.Sprintf(
+			"resume leaves the management cluster's %s set (%s: %s). Its dry run lists each and why; do not clear them by hand while that holds",
+			markers, plan.Held[0].Object, plan.Held[0].Why)}
+	case plan.Empty():
+		return Step{Command: p + " resume", Why: markers + " set on the management cluster (see the PauseMarker findings): resume backs up first, then clears them"}
+	}
+	why := fmt.Sprintf("%s on %s of %s (see the PauseMarker findings): resume backs the objects up first, then clears them",
+		plural(plan.Count(), "pause marker"), plural(len(plan.Objects), "object"), clusterNames(plan.Clusters))
+	if len(plan.Held) > 0 {
+		why += fmt.Sprintf("; it leaves %s set (resume --dry-run says why)", plural(len(plan.Held), "marker"))
+	}
+	return Step{Command: p + " resume", Why: why}
+}
+
+func clusterNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return "the clusters' EKS-A configs"
+	case 1:
+		return "cluster " + names[0]
+	}
+	return "clusters " + strings.Join(names, ", ")
 }
 
 // forceCleanup decides the flag: only where it exists (<= v0.16), and only

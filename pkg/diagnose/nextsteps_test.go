@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	resumeplan "github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
 )
 
 const (
@@ -59,6 +61,10 @@ func TestDiagnose_NextStepsByEra(t *testing.T) {
 			checkpoint("upgrade-core-components"), ValidationFailed, []string{readLogs, resume, rerun}},
 		{"v0.19.8 paused in place", newSnap().eksa("v0.19.8").home(newK8s).eksaPaused().workloadPaused(), PausedAfterFailure,
 			[]string{resume, rerun}},
+		{"v0.19.8 control plane held while etcd upgrades: resume would leave it, so its dry run says why", etcdRolling(),
+			PausedAfterFailure, []string{resume + " --dry-run", rerun}},
+		{"v0.19.8 paused in place, KinD down: resume (its refusal is in the why), never a move", newSnap().eksa("v0.19.8").
+			home(newK8s).eksaPaused().workloadPaused().kind().kindDown(), PausedAfterFailure, []string{resume, rerun}},
 		{"unknown version mid-upgrade, empty KinD", newSnap().eksa("").home(oldK8s).kind(), UpgradeIncomplete,
 			[]string{kindDelete, rerun}},
 		{"unknown version paused", newSnap().eksa("").home(newK8s).eksaPaused(), PausedAfterFailure, []string{resume, rerun}},
@@ -99,6 +105,12 @@ func TestDiagnose_StepWarnings(t *testing.T) {
 		{"KinD down", newSnap().stranded().kindDown(), []string{"Never delete that container", "kind delete cluster", "--force-cleanup"}},
 		{"stranded", newSnap().stranded(), []string{"backup first", "Never use --force-cleanup"}},
 		{"split", newSnap().split(), []string{"Do not rerun eksctl", "never use --force-cleanup"}},
+		{"paused in place: what resume clears", newSnap().eksa("v0.19.8").home(newK8s).eksaPaused().workloadPaused(),
+			[]string{"3 pause markers on 2 objects of clusters cluster3, w1", "backs the objects up first"}},
+		{"paused in place, KinD down", newSnap().eksa("v0.19.8").home(newK8s).eksaPaused().kind().kindDown(),
+			[]string{"resume refuses for now", "docker start cluster3-eks-a-cluster-control-plane"}},
+		{"control plane held while etcd upgrades", etcdRolling(), []string{"EtcdadmCluster cluster3-etcd is still upgrading etcd",
+			"do not clear them by hand"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,4 +140,19 @@ func TestQuote(t *testing.T) {
 			t.Errorf("quote(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
+}
+
+// etcdRolling: v0.19.8, cluster3 home, its control plane paused while its
+// EtcdadmCluster upgrades etcd (the EKS-A controller's own pause).
+func etcdRolling() *snapBuilder {
+	b := newSnap().eksa("v0.19.8").home(newK8s)
+	for i, o := range b.snap.Management.Objects {
+		switch o.Kind {
+		case "KubeadmControlPlane":
+			b.snap.Management.Objects[i].Annotations = map[string]string{AnnotationCAPIPaused: ""}
+		case "EtcdadmCluster":
+			b.snap.Management.Objects[i].Annotations = map[string]string{resumeplan.AnnotationEtcdUpgrading: "true"}
+		}
+	}
+	return b
 }

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // deleteGroup removes one group's objects from the source. Each is first
@@ -47,30 +48,20 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 }
 
 // deleteOne marks, unblocks and deletes one object; one already gone (a
-// rerun) is not an error.
+// rerun) is not an error. The mark is one merge patch rather than a read
+// and an update: two requests per object instead of three.
 func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
 	ri, _, err := c.resource(k.groupKind())
 	if err != nil {
 		return false, err
 	}
-	obj, err := ri.Get(ctx, k.Name, metav1.GetOptions{})
+	mark := fmt.Appendf(nil, `{"metadata":{"annotations":{%q:""},"finalizers":null}}`, AnnotationDeleteForMove)
+	_, err = ri.Patch(ctx, k.Name, types.MergePatchType, mark, metav1.PatchOptions{})
 	if apierrors.IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {
-		return false, err
-	}
-	annotations := obj.GetAnnotations()
-	if annotations == nil {
-		annotations = map[string]string{}
-	}
-	if _, marked := annotations[AnnotationDeleteForMove]; !marked || len(obj.GetFinalizers()) > 0 {
-		annotations[AnnotationDeleteForMove] = ""
-		obj.SetAnnotations(annotations)
-		obj.SetFinalizers(nil)
-		if _, err := ri.Update(ctx, obj, metav1.UpdateOptions{}); err != nil {
-			return false, fmt.Errorf("marking for deletion: %w", err)
-		}
+		return false, fmt.Errorf("marking for deletion: %w", err)
 	}
 	err = ri.Delete(ctx, k.Name, metav1.DeleteOptions{})
 	if apierrors.IsNotFound(err) {

@@ -52,11 +52,10 @@ type Graph struct {
 }
 
 // Read lists every moveable kind in the namespace (one request per kind),
-// then keeps the objects of clusterName ("" keeps all): what the Cluster
-// owns directly or through others, what carries its cluster-name label, and
-// Secrets named <cluster>-* or labelled for move, as clusterctl does.
+// then keeps the objects that move with clusterName ("" keeps the whole
+// namespace's): see Select.
 func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
-	all := map[Key]*unstructured.Unstructured{}
+	var all []*unstructured.Unstructured
 	kinds := make([]schema.GroupKind, 0, len(c.Resources))
 	for gk := range c.Resources {
 		kinds = append(kinds, gk)
@@ -72,52 +71,10 @@ func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
 			return nil, fmt.Errorf("listing %s in the %s cluster: %w", gk, c.Name, err)
 		}
 		for i := range l.Items {
-			all[KeyOf(&l.Items[i])] = &l.Items[i]
+			all = append(all, &l.Items[i])
 		}
 	}
-	g := &Graph{Objects: map[Key]*unstructured.Unstructured{}}
-	for k, o := range all {
-		if belongs(o, all, clusterName, map[Key]bool{}) {
-			g.Objects[k] = o
-		}
-	}
-	return g, nil
-}
-
-// belongs says whether o is part of clusterName's graph.
-func belongs(o *unstructured.Unstructured, all map[Key]*unstructured.Unstructured, clusterName string, seen map[Key]bool) bool {
-	k := KeyOf(o)
-	if seen[k] {
-		return false
-	}
-	seen[k] = true
-	core := k.Group == "" // Secrets and ConfigMaps
-	if clusterName == "" {
-		// The whole namespace: every CAPI object, and the core objects that
-		// are owned by one, named for a cluster, or labelled for move.
-		if !core {
-			return true
-		}
-	}
-	labels := o.GetLabels()
-	switch {
-	case !core && k.Kind == "Cluster" && k.Group == "cluster.x-k8s.io":
-		return clusterName == "" || k.Name == clusterName
-	case clusterName != "" && labels[labelClusterName] == clusterName:
-		return true
-	case core && clusterName != "" && strings.HasPrefix(o.GetName(), clusterName+"-"):
-		return true
-	case core && clusterName == "":
-		if _, ok := labels[LabelMove]; ok {
-			return true
-		}
-	}
-	for _, ref := range o.GetOwnerReferences() {
-		if owner, ok := all[ownerKey(ref)]; ok && belongs(owner, all, clusterName, seen) {
-			return true
-		}
-	}
-	return false
+	return Select(all, c.Resources, clusterName), nil
 }
 
 // Len is the number of objects in the graph.
@@ -167,8 +124,9 @@ func (g *Graph) CheckWhole() error {
 }
 
 // Groups orders the graph for creation as clusterctl's getMoveSequence does:
-// each group holds the objects whose owners (and move-hierarchy parents)
-// are all in earlier groups. Deletion runs the groups in reverse.
+// each group holds the objects whose owners (by owner reference, or soft:
+// the Cluster of a <cluster>-kubeconfig Secret without owners) are all in
+// earlier groups. Deletion runs the groups in reverse.
 func (g *Graph) Groups() ([][]Key, error) {
 	placed := map[Key]bool{}
 	var groups [][]Key
@@ -195,9 +153,8 @@ func (g *Graph) Groups() ([][]Key, error) {
 }
 
 func (g *Graph) ownersPlaced(k Key, placed map[Key]bool) bool {
-	for _, ref := range g.Objects[k].GetOwnerReferences() {
-		ok := ownerKey(ref)
-		if _, inGraph := g.Objects[ok]; inGraph && !placed[ok] {
+	for _, owner := range ownersOf(g.Objects[k], g.Objects) {
+		if !placed[owner] {
 			return false
 		}
 	}

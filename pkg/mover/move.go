@@ -2,17 +2,13 @@ package mover
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 )
@@ -40,6 +36,9 @@ type Result struct {
 	Deleted   int
 	BackupDir string
 	Plan      []string // dry run: one line per group
+	// Unpause are the target's Clusters a cut-off move left paused with
+	// nothing left to move; this run unpauses them (finish.go).
+	Unpause []string
 }
 
 // Move moves the graph from o.From to o.To: backup (verified), lock, pause
@@ -51,7 +50,11 @@ type Result struct {
 func Move(ctx context.Context, o Options) (*Result, error) {
 	o.defaults()
 	say := func(format string, args ...any) { fmt.Fprintf(o.Progress, format+"\n", args...) }
-	say("Performing move...")
+	if o.DryRun {
+		say("Planning move...")
+	} else {
+		say("Performing move...")
+	}
 	say("Discovering Cluster API objects")
 	from, err := Read(ctx, o.From, o.ClusterName)
 	if err != nil {
@@ -65,10 +68,19 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 		if to.Len() == 0 {
 			return nil, fmt.Errorf("no Cluster API objects of %s on the %s or the %s cluster: check --cluster-name, or restore from a backup", name(o.ClusterName), o.From.Name, o.To.Name)
 		}
+		if locked, err := leftLocked(ctx, o.To, lockName(o.ClusterName)); err != nil || locked {
+			if err != nil {
+				return nil, err
+			}
+			return finishInterrupted(ctx, o, from, to)
+		}
 		say("Nothing to move: the %s cluster holds none of %s's objects, the %s cluster holds %d", o.From.Name, name(o.ClusterName), o.To.Name, to.Len())
 		return &Result{}, nil
 	}
 	if err := preflight(from, o.To); err != nil {
+		return nil, err
+	}
+	if err := checkProviders(ctx, o.From, o.To); err != nil {
 		return nil, err
 	}
 	groups, err := from.Groups()
@@ -82,7 +94,6 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 		for _, line := range res.Plan {
 			say("  %s", line)
 		}
-		say("Dry run: nothing was changed")
 		return res, nil
 	}
 
@@ -106,7 +117,7 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 		uids[k] = o.GetUID()
 	}
 	for i, group := range groups {
-		created, updated, err := createGroup(ctx, o, from, group, uids)
+		created, updated, err := createGroup(ctx, o.To, o.Parallelism, from, group, uids)
 		res.Created += created
 		res.Updated += updated
 		if err != nil {
@@ -162,29 +173,6 @@ func lockName(cluster string) string {
 	return cluster
 }
 
-// preflight checks what clusterctl checks, with EKS-A's rules: the target
-// serves every kind in the graph; the graph is whole. Machines without a
-// NodeRef (external etcd) and paused Clusters are expected, not refused.
-func preflight(g *Graph, target *Cluster) error {
-	if err := g.CheckWhole(); err != nil {
-		return err
-	}
-	var missing []string
-	seen := map[schema.GroupKind]bool{}
-	for _, k := range g.Keys() {
-		gk := schema.GroupKind{Group: k.Group, Kind: k.Kind}
-		if _, ok := target.Resources[gk]; !ok && !seen[gk] {
-			seen[gk] = true
-			missing = append(missing, gk.String())
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("the %s cluster lacks the CRDs for %s: install those providers there first (nothing was changed)",
-			target.Name, strings.Join(missing, ", "))
-	}
-	return nil
-}
-
 // plan describes the groups: counts by kind, in creation order.
 func plan(g *Graph, groups [][]Key) []string {
 	var out []string
@@ -231,7 +219,13 @@ func pauseClusters(ctx context.Context, c *Cluster, g *Graph, paused bool) error
 		if err != nil {
 			return err
 		}
-		patch := fmt.Appendf(nil, `{"spec":{"paused":%t}}`, paused)
+		// Unpausing drops the field, as clusterctl and eksctl do, so no
+		// field manager is left owning spec.paused: false.
+		value := "null"
+		if paused {
+			value = "true"
+		}
+		patch := fmt.Appendf(nil, `{"spec":{"paused":%s}}`, value)
 		if _, err := ri.Patch(ctx, cl.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
 			return fmt.Errorf("setting spec.paused=%t on Cluster %s in the %s cluster: %w", paused, cl.GetName(), c.Name, err)
 		}
@@ -239,107 +233,13 @@ func pauseClusters(ctx context.Context, c *Cluster, g *Graph, paused bool) error
 	return nil
 }
 
-// createGroup creates (or updates) one group's objects on the target in
-// parallel, recording their target UIDs for the next groups' owner references.
-func createGroup(ctx context.Context, o Options, g *Graph, group []Key, uids map[Key]types.UID) (created, updated int, err error) {
-	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, o.Parallelism)
-	)
-	mu.Lock()
-	ownerUIDs := make(map[Key]types.UID, len(uids))
-	for k, v := range uids {
-		ownerUIDs[k] = v
-	}
-	mu.Unlock()
-	for _, k := range group {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			uid, existed, err := createOne(ctx, o.To, g.Objects[k], ownerUIDs)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", k, err))
-				return
-			}
-			uids[k] = uid
-			if existed {
-				updated++
-			} else {
-				created++
-			}
-		})
-	}
-	wg.Wait()
-	return created, updated, errors.Join(errs...)
-}
-
-// createOne writes a copy of src on the target without status, server
-// fields or the source's UIDs; an object already there is updated.
-func createOne(ctx context.Context, to *Cluster, src *unstructured.Unstructured, ownerUIDs map[Key]types.UID) (types.UID, bool, error) {
-	ri, res, err := to.resource(KeyOf(src).groupKind())
-	if err != nil {
-		return "", false, err
-	}
-	obj := src.DeepCopy()
-	obj.SetAPIVersion(res.GVR.GroupVersion().String())
-	delete(obj.Object, "status")
-	for _, f := range []string{"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"} {
-		unstructured.RemoveNestedField(obj.Object, "metadata", f)
-	}
-	if KeyOf(obj) == (Key{Group: "cluster.x-k8s.io", Kind: "Cluster", Name: obj.GetName()}) {
-		// Arrive paused, whatever the graph was read as: the target's
-		// controllers must not act until the source lets go (unpaused last).
-		_ = unstructured.SetNestedField(obj.Object, true, "spec", "paused")
-	}
-	refs := obj.GetOwnerReferences()
-	for i := range refs {
-		uid, ok := ownerUIDs[ownerKey(refs[i])]
-		if !ok {
-			return "", false, fmt.Errorf("owner %s is not on the %s cluster yet", ownerKey(refs[i]), to.Name)
-		}
-		refs[i].UID = uid
-	}
-	obj.SetOwnerReferences(refs)
-	created, err := ri.Create(ctx, obj, metav1.CreateOptions{})
-	if err == nil {
-		return created.GetUID(), false, nil
-	}
-	if !apierrors.IsAlreadyExists(err) {
-		return "", false, err
-	}
-	existing, err := ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
-	if err != nil {
-		return "", false, err
-	}
-	obj.SetResourceVersion(existing.GetResourceVersion())
-	obj.SetUID(existing.GetUID())
-	if st, ok := existing.Object["status"]; ok {
-		obj.Object["status"] = st // Update ignores it; keep the object honest
-	}
-	updated, err := ri.Update(ctx, obj, metav1.UpdateOptions{})
-	if err != nil {
-		return "", true, err
-	}
-	return updated.GetUID(), true, nil
-}
-
 // checkArrived reads every object back from the target: success is what is
 // there, never a nil error (clusterctl's move returns nil and moves nothing
 // when CRD labels are missing).
 func checkArrived(ctx context.Context, to *Cluster, g *Graph) error {
-	var missing []string
-	for _, k := range g.Keys() {
-		ri, _, err := to.resource(k.groupKind())
-		if err != nil {
-			return err
-		}
-		if _, err := ri.Get(ctx, k.Name, metav1.GetOptions{}); err != nil {
-			missing = append(missing, k.String())
-		}
+	missing, err := notArrived(ctx, to, g)
+	if err != nil {
+		return err
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%d objects did not arrive on the %s cluster (%s); nothing was deleted from the source: rerun move",
@@ -347,5 +247,3 @@ func checkArrived(ctx context.Context, to *Cluster, g *Graph) error {
 	}
 	return nil
 }
-
-func (k Key) groupKind() schema.GroupKind { return schema.GroupKind{Group: k.Group, Kind: k.Kind} }

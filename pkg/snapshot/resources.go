@@ -15,7 +15,17 @@ type Resource struct {
 	GVR        schema.GroupVersionResource
 	Kind       string
 	Namespaced bool
+	// Move and MoveHierarchy copy the CRD's clusterctl labels: every object
+	// of the kind moves (move), or moves with the whole tree it owns
+	// (move-hierarchy), as clusterctl's objectgraph reads them.
+	Move, MoveHierarchy bool
 }
+
+// The CRD labels clusterctl's move reads besides LabelClusterctl.
+const (
+	LabelMove          = "clusterctl.cluster.x-k8s.io/move"
+	LabelMoveHierarchy = "clusterctl.cluster.x-k8s.io/move-hierarchy"
+)
 
 // Resources are the kinds a cluster serves that the plugin reads.
 type Resources struct {
@@ -39,9 +49,9 @@ func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discov
 	if err != nil {
 		return out, err
 	}
-	moveable := map[string]bool{} // plural.group
+	moveable := map[string]map[string]string{} // plural.group -> the CRD's labels
 	for _, c := range crds.Items {
-		moveable[c.Name] = true
+		moveable[c.Name] = c.Labels
 	}
 	lists, err := disc.ServerPreferredResources()
 	if err != nil && len(lists) == 0 {
@@ -54,8 +64,11 @@ func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discov
 				continue // subresources
 			}
 			res := Resource{GVR: gv.WithResource(ar.Name), Kind: ar.Kind, Namespaced: ar.Namespaced}
+			labels, isMoveable := moveable[ar.Name+"."+gv.Group]
 			switch {
-			case moveable[ar.Name+"."+gv.Group] && ar.Namespaced:
+			case isMoveable && ar.Namespaced:
+				_, res.Move = labels[LabelMove]
+				_, res.MoveHierarchy = labels[LabelMoveHierarchy]
 				out.Moveable = append(out.Moveable, res)
 			case gv.Group == eksaGroup && eksaKinds[ar.Kind]:
 				out.EKSA = append(out.EKSA, res)

@@ -75,6 +75,7 @@ func CAPICRDs(f Flavour) ([]*apiextensionsv1.CustomResourceDefinition, error) {
 				crd.Labels = map[string]string{LabelClusterctl: "", LabelProvider: provider}
 			}
 			keepStorageVersionOnly(crd)
+			addContractLabels(crd, contractLabels(f)[provider])
 			if crd.Name == "clusters.cluster.x-k8s.io" {
 				addManagedExternalEtcdRef(crd)
 			}
@@ -107,6 +108,42 @@ func keepStorageVersionOnly(crd *apiextensionsv1.CustomResourceDefinition) {
 		}
 	}
 	crd.Spec.Conversion = nil
+}
+
+// contractLabels are the labels each release's kustomization puts on the
+// kubeadm providers' CRDs (controlplane/kubeadm/config/crd and
+// bootstrap/kubeadm/config/crd): the CAPI contract each served version
+// implements. clusterctl resolves contract references through them (a
+// v1beta2 controlPlaneRef names only group and kind): without them clusterctl
+// v1.14's tree.Discovery drops the KubeadmControlPlane and every KubeadmConfig.
+// The core CRDs carry none, as upstream's; the provider fixtures carry theirs.
+func contractLabels(f Flavour) map[string]map[string]string {
+	kubeadm := map[string]string{"cluster.x-k8s.io/v1beta1": "v1beta1"}
+	if f == V1Beta2 {
+		kubeadm["cluster.x-k8s.io/v1beta2"] = "v1beta2"
+	}
+	return map[string]map[string]string{"control-plane-kubeadm": kubeadm, "bootstrap-kubeadm": kubeadm}
+}
+
+// addContractLabels labels crd with the contracts of the versions it still
+// serves: a contract naming only versions the world dropped would send
+// clusterctl to an API the server does not have.
+func addContractLabels(crd *apiextensionsv1.CustomResourceDefinition, contracts map[string]string) {
+	served := map[string]bool{}
+	for _, v := range crd.Spec.Versions {
+		served[v.Name] = v.Served
+	}
+	for label, versions := range contracts {
+		var keep []string
+		for v := range strings.SplitSeq(versions, "_") {
+			if served[v] {
+				keep = append(keep, v)
+			}
+		}
+		if len(keep) > 0 {
+			crd.Labels[label] = strings.Join(keep, "_")
+		}
+	}
 }
 
 // addManagedExternalEtcdRef adds the field EKS-A's CAPI fork carries on

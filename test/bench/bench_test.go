@@ -116,9 +116,6 @@ func measureWorld(t *testing.T, scheme *runtime.Scheme, machines, runs int) row 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := addContractLabels(ctx, w.Management.Config, scheme); err != nil {
-		t.Fatal(err)
-	}
 
 	r := row{machines: machines, baseline: make([]sample, len(baselines))}
 	plugin := make([]sample, 0, runs)
@@ -222,51 +219,6 @@ func clusterctlScheme(t *testing.T) *runtime.Scheme {
 		}
 	}
 	return s
-}
-
-// addContractLabels gives the world's Cluster API CRDs the contract label
-// (cluster.x-k8s.io/v1beta2: v1beta2) that a real installation's CRDs carry
-// and the world's lack. clusterctl reads it to resolve every contract-versioned
-// reference (Cluster.spec.controlPlaneRef, Machine.spec.bootstrap.configRef):
-// without it tree.Discovery drops the KubeadmControlPlane and every
-// KubeadmConfig. The provider fixtures (CAPV, etcdadm) carry theirs already.
-// The plugin does not read these labels.
-func addContractLabels(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme) error {
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		return err
-	}
-	var crds apiextensionsv1.CustomResourceDefinitionList
-	if err := c.List(ctx, &crds); err != nil {
-		return err
-	}
-	const contract = "cluster.x-k8s.io/v1beta2"
-	for i := range crds.Items {
-		crd := &crds.Items[i]
-		if !strings.HasSuffix(crd.Spec.Group, "cluster.x-k8s.io") || hasContractLabel(crd.Labels) {
-			continue
-		}
-		var served []string
-		for _, v := range crd.Spec.Versions {
-			if v.Served {
-				served = append(served, v.Name)
-			}
-		}
-		patch := fmt.Sprintf(`{"metadata":{"labels":{%q:%q}}}`, contract, strings.Join(served, "_"))
-		if err := c.Patch(ctx, crd, client.RawPatch(types.MergePatchType, []byte(patch))); err != nil {
-			return fmt.Errorf("labelling CRD %s: %w", crd.Name, err)
-		}
-	}
-	return nil
-}
-
-func hasContractLabel(labels map[string]string) bool {
-	for k := range labels {
-		if strings.HasPrefix(k, "cluster.x-k8s.io/v1") {
-			return true
-		}
-	}
-	return false
 }
 
 // countMachines counts the tree's Machines, those grouped included.

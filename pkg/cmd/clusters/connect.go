@@ -11,16 +11,20 @@ import (
 // Connect opens the mover's clients to a cluster; one without a kubeconfig
 // is an error naming the flag to pass.
 func Connect(ctx context.Context, src snapshot.Source) (*mover.Cluster, error) {
+	flag := "--kubeconfig"
+	if src.Role == snapshot.Bootstrap {
+		flag = "--bootstrap-kubeconfig"
+	}
 	if src.Config == nil {
-		flag := "--kubeconfig"
-		if src.Role == snapshot.Bootstrap {
-			flag = "--bootstrap-kubeconfig"
-		}
 		return nil, fmt.Errorf("no kubeconfig for the %s cluster: pass %s", src.Role, flag)
 	}
 	ctx, cancel := context.WithTimeout(ctx, DefaultTimeout)
 	defer cancel()
-	return mover.Connect(ctx, string(src.Role), src.Config)
+	c, err := mover.Connect(ctx, string(src.Role), src.Config)
+	if err != nil {
+		return nil, fmt.Errorf("%w; start its API server, or pass %s (and its context) for one that answers", err, flag)
+	}
+	return c, nil
 }
 
 // ConnectBoth opens the mover's clients to both clusters. Without a KinD

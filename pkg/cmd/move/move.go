@@ -4,6 +4,7 @@ package move
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,20 +82,40 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	now := time.Now()
 	dir := o.BackupDir
 	if dir == "" {
-		dir = eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.PluginBackupPrefix, now)
+		// Named by the second: a rerun within the same second (a script
+		// retrying a failed move) takes the next free name.
+		layout := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}
+		for at := now; dir == "" || exists(dir); at = at.Add(time.Second) {
+			dir = layout.BackupDir(eksa.PluginBackupPrefix, at)
+		}
+	}
+	if !o.DryRun {
+		if err := checkBackupDir(dir); err != nil {
+			return err
+		}
 	}
 	opts := mover.Options{From: from, To: to, ClusterName: cluster, BackupDir: dir,
 		ToolVersion: version.Get().Version, Progress: o.ErrOut, DryRun: true}
 	plan, err := mover.Move(ctx, opts)
-	if err != nil || o.DryRun || plan.Objects == 0 {
+	if err != nil || (plan.Objects == 0 && len(plan.Unpause) == 0) {
 		return err
 	}
+	if o.DryRun {
+		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
+		return nil
+	}
 	question := fmt.Sprintf("Move %d objects from the %s cluster to the %s cluster?", plan.Objects, from.Name, to.Name)
+	if plan.Objects == 0 {
+		question = fmt.Sprintf("Unpause Cluster %s on the %s cluster?", strings.Join(plan.Unpause, ", "), to.Name)
+	}
 	if err := options.Confirm(o.IOStreams, o.Yes, question, "move writes to both clusters"); err != nil {
 		return err
 	}
 	opts.DryRun = false
-	if _, err := mover.Move(ctx, opts); err != nil {
+	if res, err := mover.Move(ctx, opts); err != nil {
+		if res == nil { // refused before its first write; the error names the fix
+			return err
+		}
 		return fmt.Errorf("%w (the backup is in %s; rerun move to finish)", err, dir)
 	}
 	backup, _, err := mover.ReadBackup(dir)

@@ -1,0 +1,252 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+)
+
+// killPoint is when to SIGKILL a running move: delay after stderr shows a
+// line starting with line.
+type killPoint struct {
+	name  string
+	line  string
+	delay time.Duration
+	// afterLock: the move holds its Lease by then, so the rerun must say
+	// it took the dead move's lock over.
+	afterLock bool
+}
+
+// TestMove_Killed: a move killed with SIGKILL at any point is finished by a
+// plain rerun: the dead process's Lease is taken over, verify passes and
+// status finds nothing left in KinD. 30 workers (153 objects) make the
+// phases long enough for the kills to land inside them.
+func TestMove_Killed(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2, Workers: 30})
+	points := []killPoint{
+		{name: "writing the backup", line: "Backing up"},
+		{name: "creating, at once", line: "Creating objects in the target cluster", afterLock: true},
+		{name: "creating, 500ms in", line: "Creating objects in the target cluster", delay: 500 * time.Millisecond, afterLock: true},
+		{name: "deleting, at once", line: "Deleting objects from the source cluster", afterLock: true},
+		{name: "deleting, 1s in", line: "Deleting objects from the source cluster", delay: time.Second, afterLock: true},
+	}
+	for i, p := range points {
+		if i > 0 {
+			if err := w.ResetStranded(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		last := killMove(t, w.Dir, p)
+		t.Logf("killed %s; its last line: %q", p.name, last)
+		rerun := run(t, w.Dir, "move", "--yes")
+		if rerun.code != 0 || !strings.Contains(rerun.stdout, "Verified") {
+			t.Fatalf("rerun after the kill %s = exit %d\nstdout: %s\nstderr: %s", p.name, rerun.code, rerun.stdout, rerun.stderr)
+		}
+		if took := strings.Contains(rerun.stderr, "Taking over the move lock from "); took != p.afterLock {
+			t.Errorf("rerun after the kill %s: took over the lock = %v, want %v\n%s", p.name, took, p.afterLock, rerun.stderr)
+		}
+		if v := run(t, w.Dir, "verify"); v.code != 0 {
+			t.Errorf("verify after the kill %s and a rerun = exit %d\n%s%s", p.name, v.code, v.stdout, v.stderr)
+		}
+		checkNothingInKinD(t, w, p.name)
+	}
+}
+
+// killMove starts `move --yes` and kills it with SIGKILL p.delay after its
+// stderr shows p.line. It fails the test if the move ended before the
+// kill: that point was not tested. It returns the last line seen.
+func killMove(t *testing.T, dir string, p killPoint) string {
+	t.Helper()
+	armed := false
+	stdout, seen, err := watchMove(t, dir, []string{"move", "--yes"}, func(cmd *exec.Cmd, line string) {
+		if !armed && strings.HasPrefix(line, p.line) {
+			armed = true
+			time.AfterFunc(p.delay, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
+		}
+	})
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("move was not killed %s (%v): it ended first\nstdout: %s\nstderr: %s", p.name, err, stdout, strings.Join(seen, "\n"))
+	}
+	return seen[len(seen)-1]
+}
+
+// watchMove runs the plugin in dir as run does, calling onLine with each
+// stderr line as it comes, and returns stdout, the stderr lines and Wait's
+// error.
+func watchMove(t *testing.T, dir string, args []string, onLine func(*exec.Cmd, string)) (string, []string, error) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), binary, args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "NO_COLOR=1"}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Read stderr to its end before Wait, which closes the pipe.
+	var seen []string
+	for lines := bufio.NewScanner(stderr); lines.Scan(); {
+		seen = append(seen, lines.Text())
+		onLine(cmd, lines.Text())
+	}
+	return out.String(), seen, cmd.Wait()
+}
+
+// TestMove_CutOffThroughBinary: the binary's move, its connection to
+// management broken ten requests into the creates, exits 1 naming the
+// backup and the rerun; the rerun takes the lock over and finishes.
+func TestMove_CutOffThroughBinary(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
+	p, err := testworld.NewFaultProxy(w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	kubeconfig := filepath.Join(t.TempDir(), "through-proxy.kubeconfig")
+	data, err := p.Kubeconfig("management")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, seen, err := watchMove(t, w.Dir, []string{"move", "--yes", "--kubeconfig", kubeconfig}, func(_ *exec.Cmd, line string) {
+		if strings.HasPrefix(line, "Creating objects in the target cluster") {
+			p.CutAfter(10)
+		}
+	})
+	// The error names each object that failed, one per line (errors.Join),
+	// and ends with the backup and the rerun.
+	stderr := strings.Join(seen, "\n")
+	if code := exitCode(err); code != 1 || !p.Cut() || !strings.Contains(stderr, "\nerror: creating group ") || !strings.HasSuffix(stderr, "; rerun move to finish)") {
+		t.Fatalf("cut-off move = exit %d (cut %v); want exit 1, the failed group, the backup and the rerun named\n%s", code, p.Cut(), stderr)
+	}
+	res := run(t, w.Dir, "move", "--yes")
+	if res.code != 0 || !strings.Contains(res.stderr, "Taking over the move lock from ") || !strings.Contains(res.stdout, "Verified") {
+		t.Fatalf("rerun = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	checkNothingInKinD(t, w, "through the binary")
+}
+
+func exitCode(err error) int {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// checkNothingInKinD: status lists no object of the cluster in KinD and
+// gives the state an uncut move leads to.
+func checkNothingInKinD(t *testing.T, w *testworld.World, point string) {
+	t.Helper()
+	res := run(t, w.Dir, "status", "-o", "json")
+	var got struct {
+		State   string `json:"state"`
+		Objects struct {
+			Management []string `json:"management"`
+			Bootstrap  []string `json:"bootstrap"`
+		} `json:"objects"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatalf("status -o json after the kill %s: %v\n%s", point, err, res.stderr)
+	}
+	if len(got.Objects.Bootstrap) != 0 || len(got.Objects.Management) == 0 || got.State != "UpgradeIncomplete" {
+		t.Errorf("status after the kill %s and a rerun = %s, %d objects in KinD, %d on management; want UpgradeIncomplete with none in KinD",
+			point, got.State, len(got.Objects.Bootstrap), len(got.Objects.Management))
+	}
+}
+
+// TestMove_FinishesCutOffUnpause: a move killed after it emptied KinD but
+// before it unpaused management leaves nothing to move, the Cluster paused
+// on management and its Lease behind. A rerun must finish it (unpause,
+// under the dead move's lock) rather than say there is nothing to do.
+func TestMove_FinishesCutOffUnpause(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
+	if res := run(t, w.Dir, "move", "--yes"); res.code != 0 {
+		t.Fatalf("move --yes = exit %d: %s", res.code, res.stderr)
+	}
+	// What the kill leaves: the Cluster as created (paused) and the Lease
+	// of a process that no longer exists.
+	dyn := dynamicFor(t, w)
+	clusters := dyn.Resource(schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta1", Resource: "clusters"}).Namespace("eksa-system")
+	if _, err := clusters.Patch(t.Context(), "cluster3", types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	plantDeadLease(t, dyn)
+
+	dry := run(t, w.Dir, "move", "--dry-run")
+	if dry.code != 0 || !strings.Contains(dry.stderr, "Cluster cluster3 paused") || !paused(t, clusters) {
+		t.Errorf("move --dry-run = exit %d, %q, paused %v; want the unpause planned and nothing done", dry.code, dry.stderr, paused(t, clusters))
+	}
+	res := run(t, w.Dir, "move", "--yes")
+	if res.code != 0 || !strings.Contains(res.stdout, "Verified") || !strings.Contains(res.stderr, "Taking over the move lock from ") {
+		t.Fatalf("rerun = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	if paused(t, clusters) {
+		t.Errorf("Cluster cluster3 is still paused on management after the rerun")
+	}
+	checkNothingInKinD(t, w, "after the deletes")
+}
+
+func paused(t *testing.T, clusters dynamic.ResourceInterface) bool {
+	t.Helper()
+	c, err := clusters.Get(t.Context(), "cluster3", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, _ := unstructured.NestedBool(c.Object, "spec", "paused")
+	return p
+}
+
+// plantDeadLease writes the move Lease as a killed move leaves it: held by
+// a process of this host that has exited.
+func plantDeadLease(t *testing.T, dyn dynamic.Interface) {
+	t.Helper()
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	now := metav1.NewMicroTime(time.Now()).UTC().Format("2006-01-02T15:04:05.000000Z07:00")
+	lease := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+		"metadata": map[string]any{"name": "eksa-recover-move-cluster3", "namespace": "eksa-system"},
+		"spec": map[string]any{
+			"holderIdentity":       fmt.Sprintf("%s/%d/%s", host, gone.Process.Pid, time.Now().UTC().Format(time.RFC3339)),
+			"leaseDurationSeconds": int64(30), "acquireTime": now, "renewTime": now,
+		},
+	}}
+	gvr := schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}
+	if _, err := dyn.Resource(gvr).Namespace("eksa-system").Create(t.Context(), lease, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,164 @@
+package main_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+)
+
+// The README's quick start shows what the plugin prints on the demo world.
+// TestREADME_QuickStart runs every `$ kubectl eksa-recover ...` block of it,
+// in order, on a fresh stranded world and fails when the output drifted.
+// EKSA_RECOVER_UPDATE_README=1 rewrites the blocks from this run instead.
+const (
+	readmePath      = "../../README.md"
+	quickStartBegin = "<!-- quickstart:begin"
+	quickStartEnd   = "<!-- quickstart:end -->"
+	// readmeWorkspace stands for the world's temporary folder: the path a
+	// reader would have.
+	readmeWorkspace = "/home/ops/eksa"
+	envUpdateREADME = "EKSA_RECOVER_UPDATE_README"
+)
+
+func TestREADME_QuickStart(t *testing.T) {
+	data, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	blocks := consoleBlocks(t, readme)
+	if len(blocks) < 4 {
+		t.Fatalf("the quick start has %d console blocks, want the whole recovery (status, move, verify, status)", len(blocks))
+	}
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
+	env := credentials(w, w.VCSim.Password)
+	updated := readme
+	for _, b := range blocks {
+		got := strings.ReplaceAll(runCombined(t, w.Dir, env, b.args), w.Dir, readmeWorkspace)
+		if !strings.HasSuffix(got, "\n") {
+			got += "\n" // a jsonpath prints no newline; the block needs one
+		}
+		if os.Getenv(envUpdateREADME) != "" {
+			updated = strings.Replace(updated, b.text, b.prompt+"\n"+got, 1)
+			continue
+		}
+		if normalize(got) != normalize(b.output) {
+			t.Errorf("README drifted: `%s` now prints\n%s\nthe README shows\n%s\n(rerun with %s=1 to update it)",
+				b.prompt, got, b.output, envUpdateREADME)
+		}
+	}
+	if updated != readme {
+		if err := os.WriteFile(readmePath, []byte(updated), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("rewrote the quick start's %d blocks", len(blocks))
+	}
+}
+
+type consoleBlock struct {
+	text   string // the block's body, prompt line included
+	prompt string // `$ kubectl eksa-recover ...`
+	args   []string
+	output string
+}
+
+// consoleBlocks returns the ```console blocks between the quick start's
+// markers; each starts with one `$ kubectl eksa-recover` line.
+func consoleBlocks(t *testing.T, readme string) []consoleBlock {
+	t.Helper()
+	begin, end := strings.Index(readme, quickStartBegin), strings.Index(readme, quickStartEnd)
+	if begin < 0 || end < begin {
+		t.Fatalf("README has no %q ... %q section", quickStartBegin, quickStartEnd)
+	}
+	var blocks []consoleBlock
+	section := readme[begin:end]
+	for {
+		i := strings.Index(section, "```console\n")
+		if i < 0 {
+			return blocks
+		}
+		section = section[i+len("```console\n"):]
+		j := strings.Index(section, "```")
+		if j < 0 {
+			t.Fatal("README: a console block is not closed")
+		}
+		text := section[:j]
+		section = section[j+3:]
+		prompt, output, _ := strings.Cut(text, "\n")
+		words := shellWords(strings.TrimPrefix(prompt, "$ "))
+		if !strings.HasPrefix(prompt, "$ ") || len(words) < 2 || words[0] != "kubectl" || words[1] != "eksa-recover" {
+			t.Fatalf("README: a quick-start block starts with %q, want `$ kubectl eksa-recover ...`", prompt)
+		}
+		blocks = append(blocks, consoleBlock{text: text, prompt: prompt, args: words[2:], output: output})
+	}
+}
+
+// shellWords splits a command line as a shell would for what the README
+// uses: spaces, and single quotes around a word.
+func shellWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	inWord, quoted := false, false
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			quoted, inWord = !quoted, true
+		case r == ' ' && !quoted:
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+			}
+			inWord = false
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// runCombined runs the plugin with stdout and stderr in one stream, as a
+// terminal shows them.
+func runCombined(t *testing.T, dir string, env, args []string) string {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "NO_COLOR=1"}, env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	var exit *exec.ExitError
+	if err := cmd.Run(); err != nil && !errors.As(err, &exit) {
+		t.Fatalf("running %v: %v", args, err)
+	}
+	return out.String()
+}
+
+// What changes from run to run: ports, times and ages (and so column
+// widths). Everything else must match the README exactly.
+var (
+	readmePort     = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	readmeTime     = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d[_:]\d\d[_:]\d\d(\.\d+)?Z?`)
+	readmeDuration = regexp.MustCompile(`\b(\d+(\.\d+)?(ms|s|m|h|d))+\b`)
+	readmeSpaces   = regexp.MustCompile(`[ \t]+`)
+)
+
+func normalize(s string) string {
+	s = readmePort.ReplaceAllString(s, "127.0.0.1:PORT")
+	s = readmeTime.ReplaceAllString(s, "TIME")
+	s = readmeDuration.ReplaceAllString(s, "AGE")
+	s = readmeSpaces.ReplaceAllString(s, " ")
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		lines = append(lines, strings.TrimSpace(l))
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}

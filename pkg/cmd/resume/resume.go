@@ -1,0 +1,109 @@
+// Package resume is `kubectl eksa-recover resume`: clear the pause markers
+// a failed eksctl run left on the management cluster, backed up first.
+package resume
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/version"
+)
+
+const resumeLong = `Clear the pause markers a failed eksctl run left on the management cluster:
+EKS-A's anywhere.eks.amazonaws.com/paused and managed-by-cli annotations and
+Flux's kustomize.toolkit.fluxcd.io/reconcile: disabled on the EKS-A Clusters,
+DatacenterConfigs and MachineConfigs, and spec.paused on the Cluster API
+Clusters, of the cluster and the workload clusters it manages. EKS-A v0.19
+and later refuse to upgrade a paused cluster, so status asks for this first.
+
+It shows what it will change, asks (--yes answers for scripts), writes the
+objects as they are into a new backup folder
+(<workspace>/<cluster>/eksa-recover-resume-backup-<time>/), patches them and reads
+them back. It leaves a KubeadmControlPlane paused while its EtcdadmCluster is
+still upgrading etcd, and refuses to change anything while the management
+cluster does not answer or KinD holds, or may hold, the clusters' Cluster
+API objects (run move first).`
+
+// Options are resume's settings.
+type Options struct {
+	Global *options.Global
+	DryRun bool
+	Yes    bool
+	Now    func() time.Time
+	genericiooptions.IOStreams
+}
+
+// NewCmdResume returns the resume command.
+func NewCmdResume(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Global: g, Now: time.Now, IOStreams: streams}
+	cmd := &cobra.Command{
+		Use:   "resume",
+		Short: "Clear the pause markers a failed eksctl run left, backed up first",
+		Long:  resumeLong,
+		Example: `  # See what would be cleared, then clear it
+  kubectl eksa-recover resume --dry-run
+  kubectl eksa-recover resume`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.Run(cmd) },
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.DryRun, "dry-run", false, "Print what would be cleared and change nothing")
+	f.BoolVar(&o.Yes, "yes", false, "Do not ask for confirmation (needed without a terminal)")
+	return cmd
+}
+
+// Run reads both clusters, plans, asks, then backs up, patches and checks.
+func (o *Options) Run(cmd *cobra.Command) error {
+	ctx := cmd.Context()
+	r, err := clusters.Resolve(o.Global)
+	if err != nil {
+		return err
+	}
+	now := o.Now()
+	name := r.Workspace.ClusterName
+	snap := snapshot.Read(ctx, r.Management, r.Bootstrap, r.Timeout, now)
+	plan, err := resume.Plan(resume.Input{Snapshot: snap, ClusterName: name, Plugin: clusters.PluginCommand(o.Global, r.Workspace)})
+	if err != nil {
+		return err
+	}
+	plan.Describe(o.ErrOut)
+	if plan.Empty() {
+		// Nothing to do is an answer, not a failure: scripts rerun resume.
+		fmt.Fprintf(o.Out, "Nothing to resume: no pause marker that resume clears is set on %s or the clusters it manages\n", name)
+		return nil
+	}
+	if o.DryRun {
+		return nil
+	}
+	// Asked before the backup is written: a declined run, or one without a
+	// terminal and --yes, leaves nothing behind, not even a folder. Apply
+	// backs up what it reads after the answer, on the versions it patches.
+	question := fmt.Sprintf("Clear %d pause markers on %d objects of the management cluster?", plan.Count(), len(plan.Objects))
+	if err := options.Confirm(o.IOStreams, o.Yes, question, "resume writes to the management cluster"); err != nil {
+		return err
+	}
+	target, err := resume.Connect(ctx, r.Management.Config)
+	if err != nil {
+		return err
+	}
+	// Stamped after the answer: a prompt can wait a while.
+	at := o.Now()
+	dir := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: name}.BackupDir(resume.BackupPrefix, at)
+	res, err := resume.Apply(ctx, target, plan, resume.Options{
+		BackupDir: dir, ToolVersion: version.Get().Version, Now: at, Progress: o.ErrOut,
+	})
+	if res != nil {
+		for _, line := range res.Resumed {
+			fmt.Fprintln(o.Out, line)
+		}
+	}
+	return err
+}

@@ -1,0 +1,231 @@
+package mover_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
+)
+
+// A move cut off at any request, on either cluster, then rerun without the
+// fault, must end as an uncut move does: every object of the graph once on
+// management with its spec, none in KinD, the Cluster unpaused, no lock
+// left, and status no longer finding anything in KinD.
+
+var leaseGVR = schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}
+
+// TestMove_CutOff cuts a move off at 22 points on each side, spread over
+// the requests a full move makes there, and reruns it without the fault.
+func TestMove_CutOff(t *testing.T) {
+	t.Parallel()
+	// v1beta1 is what EKS-A <= v0.17 leaves stranded, where a KinD move
+	// happens at all; v1beta2 doubles the time for the same code path.
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta1})
+	boot, mgmt := connect(t, w)
+	started := time.Now()
+	var spent [2]time.Duration // resetting and moving; checking
+	// The original is the graph as KinD stores it (with the schema's
+	// defaults), not as the builder wrote it.
+	stranded := graph(t, boot)
+	var original []*unstructured.Unstructured
+	for _, k := range stranded.Keys() {
+		original = append(original, stranded.Objects[k])
+	}
+	if len(original) != len(w.Cluster3().Objects) {
+		t.Fatalf("KinD holds %d of cluster3's objects, want %d", len(original), len(w.Cluster3().Objects))
+	}
+
+	sides, wantState := measure(t, w, boot, mgmt)
+	t.Logf("an uncut move leaves the state %s; every cut and rerun must too", wantState)
+	for _, side := range []string{"management", "bootstrap"} {
+		ph := sides[side]
+		// The side's own writes: creates on management, deletes in KinD.
+		busy := map[string]string{"management": "create", "bootstrap": "delete"}[side]
+		if got := ph.count(busy); len(ph.points()) < 21 || got < 10 {
+			t.Fatalf("%s: %d cut points, %d of them in the %s phase; want at least 20 cuts, 10 in %s", side, len(ph.points())-1, got, busy, busy)
+		}
+		t.Logf("a full move makes %d requests to the %s cluster: prepare [0,%d) create [%d,%d) delete [%d,%d) release [%d,%d)",
+			ph.total, side, ph.create, ph.create, ph.delete, ph.delete, ph.moved, ph.moved, ph.total)
+		var landed []string
+		for _, n := range ph.points() {
+			t0 := time.Now()
+			failed := cutAndRerun(t, w, boot, mgmt, side, n)
+			spent[0] += time.Since(t0)
+			if t.Failed() {
+				t.Fatalf("cut at request %d of %d on the %s cluster (%s phase) did not converge", n, ph.total, side, ph.name(n))
+			}
+			t0 = time.Now()
+			checkConverged(t, w, boot, mgmt, original, wantState)
+			spent[1] += time.Since(t0)
+			if t.Failed() {
+				t.Fatalf("after a cut at request %d of %d on the %s cluster (%s phase) and a rerun", n, ph.total, side, ph.name(n))
+			}
+			outcome := "failed"
+			if !failed {
+				outcome = "ran through"
+			}
+			landed = append(landed, fmt.Sprintf("%d:%s(%s)", n, ph.name(n), outcome))
+		}
+		t.Logf("%s cut points: %s", side, strings.Join(landed, " "))
+	}
+	t.Logf("%d cut-off moves and reruns in %s (reset, cut move and rerun %s; checks %s)",
+		len(sides["bootstrap"].points())+len(sides["management"].points()), time.Since(started).Round(time.Second),
+		spent[0].Round(time.Second), spent[1].Round(time.Second))
+}
+
+// cutAndRerun resets the world to stranded, moves with the side's
+// connection broken after n requests, then moves again without the fault.
+// It returns whether the cut-off move failed.
+func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster, side string, n int) bool {
+	t.Helper()
+	if err := w.ResetStranded(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	from, to := boot, mgmt
+	p := newProxy(t, w.Management.Config)
+	if side == "bootstrap" {
+		p = newProxy(t, w.Bootstrap.Config)
+		from = through(t, boot, p)
+	} else {
+		to = through(t, mgmt, p)
+	}
+	p.CutAfter(n)
+	var cutLog bytes.Buffer
+	_, cutErr := mover.Move(t.Context(), mover.Options{
+		From: from, To: to, ClusterName: "cluster3", BackupDir: filepath.Join(t.TempDir(), "cut"),
+		ToolVersion: "test", Progress: &cutLog,
+	})
+	p.Close()
+	// Only a cut of the lock's release, after the move is done, goes
+	// unreported: the move ignores it and the Lease is left to expire.
+	if cutErr == nil && p.Cut() && (side != "management" || !leaseLeft(t, mgmt)) {
+		t.Errorf("Move() cut at request %d on the %s cluster returned no error\n%s", n, side, cutLog.String())
+	}
+	// The plugin process would have exited with the error: its lock, if the
+	// cut kept it from releasing it, now names a process that is gone.
+	tookOver := orphanLease(t, mgmt)
+	var rerunLog bytes.Buffer
+	if _, err := mover.Move(t.Context(), mover.Options{
+		From: boot, To: mgmt, ClusterName: "cluster3", BackupDir: filepath.Join(t.TempDir(), "rerun"),
+		ToolVersion: "test", Progress: &rerunLog,
+	}); err != nil {
+		t.Errorf("rerun after a cut at request %d on the %s cluster = %v\ncut-off move: %v\n%s\nrerun:\n%s", n, side, err, cutErr, cutLog.String(), rerunLog.String())
+	}
+	if tookOver && !strings.Contains(rerunLog.String(), "Taking over the move lock") {
+		t.Errorf("rerun did not say it took over the dead move's lock:\n%s\ncut-off move (%d requests, %v):\n%s", rerunLog.String(), p.Requests(), cutErr, cutLog.String())
+	}
+	return cutErr != nil
+}
+
+// leaseLeft says whether a move Lease is on management.
+func leaseLeft(t *testing.T, mgmt *mover.Cluster) bool {
+	t.Helper()
+	_, err := mgmt.Dyn.Resource(leaseGVR).Namespace(mover.Namespace).Get(t.Context(), "eksa-recover-move-cluster3", metav1.GetOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
+
+// orphanLease points a move Lease this test process holds at a process
+// that has exited, as the killed or failed plugin's would be. It reports
+// whether there was one.
+func orphanLease(t *testing.T, mgmt *mover.Cluster) bool {
+	t.Helper()
+	ri := mgmt.Dyn.Resource(leaseGVR).Namespace(mover.Namespace)
+	l, err := ri.Get(t.Context(), "eksa-recover-move-cluster3", metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, _, _ := unstructured.NestedString(l.Object, "spec", "holderIdentity")
+	host, _ := os.Hostname()
+	if !strings.HasPrefix(holder, fmt.Sprintf("%s/%d/", host, os.Getpid())) {
+		t.Fatalf("the move lock is held by %q, not by this process", holder)
+	}
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := fmt.Sprintf("%s/%d/%s", host, gone.Process.Pid, time.Now().UTC().Format(time.RFC3339))
+	_ = unstructured.SetNestedField(l.Object, dead, "spec", "holderIdentity")
+	if _, err := ri.Update(t.Context(), l, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return true
+}
+
+// checkConverged asserts the end state of an uncut move.
+func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster, original []*unstructured.Unstructured, wantState diagnose.State) {
+	t.Helper()
+	if left := graph(t, boot); left.Len() != 0 {
+		t.Errorf("KinD still holds %d objects: %v", left.Len(), first(left.Keys(), 5))
+	}
+	onMgmt := graph(t, mgmt)
+	want := map[mover.Key]bool{}
+	for _, o := range original {
+		want[mover.KeyOf(o)] = true
+		if _, ok := onMgmt.Objects[mover.KeyOf(o)]; !ok {
+			t.Errorf("%s is not on management", mover.KeyOf(o))
+		}
+	}
+	for _, k := range onMgmt.Keys() {
+		if !want[k] {
+			t.Errorf("management holds %s, which the original graph has not", k)
+		}
+	}
+	v, err := mover.Verify(t.Context(), boot, mgmt, "cluster3", original)
+	if err != nil || !v.OK() || v.Checked != len(original) {
+		t.Errorf("Verify(original) = %+v, %v; want all %d equal", v, err, len(original))
+	}
+	for _, c := range onMgmt.Clusters() {
+		if paused, _, _ := unstructured.NestedBool(c.Object, "spec", "paused"); paused {
+			t.Errorf("Cluster %s is still paused on management", c.GetName())
+		}
+	}
+	if leaseLeft(t, mgmt) {
+		t.Errorf("a move Lease is left on management")
+	}
+	if r := diagnosis(t, w); len(r.Objects.Bootstrap) != 0 || r.State != wantState {
+		t.Errorf("status = %s with %v in KinD; want %s with nothing in KinD", r.State, r.Objects.Bootstrap, wantState)
+	}
+}
+
+// diagnosis is what `status` reports on the world.
+func diagnosis(t *testing.T, w *testworld.World) diagnose.Report {
+	t.Helper()
+	ws, err := workspace.Locate(workspace.Options{Dir: w.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	snap := snapshot.Read(t.Context(),
+		snapshot.Source{Role: snapshot.Management, Kubeconfig: ws.ManagementKubeconfig, Config: w.Management.Config},
+		snapshot.Source{Role: snapshot.Bootstrap, Kubeconfig: ws.BootstrapKubeconfig, Config: w.Bootstrap.Config},
+		15*time.Second, now)
+	return diagnose.Diagnose(diagnose.Input{Snapshot: snap, Workspace: ws, ClusterName: "cluster3", Now: now, Plugin: "kubectl eksa-recover"})
+}
+
+func first[T any](s []T, n int) []T {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

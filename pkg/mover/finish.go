@@ -1,0 +1,59 @@
+package mover
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// A move cut off after it emptied the source but before it unpaused the
+// target leaves nothing to move and the target's Clusters paused: no
+// controller would ever reconcile them again. Its Lease is still there (a
+// move that ends deletes it), which is how a rerun tells that apart from
+// Clusters someone else paused (eksctl, the EKS-A controller), which it
+// leaves alone.
+
+// leftLocked says whether a move of cluster left its Lease on c.
+func leftLocked(ctx context.Context, c *Cluster, cluster string) (bool, error) {
+	_, err := c.Dyn.Resource(leaseGVR).Namespace(Namespace).Get(ctx, "eksa-recover-move-"+cluster, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading the move lock on the %s cluster: %w", c.Name, err)
+	}
+	return true, nil
+}
+
+// finishInterrupted does what the cut-off move had left: back up the
+// target's graph, take the lock over, unpause the target's Clusters.
+func finishInterrupted(ctx context.Context, o Options, from, to *Graph) (*Result, error) {
+	var names []string
+	for _, c := range to.Clusters() {
+		names = append(names, c.GetName())
+	}
+	res := &Result{Objects: 0, Unpause: names}
+	fmt.Fprintf(o.Progress, "A cut-off move left the %s cluster empty and Cluster %s paused on the %s cluster: unpausing it finishes the move\n",
+		o.From.Name, strings.Join(names, ", "), o.To.Name)
+	if o.DryRun {
+		return res, nil
+	}
+	fmt.Fprintf(o.Progress, "Backing up %d objects to %s\n", to.Len(), o.BackupDir)
+	if err := backupAndCheck(o, from, to); err != nil {
+		return nil, fmt.Errorf("backup failed, nothing was changed: %w", err)
+	}
+	res.BackupDir = o.BackupDir
+	lock, err := AcquireLock(ctx, o.To, lockName(o.ClusterName), Holder(o.Now()), o.Now(), o.Progress)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = lock.Release(context.WithoutCancel(ctx)) }()
+	if err := pauseClusters(ctx, o.To, to, false); err != nil {
+		return res, err
+	}
+	fmt.Fprintf(o.Progress, "Unpaused Cluster %s on the %s cluster\n", strings.Join(names, ", "), o.To.Name)
+	return res, nil
+}

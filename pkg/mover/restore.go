@@ -1,0 +1,236 @@
+package mover
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// RestoreOptions drive one restore from a backup folder's objects.
+type RestoreOptions struct {
+	To      *Cluster
+	Objects []*unstructured.Unstructured // as ReadBackup returns them
+	// Manifest is the backup's (nil for eksctl's folders): its
+	// PausedClusters say which Clusters were paused when it was written.
+	Manifest *Manifest
+	// Force updates objects the target already holds; without it they are
+	// left as they are, counted and listed.
+	Force, DryRun bool
+	Progress      io.Writer
+	// Parallelism bounds the creates within one group (default 8).
+	Parallelism int
+	Now         func() time.Time
+}
+
+// RestoreResult says what a restore did, read back from the server.
+type RestoreResult struct {
+	Groups   int
+	Objects  int // in the backup
+	Clusters []string
+	// Existing lists the objects the target held before the restore:
+	// skipped without Force, updated with it.
+	Existing []string
+	Created  int
+	Updated  int
+	Skipped  int
+	// Unpaused are the Clusters restored and resumed; LeftPaused those the
+	// backup recorded paused, which stay paused.
+	Unpaused, LeftPaused []string
+	Plan                 []string // one line per group
+}
+
+// Restore creates a backup's objects on o.To, owners first, rewriting owner
+// references to the target's UIDs. Before any write it checks the objects
+// belong in eksa-system, that the target serves every kind and that the
+// graph is whole. Objects already there are skipped unless Force. Clusters
+// arrive paused; see unpauseRestored for which are resumed at the end.
+func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
+	o.defaults()
+	say := func(format string, args ...any) { fmt.Fprintf(o.Progress, format+"\n", args...) }
+	g, err := graphOf(o.Objects)
+	if err != nil {
+		return nil, err
+	}
+	if err := preflight(g, o.To); err != nil {
+		return nil, err
+	}
+	groups, err := g.Groups()
+	if err != nil {
+		return nil, err
+	}
+	existing, err := existingOn(ctx, o.To, g)
+	if err != nil {
+		return nil, err
+	}
+	res := &RestoreResult{Groups: len(groups), Objects: g.Len(), Plan: plan(g, groups)}
+	for _, c := range g.Clusters() {
+		res.Clusters = append(res.Clusters, c.GetName())
+	}
+	for k := range existing {
+		res.Existing = append(res.Existing, k.String())
+	}
+	slices.Sort(res.Existing)
+
+	if o.DryRun {
+		say("Planning the restore of %d objects to the %s cluster Clusters=%s", g.Len(), o.To.Name, strings.Join(res.Clusters, ","))
+		for _, line := range res.Plan {
+			say("  %s", line)
+		}
+		if n := len(existing); n > 0 {
+			verb := "skipped (--force updates them)"
+			if o.Force {
+				verb = "updated (--force)"
+			}
+			say("%d already on the %s cluster, %s: %s", n, o.To.Name, verb, strings.Join(first(res.Existing, 5), ", "))
+		}
+		return res, nil
+	}
+	say("Restoring %d objects to the %s cluster Clusters=%s", g.Len(), o.To.Name, strings.Join(res.Clusters, ","))
+	if len(existing) == g.Len() && !o.Force {
+		res.Skipped = g.Len()
+		say("Nothing to restore: the %s cluster holds all %d objects already", o.To.Name, g.Len())
+		return res, nil
+	}
+
+	locks, err := lockClusters(ctx, o, res.Clusters)
+	defer func() {
+		for _, l := range locks {
+			_ = l.Release(context.WithoutCancel(ctx))
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	say("Creating objects in the %s cluster", o.To.Name)
+	uids := make(map[Key]types.UID, g.Len())
+	for k, uid := range existing {
+		uids[k] = uid
+	}
+	written := map[Key]bool{}
+	for i, group := range groups {
+		var write []Key
+		for _, k := range group {
+			if _, there := existing[k]; there && !o.Force {
+				res.Skipped++
+				continue
+			}
+			write = append(write, k)
+			written[k] = true
+		}
+		created, updated, err := createGroup(ctx, o.To, o.Parallelism, g, write, uids)
+		res.Created += created
+		res.Updated += updated
+		if err != nil {
+			return res, fmt.Errorf("creating group %d of %d: %w (rerun restore: what arrived is skipped)", i+1, len(groups), err)
+		}
+	}
+	missing, err := notArrived(ctx, o.To, g)
+	if err != nil {
+		return res, err
+	}
+	if len(missing) > 0 {
+		return res, fmt.Errorf("%d objects are not on the %s cluster after the restore (%s); its Clusters stay paused: rerun restore",
+			len(missing), o.To.Name, strings.Join(first(missing, 5), ", "))
+	}
+	if err := unpauseRestored(ctx, o, g, written, res); err != nil {
+		return res, err
+	}
+	say("Restored %d objects in %d groups: %d created, %d already there and skipped, %d updated",
+		res.Objects, res.Groups, res.Created, res.Skipped, res.Updated)
+	return res, nil
+}
+
+func (o *RestoreOptions) defaults() {
+	if o.Progress == nil {
+		o.Progress = io.Discard
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Parallelism <= 0 {
+		o.Parallelism = 8
+	}
+}
+
+// graphOf turns a backup's objects into a graph, refusing what a restore
+// could only write wrongly: an object outside eksa-system (the mover writes
+// there only) or the same object twice.
+func graphOf(objs []*unstructured.Unstructured) (*Graph, error) {
+	if len(objs) == 0 {
+		return nil, fmt.Errorf("the backup holds no objects: restore from another backup")
+	}
+	g := &Graph{Objects: make(map[Key]*unstructured.Unstructured, len(objs))}
+	for _, o := range objs {
+		k := KeyOf(o)
+		if ns := o.GetNamespace(); ns != Namespace {
+			return nil, fmt.Errorf("%s is in namespace %q, not %s: this is not a backup of EKS Anywhere's Cluster API objects (nothing was changed)", k, ns, Namespace)
+		}
+		if _, dup := g.Objects[k]; dup {
+			return nil, fmt.Errorf("the backup holds %s twice (nothing was changed): remove one of its files", k)
+		}
+		g.Objects[k] = o
+	}
+	return g, nil
+}
+
+// lockClusters takes move's lock for each Cluster in the backup, so a move
+// and a restore of the same cluster never write at once.
+func lockClusters(ctx context.Context, o RestoreOptions, clusters []string) ([]*Lock, error) {
+	if len(clusters) == 0 {
+		clusters = []string{lockName("")}
+	}
+	var locks []*Lock
+	for _, c := range clusters {
+		l, err := AcquireLock(ctx, o.To, c, Holder(o.Now()), o.Now(), o.Progress)
+		if err != nil {
+			return locks, err
+		}
+		locks = append(locks, l)
+	}
+	return locks, nil
+}
+
+// unpauseRestored resumes the Clusters this restore wrote, once every
+// object of the backup has been read back from the target. Why that is safe,
+// and why no more:
+//   - a Cluster whose objects are all there gives its controllers what the
+//     backup saw: the same Machines, so they adopt the running VMs instead of
+//     creating new ones. Restore returns before this when anything is missing.
+//   - a Cluster the backup recorded paused stays paused: whoever paused it
+//     (eksctl mid-upgrade, a user) had a reason the backup cannot tell. With a
+//     manifest that is Manifest.PausedClusters; without one (clusterctl's
+//     format) the file's own spec.paused, which clusterctl sets while it
+//     writes a backup, so eksctl's backups restore paused: `status` then
+//     names `resume`, one command away, while resuming a stale backup's
+//     Cluster could let its controllers roll machines before anyone looked.
+//   - a Cluster that was already on the target and skipped is not touched.
+func unpauseRestored(ctx context.Context, o RestoreOptions, g *Graph, written map[Key]bool, res *RestoreResult) error {
+	recorded := map[string]bool{}
+	if o.Manifest != nil {
+		for _, c := range o.Manifest.PausedClusters {
+			recorded[c] = true
+		}
+	}
+	resume := &Graph{Objects: map[Key]*unstructured.Unstructured{}}
+	for _, c := range g.Clusters() {
+		k := KeyOf(c)
+		if !written[k] {
+			continue
+		}
+		paused, _, _ := unstructured.NestedBool(c.Object, "spec", "paused")
+		if recorded[c.GetName()] || (o.Manifest == nil && paused) {
+			res.LeftPaused = append(res.LeftPaused, c.GetName())
+			fmt.Fprintf(o.Progress, "Cluster %s stays paused: the backup recorded it paused; `status` shows what is left to resume\n", c.GetName())
+			continue
+		}
+		resume.Objects[k] = c
+		res.Unpaused = append(res.Unpaused, c.GetName())
+	}
+	return pauseClusters(ctx, o.To, resume, false)
+}

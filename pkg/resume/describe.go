@@ -1,0 +1,52 @@
+package resume
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Count is the number of markers the plan clears.
+func (c *Changes) Count() int {
+	n := 0
+	for _, ch := range c.Objects {
+		n += len(ch.Markers())
+	}
+	return n
+}
+
+// Describe writes the plan as the user reads it before confirming: one
+// line per object to change, then the markers left set and why. An empty
+// plan writes only the markers left set.
+func (c *Changes) Describe(w io.Writer) {
+	if !c.Empty() {
+		fmt.Fprintf(w, "Resume plan: clear %s on %s of %s, on the management cluster:\n",
+			plural(c.Count(), "pause marker"), plural(len(c.Objects), "object"), clusterList(c.Clusters))
+		for _, ch := range c.Objects {
+			fmt.Fprintf(w, "  %s: %s\n", ch.Object, strings.Join(ch.Markers(), ", "))
+		}
+	}
+	if len(c.Held) > 0 {
+		fmt.Fprintf(w, "Left set (%d):\n", len(c.Held))
+		for _, h := range c.Held {
+			fmt.Fprintf(w, "  %s: %s: %s\n", h.Object, h.Marker, h.Why)
+		}
+	}
+}
+
+func clusterList(names []string) string {
+	switch len(names) {
+	case 0:
+		return "the clusters' configs"
+	case 1:
+		return "cluster " + names[0]
+	}
+	return "clusters " + strings.Join(names, ", ")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld/clusterctlmove"
 )
 
 // TestMove_AgainstClusterctl is the differential test: two worlds seeded
@@ -36,13 +37,10 @@ func TestMove_AgainstClusterctl(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real API servers and builds clusterctl")
 	}
-	built := make(chan error, 1)
-	var cc *testworld.Clusterctl
-	go func() {
-		var err error
-		cc, err = testworld.BuildClusterctl(t.Context(), t.TempDir())
-		built <- err
-	}()
+	cc, err := clusterctlmove.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	clusters, err := testworld.BuildStacked(testworld.V1Beta2, time.Now(), testworld.StackedOptions{Clusters: 2, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -53,9 +51,6 @@ func TestMove_AgainstClusterctl(t *testing.T) {
 		if err := w.SeedStacked(t.Context(), clusters); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := <-built; err != nil {
-		t.Fatal(err)
 	}
 
 	took, err := cc.Move(t.Context(), theirs.Bootstrap, theirs.Management, mover.Namespace)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld/clusterctlmove"
 )
 
 // EKSA_BENCH_MOVE_RUNS=3: measured moves per side and graph (default 3).
@@ -52,12 +53,10 @@ func TestBenchMove(t *testing.T) {
 		t.Fatalf("%s is not set: run `make bench`", testworld.EnvAssets)
 	}
 	runs := intList(t, envMoveRuns, []int{3})[0]
-	start := time.Now()
-	cc, err := testworld.BuildClusterctl(t.Context(), t.TempDir())
+	cc, err := clusterctlmove.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("clusterctl helper built in %s", time.Since(start).Round(time.Second))
 	var rows []moveRow
 	for _, g := range moveGraphs {
 		rows = append(rows, measureMove(t, cc, g.name, g.stacked, runs))
@@ -65,7 +64,7 @@ func TestBenchMove(t *testing.T) {
 	printMoveTable(rows, runs)
 }
 
-func measureMove(t *testing.T, cc *testworld.Clusterctl, name string, o testworld.StackedOptions, runs int) moveRow {
+func measureMove(t *testing.T, cc *clusterctlmove.Mover, name string, o testworld.StackedOptions, runs int) moveRow {
 	ctx := t.Context()
 	w, err := testworld.Start(ctx, testworld.Options{Scenario: testworld.Empty, Flavour: testworld.V1Beta2, Dir: t.TempDir(), Logf: t.Logf})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -127,7 +128,10 @@ func readyCondition(u *unstructured.Unstructured) *Condition {
 	}
 	for _, want := range []string{"Ready", "Available"} {
 		for _, p := range paths {
-			conds, _, _ := unstructured.NestedSlice(u.Object, p...)
+			// NoCopy: read only, and NestedSlice's deep copy is much of the
+			// conversion's cost for thousands of objects.
+			field, _, _ := unstructured.NestedFieldNoCopy(u.Object, p...)
+			conds, _ := field.([]any)
 			for _, c := range conds {
 				m, ok := c.(map[string]any)
 				if !ok || m["type"] != want {
@@ -148,17 +152,14 @@ func readyCondition(u *unstructured.Unstructured) *Condition {
 	return nil
 }
 
-func toNode(u *unstructured.Unstructured) Node {
-	n := Node{Name: u.GetName(), Created: u.GetCreationTimestamp().Time}
-	n.KubeletVersion, _, _ = unstructured.NestedString(u.Object, "status", "nodeInfo", "kubeletVersion")
-	n.ProviderID, _, _ = unstructured.NestedString(u.Object, "spec", "providerID")
-	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-	for _, c := range conds {
-		if m, ok := c.(map[string]any); ok && m["type"] == "Ready" {
-			n.Ready = m["status"] == "True"
+func toNode(k *corev1.Node) Node {
+	n := Node{Name: k.Name, Created: k.CreationTimestamp.Time, KubeletVersion: k.Status.NodeInfo.KubeletVersion, ProviderID: k.Spec.ProviderID}
+	for _, c := range k.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			n.Ready = c.Status == corev1.ConditionTrue
 		}
 	}
-	for l := range u.GetLabels() {
+	for l := range k.Labels {
 		if role, ok := strings.CutPrefix(l, "node-role.kubernetes.io/"); ok {
 			n.Roles = append(n.Roles, role)
 			if role == "control-plane" || role == "master" {

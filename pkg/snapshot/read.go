@@ -9,12 +9,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
@@ -79,6 +82,9 @@ func readCluster(ctx context.Context, src Source, timeout time.Duration) Cluster
 }
 
 type reader struct {
+	// rest lists the CAPI kinds and Nodes, each in the encoding cheapest to
+	// produce and decode; dyn reads the few, small EKS-A objects.
+	rest     *rest.RESTClient
 	dyn      dynamic.Interface
 	meta     metadata.Interface
 	disc     discovery.DiscoveryInterface
@@ -100,6 +106,11 @@ func newReader(cfg *rest.Config) (*reader, error) {
 	if r.disc, err = discovery.NewDiscoveryClientForConfig(cfg); err != nil {
 		return nil, err
 	}
+	restCfg := rest.CopyConfig(cfg)
+	restCfg.NegotiatedSerializer = scheme.Codecs.WithoutConversion()
+	if r.rest, err = rest.UnversionedRESTClientFor(restCfg); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -113,14 +124,17 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 	capi, eksa, providers := found.Moveable, found.EKSA, found.Providers
 
 	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, listParallelism)
+		mu          sync.Mutex
+		capiObjects []readObject
+		errs        []error
+		wg          sync.WaitGroup
+		sem         = make(chan struct{}, listParallelism)
 	)
+	// Requests start in the order of the calls below, Machines first: the
+	// longest list, whose encoding by the API server is the read's critical path.
 	do := func(f func() error) {
+		sem <- struct{}{}
 		wg.Go(func() {
-			sem <- struct{}{}
 			defer func() { <-sem }()
 			if err := f(); err != nil {
 				mu.Lock()
@@ -129,14 +143,23 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 			}
 		})
 	}
+	sort.SliceStable(capi, func(i, j int) bool { return isMachine(capi[i]) && !isMachine(capi[j]) })
 	for _, res := range capi {
 		do(func() error {
-			items, err := r.list(ctx, res, Namespace)
+			items, err := r.listReduced(ctx, res, Namespace)
+			// Converted here, in parallel, rather than in finish.
+			objects := make([]readObject, 0, len(items))
+			var machines []Machine
+			for _, u := range items {
+				objects = append(objects, readObject{toObject(u), u})
+				if isMachine(res) {
+					machines = append(machines, toMachine(u))
+				}
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			for i := range items {
-				st.Raw = append(st.Raw, &items[i])
-			}
+			capiObjects = append(capiObjects, objects...)
+			st.Machines = append(st.Machines, machines...)
 			return err
 		})
 	}
@@ -152,12 +175,10 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 		})
 	}
 	do(func() error {
-		items, err := r.list(ctx, Resource{GVR: schema.GroupVersionResource{Version: "v1", Resource: "nodes"}}, "")
+		nodes, err := r.listNodes(ctx)
 		mu.Lock()
 		defer mu.Unlock()
-		for i := range items {
-			st.Nodes = append(st.Nodes, toNode(&items[i]))
-		}
+		st.Nodes = append(st.Nodes, nodes...)
 		return err
 	})
 	if providers != nil {
@@ -181,7 +202,7 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 		return errs[0]
 	}
 	st.Reachable = true
-	finish(st)
+	finish(st, capiObjects)
 	return nil
 }
 
@@ -200,6 +221,23 @@ func (r *reader) list(ctx context.Context, res Resource, ns string) ([]unstructu
 	}
 	klog.V(4).Infof("listed %d %s", len(l.Items), res.GVR.GroupResource())
 	return l.Items, nil
+}
+
+// listNodes lists the Nodes as protobuf: unlike CRDs, the API server
+// serves core kinds in it, several times cheaper than JSON at both ends.
+func (r *reader) listNodes(ctx context.Context) ([]Node, error) {
+	var l corev1.NodeList
+	err := r.rest.Get().AbsPath("/api/v1/nodes").
+		SetHeader("Accept", runtime.ContentTypeProtobuf+", "+runtime.ContentTypeJSON).
+		Do(ctx).Into(&l)
+	if err != nil {
+		return nil, fmt.Errorf("listing nodes: %w", err)
+	}
+	nodes := make([]Node, 0, len(l.Items))
+	for i := range l.Items {
+		nodes = append(nodes, toNode(&l.Items[i]))
+	}
+	return nodes, nil
 }
 
 func (r *reader) controllerImage(ctx context.Context) (string, error) {
@@ -222,25 +260,36 @@ func (r *reader) controllerImage(ctx context.Context) (string, error) {
 	return "", nil
 }
 
-// finish derives the typed views from the raw objects, sorted.
-func finish(st *ClusterState) {
-	sort.Slice(st.Raw, func(i, j int) bool {
-		a, b := st.Raw[i], st.Raw[j]
-		if a.GetKind() != b.GetKind() {
-			return a.GetKind() < b.GetKind()
+// readObject is a CAPI object as read and as converted.
+type readObject struct {
+	obj Object
+	raw *unstructured.Unstructured
+}
+
+// finish sorts what was read; the CAPI objects by kind, name and group,
+// in Objects and Raw alike (Raw[i] is Objects[i]).
+func finish(st *ClusterState, capi []readObject) {
+	sort.Slice(capi, func(i, j int) bool {
+		a, b := &capi[i].obj, &capi[j].obj
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
 		}
-		return a.GetName() < b.GetName()
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Group < b.Group
 	})
-	for _, u := range st.Raw {
-		st.Objects = append(st.Objects, toObject(u))
-		if u.GetKind() == "Machine" && groupOf(u.GetAPIVersion()) == capiGroup {
-			st.Machines = append(st.Machines, toMachine(u))
-		}
+	for _, o := range capi {
+		st.Objects = append(st.Objects, o.obj)
+		st.Raw = append(st.Raw, o.raw)
 	}
+	sort.Slice(st.Machines, func(i, j int) bool { return st.Machines[i].Name < st.Machines[j].Name })
 	sort.Slice(st.EKSA, func(i, j int) bool { return st.EKSA[i].Kind+"/"+st.EKSA[i].Name < st.EKSA[j].Kind+"/"+st.EKSA[j].Name })
 	sort.Slice(st.Nodes, func(i, j int) bool { return st.Nodes[i].Name < st.Nodes[j].Name })
 	sort.Slice(st.Providers, func(i, j int) bool { return st.Providers[i].Name < st.Providers[j].Name })
 }
+
+func isMachine(res Resource) bool { return res.Kind == "Machine" && res.GVR.Group == capiGroup }
 
 // countingTransport counts API requests, so tests and benchmarks can hold
 // the read to a fixed number whatever the cluster's size.

@@ -60,7 +60,10 @@ type ClusterState struct {
 	// ControllerImage is the EKS-A controller's image, when deployed.
 	ControllerImage string
 
-	// Raw keeps the CAPI objects as read, for the condition tree and the mover.
+	// Raw keeps the CAPI objects as read, reduced to what the plugin reads:
+	// metadata without managedFields, spec, and status' phase, nodeRef and
+	// conditions; the kinds listed as metadata only (metadataOnly) carry
+	// metadata alone. The vCenter check reads the VSphere kinds' specs here.
 	Raw []*unstructured.Unstructured
 	// Requests counts the API requests the read made.
 	Requests int
@@ -82,6 +85,7 @@ type Object struct {
 	// Ready is the object's Ready condition (Available in v1beta2 when it
 	// has no Ready), nil when it reports none: status is not carried by a
 	// move, so a moved object reports none until its controller runs.
+	// Always nil for the kinds read as metadata only (metadataOnly).
 	Ready *Condition
 	// Spec fields diagnosis reads, flattened: "version", "eksaVersion", ...
 	Fields map[string]string

@@ -24,6 +24,9 @@ const Namespace = snapshot.Namespace
 type Cluster struct {
 	Name string // "bootstrap" or "management", for messages
 	Dyn  dynamic.Interface
+	// Disc answers which versions the server serves, when an object is in
+	// another version than the preferred one (servesVersions).
+	Disc discovery.DiscoveryInterface
 	// Resources are the moveable kinds the server serves, by group and kind.
 	Resources map[schema.GroupKind]snapshot.Resource
 }
@@ -51,7 +54,7 @@ func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, erro
 	if err != nil {
 		return nil, fmt.Errorf("the %s cluster (%s) does not answer: %w", name, cfg.Host, err)
 	}
-	c := &Cluster{Name: name, Dyn: dyn, Resources: map[schema.GroupKind]snapshot.Resource{}}
+	c := &Cluster{Name: name, Dyn: dyn, Disc: disc, Resources: map[schema.GroupKind]snapshot.Resource{}}
 	for _, r := range found.Moveable {
 		c.Resources[schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}] = r
 	}

@@ -2,7 +2,6 @@ package mover
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -49,18 +48,17 @@ func createGroup(ctx context.Context, to *Cluster, parallelism int, g *Graph, gr
 		})
 	}
 	wg.Wait()
-	return created, updated, errors.Join(errs...)
+	return created, updated, oneLine(errs)
 }
 
 // createOne writes a copy of src on the target without status, server
 // fields or the source's UIDs; an object already there is updated.
 func createOne(ctx context.Context, to *Cluster, src *unstructured.Unstructured, ownerUIDs map[Key]types.UID) (types.UID, bool, error) {
-	ri, res, err := to.resource(KeyOf(src).groupKind())
+	ri, err := to.resourceFor(src)
 	if err != nil {
 		return "", false, err
 	}
 	obj := src.DeepCopy()
-	obj.SetAPIVersion(res.GVR.GroupVersion().String())
 	delete(obj.Object, "status")
 	for _, f := range []string{"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"} {
 		unstructured.RemoveNestedField(obj.Object, "metadata", f)
@@ -102,17 +100,17 @@ func createOne(ctx context.Context, to *Cluster, src *unstructured.Unstructured,
 	return updated.GetUID(), true, nil
 }
 
-// notArrived reads every object of g back from the target and lists those
-// that are not there: success is what the server holds, never a nil error
+// notArrived reads g's objects back from the target, one List per kind,
+// and lists those that are not there: success is what the server holds, never a nil error
 // (clusterctl's move returns nil and moves nothing when CRD labels are missing).
 func notArrived(ctx context.Context, to *Cluster, g *Graph) ([]string, error) {
+	there, err := existingOn(ctx, to, g)
+	if err != nil {
+		return nil, err
+	}
 	var missing []string
 	for _, k := range g.Keys() {
-		ri, _, err := to.resource(k.groupKind())
-		if err != nil {
-			return nil, err
-		}
-		if _, err := ri.Get(ctx, k.Name, metav1.GetOptions{}); err != nil {
+		if _, ok := there[k]; !ok {
 			missing = append(missing, k.String())
 		}
 	}

@@ -149,7 +149,7 @@ func newProxy(t *testing.T, cfg *rest.Config) *testworld.FaultProxy {
 func through(t *testing.T, c *mover.Cluster, p *testworld.FaultProxy) *mover.Cluster {
 	t.Helper()
 	cfg := rest.CopyConfig(p.Config)
-	cfg.QPS, cfg.Burst = 50, 100 // as mover.Connect sets them
+	cfg.QPS, cfg.Burst = 500, 1000 // as mover.Connect sets them
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)

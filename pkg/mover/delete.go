@@ -2,7 +2,6 @@ package mover
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -44,7 +43,7 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 		})
 	}
 	wg.Wait()
-	return deleted, errors.Join(errs...)
+	return deleted, oneLine(errs)
 }
 
 // deleteOne marks, unblocks and deletes one object; one already gone (a

@@ -41,19 +41,21 @@ func finishInterrupted(ctx context.Context, o Options, from, to *Graph) (*Result
 	if o.DryRun {
 		return res, nil
 	}
+	lock, err := AcquireLock(ctx, o.To, lockName(o.ClusterName), Holder(o.Now()), o.Now(), o.Progress)
+	if err != nil {
+		return nil, err
+	}
+	finished := false
+	defer func() { lock.Settle(context.WithoutCancel(ctx), finished) }()
 	fmt.Fprintf(o.Progress, "Backing up %d objects to %s\n", to.Len(), o.BackupDir)
 	if err := backupAndCheck(o, from, to); err != nil {
 		return nil, fmt.Errorf("backup failed, nothing was changed: %w", err)
 	}
 	res.BackupDir = o.BackupDir
-	lock, err := AcquireLock(ctx, o.To, lockName(o.ClusterName), Holder(o.Now()), o.Now(), o.Progress)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = lock.Release(context.WithoutCancel(ctx)) }()
 	if err := pauseClusters(ctx, o.To, to, false); err != nil {
 		return res, err
 	}
+	finished = true
 	fmt.Fprintf(o.Progress, "Unpaused Cluster %s on the %s cluster\n", strings.Join(names, ", "), o.To.Name)
 	return res, nil
 }

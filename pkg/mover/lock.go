@@ -142,6 +142,20 @@ func (l *Lock) renew(ctx context.Context) {
 	}
 }
 
+// Settle ends a move's hold. A move that finished deletes its lease. One
+// that failed after taking it stops renewing and leaves it: the lease is
+// how a rerun tells an unfinished move (finish.go) from Clusters someone
+// else paused. A rerun takes it over once this process is gone or the
+// lease expires, as it would after a kill.
+func (l *Lock) Settle(ctx context.Context, finished bool) {
+	if finished {
+		_ = l.Release(ctx)
+		return
+	}
+	close(l.stop)
+	<-l.done
+}
+
 // Release stops renewing and deletes the lease.
 func (l *Lock) Release(ctx context.Context) error {
 	close(l.stop)

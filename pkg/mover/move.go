@@ -77,7 +77,7 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 		say("Nothing to move: the %s cluster holds none of %s's objects, the %s cluster holds %d", o.From.Name, name(o.ClusterName), o.To.Name, to.Len())
 		return &Result{}, nil
 	}
-	if err := preflight(from, o.To); err != nil {
+	if err := preflight(ctx, from, o.To); err != nil {
 		return nil, err
 	}
 	if err := checkProviders(ctx, o.From, o.To); err != nil {
@@ -97,16 +97,20 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 		return res, nil
 	}
 
-	say("Backing up %d objects to %s", from.Len()+to.Len(), o.BackupDir)
-	if err := backupAndCheck(o, from, to); err != nil {
-		return nil, fmt.Errorf("backup failed, nothing was changed: %w", err)
-	}
-	res.BackupDir = o.BackupDir
+	// The lock first: a move refused for another one's writes nothing,
+	// not even a backup.
 	lock, err := AcquireLock(ctx, o.To, lockName(o.ClusterName), Holder(o.Now()), o.Now(), o.Progress)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = lock.Release(context.WithoutCancel(ctx)) }()
+	finished := false
+	defer func() { lock.Settle(context.WithoutCancel(ctx), finished) }()
+	say("Backing up %d objects to %s", from.Len()+to.Len(), o.BackupDir)
+	if err := backupAndCheck(o, from, to); err != nil {
+		finished = true // nothing was written: nothing to finish
+		return nil, fmt.Errorf("backup failed, nothing was changed: %w", err)
+	}
+	res.BackupDir = o.BackupDir
 
 	if err := pauseClusters(ctx, o.From, from, true); err != nil {
 		return res, err
@@ -142,6 +146,7 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 	if err := pauseClusters(ctx, o.To, arrived, false); err != nil {
 		return res, err
 	}
+	finished = true
 	say("Moved %d objects in %d groups: %d created, %d already there and updated, %d deleted from the %s cluster",
 		res.Objects, res.Groups, res.Created, res.Updated, res.Deleted, o.From.Name)
 	return res, nil

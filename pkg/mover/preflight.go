@@ -14,9 +14,10 @@ import (
 )
 
 // preflight checks what clusterctl checks, with EKS-A's rules: the target
-// serves every kind in the graph; the graph is whole. Machines without a
-// NodeRef (external etcd) and paused Clusters are expected, not refused.
-func preflight(g *Graph, target *Cluster) error {
+// serves every kind in the graph, in the objects' versions; the graph is
+// whole. Machines without a NodeRef (external etcd) and paused Clusters are
+// expected, not refused.
+func preflight(ctx context.Context, g *Graph, target *Cluster) error {
 	if err := g.CheckWhole(); err != nil {
 		return err
 	}
@@ -33,7 +34,7 @@ func preflight(g *Graph, target *Cluster) error {
 		return fmt.Errorf("the %s cluster lacks the CRDs for %s: install those providers there first (nothing was changed)",
 			target.Name, strings.Join(missing, ", "))
 	}
-	return nil
+	return servesVersions(ctx, g, target)
 }
 
 // providersGVR is clusterctl's provider inventory, one object per installed

@@ -57,7 +57,7 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := preflight(g, o.To); err != nil {
+	if err := preflight(ctx, g, o.To); err != nil {
 		return nil, err
 	}
 	groups, err := g.Groups()

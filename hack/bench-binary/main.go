@@ -130,7 +130,7 @@ func stripped(path string) string {
 	if err != nil {
 		return ""
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	if f.Section(".symtab") != nil {
 		return "no"
 	}

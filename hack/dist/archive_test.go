@@ -102,7 +102,7 @@ func TestArchiveWrite_Zip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer zr.Close()
+	defer func() { _ = zr.Close() }()
 	var got []entry
 	for _, f := range zr.File {
 		got = append(got, entry{f.Name, int64(f.Mode().Perm()), f.Modified.UTC()})

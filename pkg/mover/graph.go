@@ -10,7 +10,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/types"
 )
 
 // Labels and annotations clusterctl's move honours.
@@ -159,15 +158,6 @@ func (g *Graph) ownersPlaced(k Key, placed map[Key]bool) bool {
 		}
 	}
 	return true
-}
-
-// uidsByKey maps each object's key to its UID on the cluster it was read from.
-func (g *Graph) uidsByKey() map[Key]types.UID {
-	out := make(map[Key]types.UID, len(g.Objects))
-	for k, o := range g.Objects {
-		out[k] = o.GetUID()
-	}
-	return out
 }
 
 func first[T any](s []T, n int) []T {

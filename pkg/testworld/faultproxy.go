@@ -78,9 +78,9 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 	p.srv.StartTLS()
 	cfg := rest.CopyConfig(upstream)
 	cfg.Host = p.srv.URL
-	cfg.TLSClientConfig.CAFile = ""
-	cfg.TLSClientConfig.CAData = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.srv.Certificate().Raw})
-	cfg.TLSClientConfig.ServerName = ""
+	cfg.CAFile = ""
+	cfg.CAData = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.srv.Certificate().Raw})
+	cfg.ServerName = ""
 	p.Config = cfg
 	return p, nil
 }

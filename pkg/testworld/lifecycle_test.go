@@ -49,7 +49,7 @@ func TestWorld_StopLeavesNothing(t *testing.T) {
 		t.Errorf("servers left running after Stop = %d, want %d", got-before, 0)
 	}
 	if conn, err := net.DialTimeout("tcp", vcsim, time.Second); err == nil {
-		conn.Close()
+		_ = conn.Close()
 		t.Errorf("vcsim still answers on %s after Stop", vcsim)
 	}
 	left, _ := os.ReadDir(tmp)

@@ -58,7 +58,7 @@ func table(t *testing.T, cfg *rest.Config, path string) map[string]map[string]st
 	if err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %s", path, resp.Status)
 	}
@@ -95,8 +95,6 @@ func machinesGVR(f testworld.Flavour) schema.GroupVersionResource {
 func clustersGVR(f testworld.Flavour) schema.GroupVersionResource {
 	return schema.GroupVersionResource{Group: testworld.GroupCluster, Version: string(f), Resource: "clusters"}
 }
-
-var nodesGVR = schema.GroupVersionResource{Version: "v1", Resource: "nodes"}
 
 func kubectl(t *testing.T, args ...string) (string, bool) {
 	t.Helper()

@@ -136,8 +136,8 @@ func login(ctx context.Context, cfg Config, u *url.URL, counter *countingTranspo
 		// soap matches thumbprints by host:port, as it dials.
 		sc.SetThumbprint(u.Host, strings.ToUpper(cfg.Thumbprint))
 	}
-	counter.rt = sc.Client.Transport
-	sc.Client.Transport = counter
+	counter.rt = sc.Transport
+	sc.Transport = counter
 	c, err := vim25.NewClient(ctx, sc)
 	if err != nil {
 		return nil, err

@@ -150,8 +150,8 @@ func runFindByUUID(ctx context.Context, v *testworld.VCSim, thumbprint string, m
 	u := v.LoginURL()
 	sc := soap.NewClient(u, false)
 	sc.SetThumbprint(u.Host, thumbprint)
-	rt := sc.Client.Transport
-	sc.Client.Transport = vcCounter(func(req *http.Request) (*http.Response, error) {
+	rt := sc.Transport
+	sc.Transport = vcCounter(func(req *http.Request) (*http.Response, error) {
 		calls.Add(1)
 		return rt.RoundTrip(req)
 	})

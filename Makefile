@@ -2,7 +2,7 @@
 #
 #   make demo   build, start the stranded test world, show the plugin on it
 #   make test   build kube-apiserver and etcd once (cached), then run every test
-#   make bench  the plugin's read vs clusterctl's tree.Discovery at 10, 100, 1,000 Machines
+#   make bench  status, move and the vCenter check against clusterctl and a per-VM lookup, side by side
 #   make dist   release archives for every platform in dist/, and krew-manifest.yaml to match
 
 BINARY  := kubectl-eksa_recover
@@ -66,7 +66,9 @@ test: test-assets krew-tools
 	KUBEBUILDER_ASSETS="$(ASSETS)" KREW_TOOLS="$(KREW_TOOLS)" XDG_CACHE_HOME=$(TEST_CACHE) \
 		$(GO) test -count=1 -timeout 40m ./...
 
-## bench: the plugin's read vs clusterctl's tree.Discovery on worlds of 10, 100 and 1,000 Machines (~10 min)
+## bench: side by side, with the goals: status's read vs clusterctl's tree.Discovery (10, 100, 1,000 Machines),
+##        move vs clusterctl's Move (100 Machines; 20 clusters), the vCenter check vs FindByUuid per VM (1,000 VMs),
+##        the binary vs kubectl (~20 min)
 bench: bench-binary test-assets
 	mkdir -p $(TEST_CACHE)
 	KUBEBUILDER_ASSETS="$(ASSETS)" XDG_CACHE_HOME=$(TEST_CACHE) \

@@ -42,7 +42,9 @@ func TestMove_Killed(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2, Workers: 30})
 	points := []killPoint{
-		{name: "writing the backup", line: "Backing up"},
+		// The lock is taken before the backup: a move refused for another
+		// one's leaves nothing behind.
+		{name: "writing the backup", line: "Backing up", afterLock: true},
 		{name: "creating, at once", line: "Creating objects in the target cluster", afterLock: true},
 		{name: "creating, 500ms in", line: "Creating objects in the target cluster", delay: 500 * time.Millisecond, afterLock: true},
 		{name: "deleting, at once", line: "Deleting objects from the source cluster", afterLock: true},

@@ -16,16 +16,19 @@ import (
 // Clusters someone else paused (eksctl, the EKS-A controller), which it
 // leaves alone.
 
-// leftLocked says whether a move of cluster left its Lease on c.
+// leftLocked says whether a move of cluster left its Lease on c. A
+// restore's Lease is not a move's: its Clusters may be only partly
+// restored, and unpausing them would let controllers replace what is
+// missing with new machines.
 func leftLocked(ctx context.Context, c *Cluster, cluster string) (bool, error) {
-	_, err := c.Dyn.Resource(leaseGVR).Namespace(Namespace).Get(ctx, "eksa-recover-move-"+cluster, metav1.GetOptions{})
+	l, err := c.Dyn.Resource(leaseGVR).Namespace(Namespace).Get(ctx, "eksa-recover-move-"+cluster, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("reading the move lock on the %s cluster: %w", c.Name, err)
 	}
-	return true, nil
+	return operation(l) == OperationMove, nil
 }
 
 // finishInterrupted does what the cut-off move had left: back up the

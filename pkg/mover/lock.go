@@ -39,16 +39,42 @@ func Holder(now time.Time) string {
 	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), now.UTC().Format(time.RFC3339))
 }
 
-// AcquireLock takes the move lock for cluster on c. A lock whose holder
-// process is gone (same host, no such pid) or whose lease expired is taken
-// over, saying so on progress, so a killed move never blocks its rerun.
+// AnnotationOperation records on the lock's Lease what holds it: a move's
+// Lease left behind means an unfinished move, which a rerun finishes by
+// unpausing (finish.go); a restore's must never be taken for one, as its
+// Clusters may be only partly restored.
+const AnnotationOperation = "eksa-recover.io/operation"
+
+// Operations that take the lock.
+const (
+	OperationMove    = "move"
+	OperationRestore = "restore"
+)
+
+// AcquireLock takes the move lock for cluster on c, for a move. A lock
+// whose holder process is gone (same host, no such pid) or whose lease
+// expired is taken over, saying so on progress, so a killed move never
+// blocks its rerun.
 func AcquireLock(ctx context.Context, c *Cluster, cluster, holder string, now time.Time, progress io.Writer) (*Lock, error) {
+	return acquireLock(ctx, c, cluster, OperationMove, holder, now, progress)
+}
+
+// operation is what holds a Lease: a move when unmarked (written before
+// the mark existed).
+func operation(l *unstructured.Unstructured) string {
+	if op := l.GetAnnotations()[AnnotationOperation]; op != "" {
+		return op
+	}
+	return OperationMove
+}
+
+func acquireLock(ctx context.Context, c *Cluster, cluster, op, holder string, now time.Time, progress io.Writer) (*Lock, error) {
 	name := "eksa-recover-move-" + cluster
 	ri := c.Dyn.Resource(leaseGVR).Namespace(Namespace)
 	existing, err := ri.Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
-		if _, err := ri.Create(ctx, lease(name, holder, now, nil), metav1.CreateOptions{}); err != nil {
+		if _, err := ri.Create(ctx, lease(name, op, holder, now, nil), metav1.CreateOptions{}); err != nil {
 			if apierrors.IsAlreadyExists(err) {
 				return nil, fmt.Errorf("another move of %s started just now; wait for it", cluster)
 			}
@@ -60,11 +86,11 @@ func AcquireLock(ctx context.Context, c *Cluster, cluster, holder string, now ti
 		other, _, _ := unstructured.NestedString(existing.Object, "spec", "holderIdentity")
 		why, free := stale(existing, other, now)
 		if !free {
-			return nil, fmt.Errorf("another move holds the lock (Lease %s/%s, holder %s): wait for it to finish; if it died, rerun after %s",
-				Namespace, name, other, renewTime(existing).Add(leaseDuration).Format(time.RFC3339))
+			return nil, fmt.Errorf("another %s holds the lock (Lease %s/%s, holder %s): wait for it to finish; if it died, rerun after %s",
+				operation(existing), Namespace, name, other, renewTime(existing).Add(leaseDuration).Format(time.RFC3339))
 		}
 		fmt.Fprintf(progress, "Taking over the move lock from %s: %s\n", other, why)
-		if _, err := ri.Update(ctx, lease(name, holder, now, existing), metav1.UpdateOptions{}); err != nil {
+		if _, err := ri.Update(ctx, lease(name, op, holder, now, existing), metav1.UpdateOptions{}); err != nil {
 			return nil, fmt.Errorf("taking over the move lock: %w", err)
 		}
 	}
@@ -99,7 +125,7 @@ func renewTime(u *unstructured.Unstructured) time.Time {
 	return t
 }
 
-func lease(name, holder string, now time.Time, existing *unstructured.Unstructured) *unstructured.Unstructured {
+func lease(name, op, holder string, now time.Time, existing *unstructured.Unstructured) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{Object: map[string]any{}}
 	if existing != nil {
 		u = existing.DeepCopy()
@@ -108,6 +134,12 @@ func lease(name, holder string, now time.Time, existing *unstructured.Unstructur
 	u.SetKind("Lease")
 	u.SetNamespace(Namespace)
 	u.SetName(name)
+	annotations := u.GetAnnotations()
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[AnnotationOperation] = op
+	u.SetAnnotations(annotations)
 	ts := metav1.NewMicroTime(now).UTC().Format("2006-01-02T15:04:05.000000Z07:00")
 	_ = unstructured.SetNestedField(u.Object, map[string]any{
 		"holderIdentity":       holder,

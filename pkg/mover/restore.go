@@ -187,7 +187,7 @@ func lockClusters(ctx context.Context, o RestoreOptions, clusters []string) ([]*
 	}
 	var locks []*Lock
 	for _, c := range clusters {
-		l, err := AcquireLock(ctx, o.To, c, Holder(o.Now()), o.Now(), o.Progress)
+		l, err := acquireLock(ctx, o.To, c, OperationRestore, Holder(o.Now()), o.Now(), o.Progress)
 		if err != nil {
 			return locks, err
 		}

@@ -340,3 +340,41 @@ func graphOfObjects(objs []*unstructured.Unstructured) *mover.Graph {
 	}
 	return g
 }
+
+// A restore killed half way leaves its Lease and its Clusters paused. A
+// move run afterwards must not take that for its own unfinished move and
+// unpause a cluster that may be only partly restored.
+func TestMove_LeavesACutOffRestoreAlone(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
+	boot, mgmt := connect(t, w)
+	if _, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "backup"), false); err != nil {
+		t.Fatal(err)
+	}
+	clusters := mgmt.Dyn.Resource(schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: string(w.Flavour), Resource: "clusters"}).Namespace(mover.Namespace)
+	if _, err := clusters.Patch(t.Context(), "cluster3", types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dead := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+		"metadata": map[string]any{"name": "eksa-recover-move-cluster3", "namespace": mover.Namespace,
+			"annotations": map[string]any{mover.AnnotationOperation: mover.OperationRestore}},
+		"spec": map[string]any{"holderIdentity": "elsewhere/1/2026-01-01T00:00:00Z", "leaseDurationSeconds": int64(30),
+			"renewTime": "2026-01-01T00:00:00.000000Z"},
+	}}
+	leases := mgmt.Dyn.Resource(schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}).Namespace(mover.Namespace)
+	if _, err := leases.Create(t.Context(), dead, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "again"), false)
+	if err != nil || len(res.Unpause) != 0 {
+		t.Fatalf("Move() after a cut-off restore = %+v, %v; want nothing to move and nothing unpaused", res, err)
+	}
+	got, err := clusters.Get(t.Context(), "cluster3", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if paused, _, _ := unstructured.NestedBool(got.Object, "spec", "paused"); !paused {
+		t.Errorf("move unpaused Cluster cluster3, which a cut-off restore had left paused")
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
@@ -38,23 +37,15 @@ func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, erro
 	// clusterctl's own (cmd/clusterctl/client/cluster/proxy.go).
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 500, 1000
-	dyn, err := dynamic.NewForConfig(cfg)
+	clients, err := snapshot.NewClients(cfg)
 	if err != nil {
 		return nil, err
 	}
-	meta, err := metadata.NewForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	found, err := snapshot.DiscoverResources(ctx, meta, disc)
+	found, err := snapshot.DiscoverResources(ctx, clients.Meta, clients.Disc)
 	if err != nil {
 		return nil, fmt.Errorf("the %s cluster (%s) does not answer: %w", name, cfg.Host, err)
 	}
-	c := &Cluster{Name: name, Dyn: dyn, Disc: disc, Resources: map[schema.GroupKind]snapshot.Resource{}}
+	c := &Cluster{Name: name, Dyn: clients.Dyn, Disc: clients.Disc, Resources: map[schema.GroupKind]snapshot.Resource{}}
 	for _, r := range found.Moveable {
 		c.Resources[schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}] = r
 	}

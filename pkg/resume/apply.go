@@ -13,9 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
@@ -37,23 +35,15 @@ type Target struct {
 
 // Connect discovers the kinds the plan may name, as the snapshot did.
 func Connect(ctx context.Context, cfg *rest.Config) (*Target, error) {
-	dyn, err := dynamic.NewForConfig(cfg)
+	clients, err := snapshot.NewClients(cfg)
 	if err != nil {
 		return nil, err
 	}
-	meta, err := metadata.NewForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	found, err := snapshot.DiscoverResources(ctx, meta, disc)
+	found, err := snapshot.DiscoverResources(ctx, clients.Meta, clients.Disc)
 	if err != nil {
 		return nil, fmt.Errorf("the management cluster (%s) does not answer: %w; nothing was changed", cfg.Host, err)
 	}
-	t := &Target{Dyn: dyn, Resources: map[schema.GroupKind]snapshot.Resource{}}
+	t := &Target{Dyn: clients.Dyn, Resources: map[schema.GroupKind]snapshot.Resource{}}
 	for _, r := range append(found.Moveable, found.EKSA...) {
 		t.Resources[schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}] = r
 	}

@@ -96,16 +96,11 @@ func newReader(cfg *rest.Config) (*reader, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 100, 200
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, &r.requests} })
-	var err error
-	if r.dyn, err = dynamic.NewForConfig(cfg); err != nil {
+	c, err := NewClients(cfg)
+	if err != nil {
 		return nil, err
 	}
-	if r.meta, err = metadata.NewForConfig(cfg); err != nil {
-		return nil, err
-	}
-	if r.disc, err = discovery.NewDiscoveryClientForConfig(cfg); err != nil {
-		return nil, err
-	}
+	r.dyn, r.meta, r.disc = c.Dyn, c.Meta, c.Disc
 	restCfg := rest.CopyConfig(cfg)
 	restCfg.NegotiatedSerializer = scheme.Codecs.WithoutConversion()
 	if r.rest, err = rest.UnversionedRESTClientFor(restCfg); err != nil {

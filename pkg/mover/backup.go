@@ -105,6 +105,12 @@ func ManifestPath(dir string) string { return filepath.Clean(dir) + ManifestSuff
 // no manifest to check the files against.
 var ErrNoManifest = errors.New("no manifest")
 
+// UncheckedNote is what a command says before it uses a backup without a
+// manifest: the user should know its files were not checked.
+func UncheckedNote(dir string) string {
+	return dir + " has no manifest (written by eksctl): its files are used unchecked"
+}
+
 // ReadBackup reads a backup folder. With a manifest, every file's hash must
 // match and every listed file be there, or nothing is returned: a corrupt or
 // truncated backup is refused before anything is written. Without one

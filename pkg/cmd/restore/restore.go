@@ -84,7 +84,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	case errors.Is(err, mover.ErrNoManifest) && len(objs) == 0:
 		return fmt.Errorf("%s holds no object files (clusterctl's <Kind>_<namespace>_<name>.yaml): pass a backup folder to --from", o.From)
 	case errors.Is(err, mover.ErrNoManifest):
-		fmt.Fprintf(o.ErrOut, "%s has no manifest (written by eksctl): its files are used unchecked\n", o.From)
+		fmt.Fprintln(o.ErrOut, mover.UncheckedNote(o.From))
 	case err != nil:
 		return err
 	}

@@ -39,7 +39,7 @@ spec, labels, annotations and owners. Exit 0 when it does, 2 when it does not.`,
 			}
 			objs, _, err := mover.ReadBackup(dir)
 			if errors.Is(err, mover.ErrNoManifest) {
-				fmt.Fprintf(streams.ErrOut, "%s has no manifest (written by eksctl): its files are used unchecked\n", dir)
+				fmt.Fprintln(streams.ErrOut, mover.UncheckedNote(dir))
 			} else if err != nil {
 				return err
 			}

@@ -219,7 +219,7 @@ func diagnosis(t *testing.T, w *testworld.World) diagnose.Report {
 	snap := snapshot.Read(t.Context(),
 		snapshot.Source{Role: snapshot.Management, Kubeconfig: ws.ManagementKubeconfig, Config: w.Management.Config},
 		snapshot.Source{Role: snapshot.Bootstrap, Kubeconfig: ws.BootstrapKubeconfig, Config: w.Bootstrap.Config},
-		15*time.Second, now)
+		snapshot.Options{Timeout: 15 * time.Second, Now: now})
 	return diagnose.Diagnose(diagnose.Input{Snapshot: snap, Workspace: ws, ClusterName: "cluster3", Now: now, Plugin: "kubectl eksa-recover"})
 }
 

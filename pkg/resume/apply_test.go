@@ -24,7 +24,7 @@ func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	if w.Bootstrap != nil {
 		boot.Kubeconfig, boot.Config = w.Layout.BootstrapKubeconfig(), w.Bootstrap.Config
 	}
-	return snapshot.Read(t.Context(), mgmt, boot, 15*time.Second, time.Now())
+	return snapshot.Read(t.Context(), mgmt, boot, snapshot.Options{Timeout: 15 * time.Second, Now: time.Now()})
 }
 
 // diagnosis is what status would say now.

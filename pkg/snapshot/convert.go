@@ -9,8 +9,10 @@ import (
 )
 
 const (
-	capiGroup = "cluster.x-k8s.io"
-	eksaGroup = "anywhere.eks.amazonaws.com"
+	capiGroup      = "cluster.x-k8s.io"
+	bootstrapGroup = "bootstrap.cluster.x-k8s.io"
+	infraGroup     = "infrastructure.cluster.x-k8s.io"
+	eksaGroup      = "anywhere.eks.amazonaws.com"
 
 	labelClusterName  = "cluster.x-k8s.io/cluster-name"
 	labelControlPlane = "cluster.x-k8s.io/control-plane"

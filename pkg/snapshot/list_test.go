@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // A Machine as the API server lists it, managedFields and all.
@@ -56,23 +58,6 @@ func TestDecodeList(t *testing.T) {
 	}
 }
 
-// TestDecodeList_Metadata: a PartialObjectMetadataList's items name their
-// own type; the objects take the listed resource's.
-func TestDecodeList_Metadata(t *testing.T) {
-	body := `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","items":[{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1",
-"metadata":{"name":"vm1","namespace":"eksa-system","labels":{"cluster.x-k8s.io/cluster-name":"cluster3"},
-"ownerReferences":[{"apiVersion":"infrastructure.cluster.x-k8s.io/v1beta1","kind":"VSphereMachine","name":"vm1","uid":"u"}]}}]}`
-	items, err := decodeList(strings.NewReader(body), "infrastructure.cluster.x-k8s.io/v1beta1", "VSphereVM")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := toObject(items[0])
-	if o.Group != "infrastructure.cluster.x-k8s.io" || o.Kind != "VSphereVM" || o.ClusterName != "cluster3" ||
-		len(o.Owners) != 1 || o.Owners[0].Kind != "VSphereMachine" || o.Ready != nil {
-		t.Errorf("object = %+v, want a VSphereVM of cluster3 owned by its VSphereMachine", o)
-	}
-}
-
 func TestDecodeList_Truncated(t *testing.T) {
 	_, err := decodeList(strings.NewReader(machineList[:len(machineList)/2]), "cluster.x-k8s.io/v1beta2", "Machine")
 	if err == nil {
@@ -80,15 +65,36 @@ func TestDecodeList_Truncated(t *testing.T) {
 	}
 }
 
-// TestMetadataOnly_NotRead: no kind whose Ready, spec or status the
-// diagnosis or the vCenter check reads is listed as metadata only.
-func TestMetadataOnly_NotRead(t *testing.T) {
-	for gk := range metadataOnly {
-		switch {
-		case gk.Kind == "Machine", gk.Kind == "Cluster", strings.HasSuffix(gk.Kind, "Cluster"),
-			strings.HasSuffix(gk.Kind, "ControlPlane"), gk.Kind == "MachineDeployment", gk.Kind == "MachineSet",
-			strings.HasPrefix(gk.Kind, "VSphereMachine"):
-			t.Errorf("%s is listed as metadata only, but its content is read", gk)
+// TestMetadataOnly: the kinds with one object per Machine whose content
+// nothing reads are read as metadata; no kind whose Ready, spec or status
+// the diagnosis or the vCenter check reads is.
+func TestMetadataOnly(t *testing.T) {
+	for _, tc := range []struct {
+		group, kind string
+		infraSpecs  bool
+		want        bool
+	}{
+		{"bootstrap.cluster.x-k8s.io", "KubeadmConfig", false, true},
+		{"bootstrap.cluster.x-k8s.io", "EtcdadmConfig", true, true},
+		{"infrastructure.cluster.x-k8s.io", "VSphereVM", true, true},
+		{"infrastructure.cluster.x-k8s.io", "VSphereMachine", false, true},
+		{"infrastructure.cluster.x-k8s.io", "CloudStackMachine", false, true},
+		// The vCenter check reads VSphereMachines' folders and datacenter.
+		{"infrastructure.cluster.x-k8s.io", "VSphereMachine", true, false},
+		// Read for their Ready, spec or status.
+		{"infrastructure.cluster.x-k8s.io", "VSphereMachineTemplate", false, false},
+		{"infrastructure.cluster.x-k8s.io", "VSphereCluster", false, false},
+		{"bootstrap.cluster.x-k8s.io", "KubeadmConfigTemplate", false, false},
+		{"cluster.x-k8s.io", "Machine", false, false},
+		{"cluster.x-k8s.io", "Cluster", false, false},
+		{"cluster.x-k8s.io", "MachineDeployment", false, false},
+		{"cluster.x-k8s.io", "MachineSet", false, false},
+		{"controlplane.cluster.x-k8s.io", "KubeadmControlPlane", false, false},
+		{"etcdcluster.cluster.x-k8s.io", "EtcdadmCluster", false, false},
+	} {
+		gk := schema.GroupKind{Group: tc.group, Kind: tc.kind}
+		if got := metadataOnly(gk, tc.infraSpecs); got != tc.want {
+			t.Errorf("metadataOnly(%s, infraSpecs %v) = %v, want %v", gk, tc.infraSpecs, got, tc.want)
 		}
 	}
 }

@@ -29,8 +29,9 @@ const Namespace = "eksa-system"
 // LabelClusterctl marks the CRDs whose objects clusterctl moves.
 const LabelClusterctl = "clusterctl.cluster.x-k8s.io"
 
-// listParallelism bounds concurrent lists against one API server.
-const listParallelism = 8
+// listParallelism bounds concurrent requests to one API server: enough
+// that the few long lists do not hold the many short ones back.
+const listParallelism = 16
 
 // Source is one cluster to read. Config is nil when no kubeconfig was found.
 type Source struct {
@@ -40,31 +41,40 @@ type Source struct {
 	Config     *rest.Config
 }
 
-// Read reads both clusters concurrently, each within timeout. It never
+// Options shape a read.
+type Options struct {
+	Timeout time.Duration // for each cluster's read; 0: none
+	Now     time.Time     // the snapshot's ReadAt
+	// InfraMachineSpecs reads the infrastructure machines (VSphereMachine,
+	// ...) whole, for the vCenter check's placement; else as metadata.
+	InfraMachineSpecs bool
+}
+
+// Read reads both clusters concurrently, each within the timeout. It never
 // writes and never fails: what could not be read is recorded in the state.
-func Read(ctx context.Context, mgmt, boot Source, timeout time.Duration, now time.Time) *Snapshot {
-	s := &Snapshot{ReadAt: now}
+func Read(ctx context.Context, mgmt, boot Source, o Options) *Snapshot {
+	s := &Snapshot{ReadAt: o.Now}
 	var wg sync.WaitGroup
-	wg.Go(func() { s.Management = readCluster(ctx, mgmt, timeout) })
-	wg.Go(func() { s.Bootstrap = readCluster(ctx, boot, timeout) })
+	wg.Go(func() { s.Management = readCluster(ctx, mgmt, o) })
+	wg.Go(func() { s.Bootstrap = readCluster(ctx, boot, o) })
 	wg.Wait()
 	return s
 }
 
-func readCluster(ctx context.Context, src Source, timeout time.Duration) ClusterState {
+func readCluster(ctx context.Context, src Source, o Options) ClusterState {
 	st := ClusterState{Role: src.Role, Kubeconfig: src.Kubeconfig, Context: src.Context}
 	if src.Config == nil {
 		return st
 	}
 	st.Configured = true
 	st.Server = src.Config.Host
-	if timeout > 0 {
+	if o.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
 	start := time.Now()
-	r, err := newReader(src.Config)
+	r, err := newReader(src.Config, o)
 	if err != nil {
 		st.Error = oneLine(err)
 		return st
@@ -88,11 +98,12 @@ type reader struct {
 	dyn      dynamic.Interface
 	meta     metadata.Interface
 	disc     discovery.DiscoveryInterface
+	opts     Options
 	requests atomic.Int64
 }
 
-func newReader(cfg *rest.Config) (*reader, error) {
-	r := &reader{}
+func newReader(cfg *rest.Config, o Options) (*reader, error) {
+	r := &reader{opts: o}
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 100, 200
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, &r.requests} })
@@ -125,8 +136,9 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 		wg          sync.WaitGroup
 		sem         = make(chan struct{}, listParallelism)
 	)
-	// Requests start in the order of the calls below, Machines first: the
-	// longest list, whose encoding by the API server is the read's critical path.
+	// Requests start in the order of the calls below: the lists with one
+	// object per Machine first (Machines leading), then the Nodes; their
+	// encoding by the API server is the read's critical path.
 	do := func(f func() error) {
 		sem <- struct{}{}
 		wg.Go(func() {
@@ -138,10 +150,9 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 			}
 		})
 	}
-	sort.SliceStable(capi, func(i, j int) bool { return isMachine(capi[i]) && !isMachine(capi[j]) })
-	for _, res := range capi {
+	listCAPI := func(res Resource) {
 		do(func() error {
-			items, err := r.listReduced(ctx, res, Namespace)
+			items, err := r.listCAPI(ctx, res)
 			// Converted here, in parallel, rather than in finish.
 			objects := make([]readObject, 0, len(items))
 			var machines []Machine
@@ -158,6 +169,24 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 			return err
 		})
 	}
+	sort.SliceStable(capi, func(i, j int) bool { return r.listRank(capi[i]) < r.listRank(capi[j]) })
+	for _, res := range capi {
+		if r.listRank(res) < 2 {
+			listCAPI(res)
+		}
+	}
+	do(func() error {
+		nodes, err := r.listNodes(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		st.Nodes = append(st.Nodes, nodes...)
+		return err
+	})
+	for _, res := range capi {
+		if r.listRank(res) == 2 {
+			listCAPI(res)
+		}
+	}
 	for _, res := range eksa {
 		do(func() error {
 			items, err := r.list(ctx, res, "")
@@ -169,13 +198,6 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 			return err
 		})
 	}
-	do(func() error {
-		nodes, err := r.listNodes(ctx)
-		mu.Lock()
-		defer mu.Unlock()
-		st.Nodes = append(st.Nodes, nodes...)
-		return err
-	})
 	if providers != nil {
 		do(func() error {
 			items, err := r.list(ctx, *providers, "")
@@ -199,6 +221,30 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 	st.Reachable = true
 	finish(st, capiObjects)
 	return nil
+}
+
+// listRank orders the lists: Machines (0), the other kinds with one object
+// per Machine (1), the rest (2).
+func (r *reader) listRank(res Resource) int {
+	switch {
+	case isMachine(res):
+		return 0
+	case perMachine(res.groupKind()):
+		return 1
+	}
+	return 2
+}
+
+// listCAPI lists one CAPI kind in eksa-system in the cheapest form that
+// holds what is read of it.
+func (r *reader) listCAPI(ctx context.Context, res Resource) ([]*unstructured.Unstructured, error) {
+	switch {
+	case isMachine(res):
+		return r.listMachines(ctx, res, Namespace)
+	case metadataOnly(res.groupKind(), r.opts.InfraMachineSpecs):
+		return r.listMetadata(ctx, res, Namespace)
+	}
+	return r.listReduced(ctx, res, Namespace)
 }
 
 func (r *reader) list(ctx context.Context, res Resource, ns string) ([]unstructured.Unstructured, error) {

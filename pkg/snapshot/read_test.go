@@ -2,9 +2,14 @@ package snapshot_test
 
 import (
 	"os"
+	"reflect"
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
@@ -33,7 +38,7 @@ func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	return snapshot.Read(t.Context(),
 		source(t, snapshot.Management, w.Layout.ManagementKubeconfig()),
 		source(t, snapshot.Bootstrap, w.Layout.BootstrapKubeconfig()),
-		10*time.Second, time.Now())
+		snapshot.Options{Timeout: 10 * time.Second, Now: time.Now()})
 }
 
 // TestRead_Stranded: both contracts read into the same plain values.
@@ -117,5 +122,94 @@ func TestRead_Down(t *testing.T) {
 	if !s.Bootstrap.Configured || s.Bootstrap.Reachable || s.Bootstrap.Error == "" {
 		t.Errorf("bootstrap = configured %v, reachable %v, error %q; want configured, unreachable, an error",
 			s.Bootstrap.Configured, s.Bootstrap.Reachable, s.Bootstrap.Error)
+	}
+}
+
+// TestRead_MachinesNotReady: while every Machine is Ready, the Machines are
+// read from their table and metadata; a few not Ready are read whole too,
+// bringing their reason and message; many, and all are read in full. Either
+// way the Machines and objects read the same, and the requests stay bounded.
+func TestRead_MachinesNotReady(t *testing.T) {
+	w := startWorld(t, testworld.Options{Scenario: testworld.Healthy, Flavour: testworld.V1Beta2, Workers: 11})
+	ready := read(t, w)
+	if len(ready.Management.Machines) != 13 {
+		t.Fatalf("machines = %d, want 13", len(ready.Management.Machines))
+	}
+	for _, m := range ready.Management.Machines {
+		if m.Ready == nil || m.Ready.Status != "True" {
+			t.Errorf("%s Ready = %+v, want True", m.Name, m.Ready)
+		}
+	}
+	dyn, err := dynamic.NewForConfig(w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sicken := func(names ...string) {
+		patch := `{"status":{"conditions":[{"type":"Ready","status":"False","reason":"NodeNotReady","message":"Node is not ready",` +
+			`"lastTransitionTime":"2026-11-25T01:02:03Z"}]}}`
+		gvr := schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "machines"}
+		for _, name := range names {
+			if _, err := dyn.Resource(gvr).Namespace(snapshot.Namespace).Patch(t.Context(), name, types.MergePatchType,
+				[]byte(patch), metav1.PatchOptions{}, "status"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var workers []string
+	for _, m := range ready.Management.Machines {
+		if m.Role == snapshot.RoleWorker {
+			workers = append(workers, m.Name)
+		}
+	}
+
+	sicken(workers[0])
+	one := read(t, w)
+	sameMachines(t, ready, one, workers[:1], false)
+	if one.Management.Requests != ready.Management.Requests+1 {
+		t.Errorf("requests = %d with every Machine Ready, %d with one not; want one more", ready.Management.Requests, one.Management.Requests)
+	}
+
+	sicken(workers[1:]...) // 11 not Ready: more than are read one by one
+	many := read(t, w)
+	sameMachines(t, ready, many, workers, true)
+	if many.Management.Requests != ready.Management.Requests+1 {
+		t.Errorf("requests = %d with every Machine Ready, %d with many not; want one more (the full list)",
+			ready.Management.Requests, many.Management.Requests)
+	}
+}
+
+// sameMachines: after sick Machines turned not Ready, they show why, and
+// the Machines and objects read as before but for their Ready conditions.
+// full: the Machines were read in full, so the Ready ones show their time.
+func sameMachines(t *testing.T, before, after *snapshot.Snapshot, sick []string, full bool) {
+	t.Helper()
+	isSick := map[string]bool{}
+	for _, n := range sick {
+		isSick[n] = true
+	}
+	for i, m := range after.Management.Machines {
+		switch {
+		case isSick[m.Name] && (m.Ready == nil || m.Ready.Status != "False" || m.Ready.Reason != "NodeNotReady" || m.Ready.Message != "Node is not ready"):
+			t.Errorf("%s Ready = %+v, want False, NodeNotReady, its message", m.Name, m.Ready)
+		case !isSick[m.Name] && (m.Ready == nil || m.Ready.Status != "True" || m.Ready.LastTransitionTime.IsZero() != !full):
+			t.Errorf("%s Ready = %+v, want True, with its time if read in full (%v)", m.Name, m.Ready, full)
+		}
+		b := before.Management.Machines[i]
+		b.Ready, m.Ready = nil, nil
+		if !reflect.DeepEqual(b, m) {
+			t.Errorf("machine before = %+v,\nafter = %+v", b, m)
+		}
+	}
+	if len(before.Management.Objects) != len(after.Management.Objects) {
+		t.Fatalf("objects = %d, then %d", len(before.Management.Objects), len(after.Management.Objects))
+	}
+	for i, o := range after.Management.Objects {
+		b := before.Management.Objects[i]
+		if o.Kind == "Machine" {
+			b.Ready, o.Ready = nil, nil
+		}
+		if !reflect.DeepEqual(b, o) {
+			t.Errorf("object before = %+v,\nafter = %+v", b, o)
+		}
 	}
 }

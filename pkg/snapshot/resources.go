@@ -3,6 +3,7 @@ package snapshot
 import (
 	"context"
 	"strings"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -19,6 +20,10 @@ type Resource struct {
 	// of the kind moves (move), or moves with the whole tree it owns
 	// (move-hierarchy), as clusterctl's objectgraph reads them.
 	Move, MoveHierarchy bool
+}
+
+func (r Resource) groupKind() schema.GroupKind {
+	return schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}
 }
 
 // The CRD labels clusterctl's move reads besides LabelClusterctl.
@@ -45,17 +50,27 @@ var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version:
 // metadata (not their large schemas) and one aggregated discovery pass.
 func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discovery.DiscoveryInterface) (Resources, error) {
 	var out Resources
-	crds, err := meta.Resource(crdGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelClusterctl})
-	if err != nil {
+	// The two answers do not depend on each other: asked at once, they
+	// cost one round trip before the lists can start, not two.
+	var (
+		crds   *metav1.PartialObjectMetadataList
+		crdErr error
+		wg     sync.WaitGroup
+	)
+	wg.Go(func() {
+		crds, crdErr = meta.Resource(crdGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelClusterctl})
+	})
+	lists, err := disc.ServerPreferredResources()
+	wg.Wait()
+	if crdErr != nil {
+		return out, crdErr
+	}
+	if err != nil && len(lists) == 0 {
 		return out, err
 	}
 	moveable := map[string]map[string]string{} // plural.group -> the CRD's labels
 	for _, c := range crds.Items {
 		moveable[c.Name] = c.Labels
-	}
-	lists, err := disc.ServerPreferredResources()
-	if err != nil && len(lists) == 0 {
-		return out, err
 	}
 	for _, l := range lists {
 		gv, _ := schema.ParseGroupVersion(l.GroupVersion)

@@ -62,8 +62,10 @@ type ClusterState struct {
 
 	// Raw keeps the CAPI objects as read, reduced to what the plugin reads:
 	// metadata without managedFields, spec, and status' phase, nodeRef and
-	// conditions; the kinds listed as metadata only (metadataOnly) carry
-	// metadata alone. The vCenter check reads the VSphere kinds' specs here.
+	// conditions; the kinds read as metadata only (metadataOnly) carry
+	// metadata alone, and Machines read from their table (listMachines)
+	// the columns' fields and a Ready condition without reason or time.
+	// The vCenter check reads the VSphere kinds' specs here.
 	Raw []*unstructured.Unstructured
 	// Requests counts the API requests the read made.
 	Requests int
@@ -85,7 +87,8 @@ type Object struct {
 	// Ready is the object's Ready condition (Available in v1beta2 when it
 	// has no Ready), nil when it reports none: status is not carried by a
 	// move, so a moved object reports none until its controller runs.
-	// Always nil for the kinds read as metadata only (metadataOnly).
+	// Always nil for the kinds read as metadata only (metadataOnly); only
+	// Status for Machines read from their table (every one Ready).
 	Ready *Condition
 	// Spec fields diagnosis reads, flattened: "version", "eksaVersion", ...
 	Fields map[string]string

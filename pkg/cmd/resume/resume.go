@@ -69,7 +69,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	}
 	now := o.Now()
 	name := r.Workspace.ClusterName
-	snap := snapshot.Read(ctx, r.Management, r.Bootstrap, r.Timeout, now)
+	snap := snapshot.Read(ctx, r.Management, r.Bootstrap, snapshot.Options{Timeout: r.Timeout, Now: now})
 	plan, err := resume.Plan(resume.Input{Snapshot: snap, ClusterName: name, Plugin: clusters.PluginCommand(o.Global, r.Workspace)})
 	if err != nil {
 		return err

@@ -141,7 +141,9 @@ func (o *Options) Validate() error {
 func (o *Options) Run(cmd *cobra.Command) error {
 	r := o.resolved
 	now := o.Now()
-	snap := snapshot.Read(cmd.Context(), r.Management, r.Bootstrap, r.Timeout, now)
+	snap := snapshot.Read(cmd.Context(), r.Management, r.Bootstrap, snapshot.Options{
+		Timeout: r.Timeout, Now: now, InfraMachineSpecs: o.wantsVCenter(),
+	})
 	// A cluster that answers but refuses to be read is a wrong kubeconfig,
 	// not a state of the cluster: say which, and what it needs.
 	for _, c := range []*snapshot.ClusterState{&snap.Management, &snap.Bootstrap} {

@@ -220,3 +220,9 @@ func otherClusters(snap *snapshot.Snapshot, cluster string) []string {
 	}
 	return out
 }
+
+// wantsVCenter: the check will run if the cluster is on vSphere, so the
+// read must keep the infrastructure machines' placement.
+func (o *Options) wantsVCenter() bool {
+	return o.VSphere && o.Getenv(EnvVSphereUsername) != "" && o.Getenv(EnvVSpherePassword) != ""
+}

@@ -1,0 +1,147 @@
+package snapshot
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// The printer columns of CAPI's Machine CRDs, as the API server's table
+// names them.
+var (
+	v1beta2Columns = []string{"Name", "Cluster", "Node Name", "Provider ID", "Failure domain", "Ready", "Available",
+		"Up-to-date", "Internal-IP", "External-IP", "OS-Image", "Paused", "Phase", "Age", "Version"}
+	v1beta1Columns = []string{"Name", "Cluster", "NodeName", "ProviderID", "Phase", "Age", "Version"}
+)
+
+func table(columns []string, rows ...[]any) *metav1.Table {
+	t := &metav1.Table{TypeMeta: metav1.TypeMeta{Kind: "Table", APIVersion: "meta.k8s.io/v1"}}
+	for _, c := range columns {
+		t.ColumnDefinitions = append(t.ColumnDefinitions, metav1.TableColumnDefinition{Name: c})
+	}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, metav1.TableRow{Cells: r})
+	}
+	return t
+}
+
+// v1beta2Row is a row in v1beta2's columns; nil cells are missing fields.
+func v1beta2Row(name, node, ready, phase string, version any) []any {
+	var nodeCell any
+	if node != "" {
+		nodeCell = node
+	}
+	return []any{name, "cluster3", nodeCell, "vsphere://" + name, nil, ready, ready, "True", "10.0.0.1", nil, "Bottlerocket", nil, phase, "3m", version}
+}
+
+// TestNotReadyNames: the Machines whose Ready is not True, or not reported
+// (a moved Machine, before its controller runs), are read whole.
+func TestNotReadyNames(t *testing.T) {
+	rows, why := machineRows(table(v1beta2Columns,
+		v1beta2Row("cp", "cp", "True", "Running", "v1"),
+		v1beta2Row("sick", "sick", "False", "Running", "v1"),
+		v1beta2Row("moved", "", "", "", "v1"),
+		v1beta2Row("unknown", "unknown", "Unknown", "Running", "v1")))
+	if why != "" {
+		t.Fatal(why)
+	}
+	if got, want := notReadyNames(rows), []string{"sick", "moved", "unknown"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("not Ready = %v, want %v", got, want)
+	}
+}
+
+func TestMachineRows(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		table    *metav1.Table
+		wantRows []machineRow
+		wantWhy  string // a part of why the Machines are read in full
+	}{{
+		name: "every Machine Ready: the rows",
+		table: table(v1beta2Columns,
+			v1beta2Row("cp", "cp", "True", "Running", "v1.23.17"),
+			v1beta2Row("etcd", "", "True", "Running", nil)),
+		wantRows: []machineRow{
+			{name: "cp", cluster: "cluster3", nodeName: "cp", providerID: "vsphere://cp", ready: "True", phase: "Running", version: "v1.23.17"},
+			{name: "etcd", cluster: "cluster3", providerID: "vsphere://etcd", ready: "True", phase: "Running"},
+		},
+	}, {
+		name:    "v1beta1 has no Ready column",
+		table:   table(v1beta1Columns, []any{"cp", "cluster3", "cp", "vsphere://cp", "Running", "3m", "v1"}),
+		wantWhy: "no ready column",
+	}, {
+		name:    "not a table",
+		table:   &metav1.Table{TypeMeta: metav1.TypeMeta{Kind: "MachineList"}},
+		wantWhy: "not a Table",
+	}, {
+		name:  "no Machines",
+		table: table(v1beta2Columns),
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, why := machineRows(tc.table)
+			if tc.wantWhy != "" {
+				if !strings.Contains(why, tc.wantWhy) || rows != nil {
+					t.Errorf("why = %q, rows %v; want %q and no rows", why, rows, tc.wantWhy)
+				}
+				return
+			}
+			if why != "" || !reflect.DeepEqual(rows, tc.wantRows) {
+				t.Errorf("rows = %+v, why %q; want %+v", rows, why, tc.wantRows)
+			}
+		})
+	}
+}
+
+// TestJoinMachines: a Machine put together from its row and metadata reads
+// as the full object does, but for the Ready condition's reason and time.
+func TestJoinMachines(t *testing.T) {
+	full, err := decodeList(strings.NewReader(machineList), "cluster.x-k8s.io/v1beta2", "Machine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := metadataObject("cluster.x-k8s.io/v1beta2", "Machine", &metav1.ObjectMeta{})
+	meta.Object["metadata"] = full[0].Object["metadata"] // the same metadata, as the protobuf list gives it
+	rows := []machineRow{{name: "cluster3-md-0-x", cluster: "cluster3", nodeName: "n1", providerID: "vsphere://42", ready: "True", phase: "Running", version: "v1.23.17"}}
+	joined, why := joinMachines(rows, []*unstructured.Unstructured{meta}, nil)
+	if why != "" {
+		t.Fatal(why)
+	}
+	got, want := toMachine(joined[0]), toMachine(full[0])
+	if got.Ready == nil || got.Ready.Status != "True" || got.Ready.Reason != "" {
+		t.Errorf("Ready = %+v, want True without a reason", got.Ready)
+	}
+	got.Ready, want.Ready = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("joined machine = %+v,\nwant %+v", got, want)
+	}
+	gotObj, wantObj := toObject(joined[0]), toObject(full[0])
+	gotObj.Ready, wantObj.Ready = nil, nil
+	if !reflect.DeepEqual(gotObj, wantObj) {
+		t.Errorf("joined object = %+v,\nwant %+v", gotObj, wantObj)
+	}
+
+	// Not Ready: the Machine read whole is taken as read, reason and all.
+	rows[0].ready = "False"
+	meta = metadataObject("cluster.x-k8s.io/v1beta2", "Machine", &metav1.ObjectMeta{Name: "cluster3-md-0-x"})
+	joined, why = joinMachines(rows, []*unstructured.Unstructured{meta}, full)
+	if why != "" {
+		t.Fatal(why)
+	}
+	if m := toMachine(joined[0]); m.Ready == nil || m.Ready.Reason != "Drained" {
+		t.Errorf("Ready = %+v, want the whole Machine's, Drained", m.Ready)
+	}
+	if _, why := joinMachines(rows, []*unstructured.Unstructured{meta}, nil); !strings.Contains(why, "not read whole") {
+		t.Errorf("a Machine not Ready without its whole read: why = %q", why)
+	}
+
+	other := metadataObject("cluster.x-k8s.io/v1beta2", "Machine", &metav1.ObjectMeta{Name: "created-since"})
+	if _, why := joinMachines(rows, []*unstructured.Unstructured{other}, nil); !strings.Contains(why, "changed") {
+		t.Errorf("a Machine missing from the table: why = %q, want the Machines changed", why)
+	}
+	if _, why := joinMachines(rows, nil, nil); !strings.Contains(why, "changed") {
+		t.Errorf("a Machine gone from the metadata: why = %q, want the Machines changed", why)
+	}
+}

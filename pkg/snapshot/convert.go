@@ -5,6 +5,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -31,32 +32,41 @@ var eksaKinds = map[string]bool{
 	"DockerDatacenterConfig": true,
 }
 
-// toObject reduces an object of either CAPI contract to plain values.
-func toObject(u *unstructured.Unstructured) Object {
-	group := groupOf(u.GetAPIVersion())
+// metaObject is an Object of what its metadata says: the whole of what is
+// read of the kinds read as metadata only, and toObject's start.
+func metaObject(apiVersion, kind string, m *metav1.ObjectMeta) Object {
 	o := Object{
-		Group: group, Version: versionOf(u.GetAPIVersion()), Kind: u.GetKind(),
-		Namespace: u.GetNamespace(), Name: u.GetName(),
-		Labels: u.GetLabels(), Annotations: u.GetAnnotations(),
-		Created: u.GetCreationTimestamp().Time,
-		Ready:   readyCondition(u),
+		Group: groupOf(apiVersion), Version: versionOf(apiVersion), Kind: kind,
+		Namespace: m.Namespace, Name: m.Name,
+		Labels: m.Labels, Annotations: m.Annotations,
+		Created: m.CreationTimestamp.Time,
 		Fields:  map[string]string{},
 	}
 	o.ClusterName = o.Labels[labelClusterName]
+	for _, ref := range m.OwnerReferences {
+		o.Owners = append(o.Owners, OwnerRef{Kind: ref.Kind, Name: ref.Name})
+	}
+	return o
+}
+
+// toObject reduces an object of either CAPI contract to plain values.
+func toObject(u *unstructured.Unstructured) Object {
+	o := metaObject(u.GetAPIVersion(), u.GetKind(), &metav1.ObjectMeta{
+		Namespace: u.GetNamespace(), Name: u.GetName(), Labels: u.GetLabels(), Annotations: u.GetAnnotations(),
+		CreationTimestamp: u.GetCreationTimestamp(), OwnerReferences: u.GetOwnerReferences(),
+	})
+	o.Ready = readyCondition(u)
 	if o.ClusterName == "" {
 		o.ClusterName, _, _ = unstructured.NestedString(u.Object, "spec", "clusterName")
 	}
-	if group == capiGroup && o.Kind == "Cluster" {
+	if o.Group == capiGroup && o.Kind == "Cluster" {
 		o.ClusterName = o.Name
 	}
 	o.Paused, _, _ = unstructured.NestedBool(u.Object, "spec", "paused")
-	for _, ref := range u.GetOwnerReferences() {
-		o.Owners = append(o.Owners, OwnerRef{Kind: ref.Kind, Name: ref.Name})
-	}
 	if v, ok, _ := unstructured.NestedString(u.Object, "spec", "version"); ok {
 		o.Fields["version"] = v
 	}
-	if group == eksaGroup {
+	if o.Group == eksaGroup {
 		eksaFields(u, o.Fields)
 	}
 	return o

@@ -230,7 +230,7 @@ func stringMap(in map[string]string) map[string]any {
 }
 
 // listMetadata lists one kind's metadata in one request, as protobuf.
-func (r *reader) listMetadata(ctx context.Context, res Resource, ns string) ([]*unstructured.Unstructured, error) {
+func (r *reader) listMetadata(ctx context.Context, res Resource, ns string) ([]metav1.PartialObjectMetadata, error) {
 	ri := r.meta.Resource(res.GVR)
 	var l *metav1.PartialObjectMetadataList
 	var err error
@@ -245,13 +245,8 @@ func (r *reader) listMetadata(ctx context.Context, res Resource, ns string) ([]*
 		}
 		return nil, fmt.Errorf("listing %s: %w", res.GVR.GroupResource(), err)
 	}
-	apiVersion := res.GVR.GroupVersion().String()
-	out := make([]*unstructured.Unstructured, 0, len(l.Items))
-	for i := range l.Items {
-		out = append(out, metadataObject(apiVersion, res.Kind, &l.Items[i].ObjectMeta))
-	}
-	klog.V(4).Infof("listed %d %s (metadata)", len(out), res.GVR.GroupResource())
-	return out, nil
+	klog.V(4).Infof("listed %d %s (metadata)", len(l.Items), res.GVR.GroupResource())
+	return l.Items, nil
 }
 
 func (item *listItem) reducedStatus() map[string]any {

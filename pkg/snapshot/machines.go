@@ -68,7 +68,7 @@ func (r *reader) listMachines(ctx context.Context, res Resource, ns string) ([]*
 	metaCtx, cancelMeta := context.WithCancel(ctx)
 	defer cancelMeta()
 	var (
-		metas   []*unstructured.Unstructured
+		metas   []metav1.PartialObjectMetadata
 		metaErr error
 		wg      sync.WaitGroup
 	)
@@ -95,7 +95,7 @@ func (r *reader) listMachines(ctx context.Context, res Resource, ns string) ([]*
 		case wholeErr != nil:
 			return nil, wholeErr
 		default:
-			if items, why = joinMachines(rows, metas, whole); why == "" {
+			if items, why = joinMachines(res.GVR.GroupVersion().String(), rows, metas, whole); why == "" {
 				return items, nil
 			}
 		}
@@ -205,7 +205,7 @@ func cellString(c any) string {
 // joinMachines puts each Machine's row and metadata together, in the shape
 // a full read reduces it to, so that toObject and toMachine serve both; a
 // Machine read whole (not Ready) is taken as read.
-func joinMachines(rows []machineRow, metas, whole []*unstructured.Unstructured) ([]*unstructured.Unstructured, string) {
+func joinMachines(apiVersion string, rows []machineRow, metas []metav1.PartialObjectMetadata, whole []*unstructured.Unstructured) ([]*unstructured.Unstructured, string) {
 	const changed = "the Machines changed between the table and the metadata"
 	byName := make(map[string]*machineRow, len(rows))
 	for i := range rows {
@@ -218,13 +218,14 @@ func joinMachines(rows []machineRow, metas, whole []*unstructured.Unstructured) 
 	if len(metas) != len(byName) {
 		return nil, changed
 	}
-	for i, u := range metas {
-		row, ok := byName[u.GetName()]
+	out := make([]*unstructured.Unstructured, 0, len(metas))
+	for i := range metas {
+		row, ok := byName[metas[i].Name]
 		if !ok {
 			return nil, changed
 		}
 		if w, ok := wholeByName[row.name]; ok {
-			metas[i] = w
+			out = append(out, w)
 			continue
 		}
 		if row.ready != "True" {
@@ -239,7 +240,9 @@ func joinMachines(rows []machineRow, metas, whole []*unstructured.Unstructured) 
 		if row.nodeName != "" {
 			status["nodeRef"] = map[string]any{"name": row.nodeName}
 		}
+		u := metadataObject(apiVersion, "Machine", &metas[i].ObjectMeta)
 		u.Object["spec"], u.Object["status"] = spec, status
+		out = append(out, u)
 	}
-	return metas, ""
+	return out, ""
 }

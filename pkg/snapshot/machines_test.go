@@ -1,13 +1,16 @@
 package snapshot
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
+
+const v1beta2 = "cluster.x-k8s.io/v1beta2"
 
 // The printer columns of CAPI's Machine CRDs, as the API server's table
 // names them.
@@ -98,14 +101,17 @@ func TestMachineRows(t *testing.T) {
 // TestJoinMachines: a Machine put together from its row and metadata reads
 // as the full object does, but for the Ready condition's reason and time.
 func TestJoinMachines(t *testing.T) {
-	full, err := decodeList(strings.NewReader(machineList), "cluster.x-k8s.io/v1beta2", "Machine")
+	full, err := decodeList(strings.NewReader(machineList), v1beta2, "Machine")
 	if err != nil {
 		t.Fatal(err)
 	}
-	meta := metadataObject("cluster.x-k8s.io/v1beta2", "Machine", &metav1.ObjectMeta{})
-	meta.Object["metadata"] = full[0].Object["metadata"] // the same metadata, as the protobuf list gives it
+	var list metav1.PartialObjectMetadataList // the same metadata, as the protobuf list gives it
+	if err := json.Unmarshal([]byte(machineList), &list); err != nil {
+		t.Fatal(err)
+	}
+	metas := list.Items
 	rows := []machineRow{{name: "cluster3-md-0-x", cluster: "cluster3", nodeName: "n1", providerID: "vsphere://42", ready: "True", phase: "Running", version: "v1.23.17"}}
-	joined, why := joinMachines(rows, []*unstructured.Unstructured{meta}, nil)
+	joined, why := joinMachines(v1beta2, rows, metas, nil)
 	if why != "" {
 		t.Fatal(why)
 	}
@@ -125,23 +131,44 @@ func TestJoinMachines(t *testing.T) {
 
 	// Not Ready: the Machine read whole is taken as read, reason and all.
 	rows[0].ready = "False"
-	meta = metadataObject("cluster.x-k8s.io/v1beta2", "Machine", &metav1.ObjectMeta{Name: "cluster3-md-0-x"})
-	joined, why = joinMachines(rows, []*unstructured.Unstructured{meta}, full)
+	joined, why = joinMachines(v1beta2, rows, metas, full)
 	if why != "" {
 		t.Fatal(why)
 	}
 	if m := toMachine(joined[0]); m.Ready == nil || m.Ready.Reason != "Drained" {
 		t.Errorf("Ready = %+v, want the whole Machine's, Drained", m.Ready)
 	}
-	if _, why := joinMachines(rows, []*unstructured.Unstructured{meta}, nil); !strings.Contains(why, "not read whole") {
+	if _, why := joinMachines(v1beta2, rows, metas, nil); !strings.Contains(why, "not read whole") {
 		t.Errorf("a Machine not Ready without its whole read: why = %q", why)
 	}
 
-	other := metadataObject("cluster.x-k8s.io/v1beta2", "Machine", &metav1.ObjectMeta{Name: "created-since"})
-	if _, why := joinMachines(rows, []*unstructured.Unstructured{other}, nil); !strings.Contains(why, "changed") {
+	other := []metav1.PartialObjectMetadata{{ObjectMeta: metav1.ObjectMeta{Name: "created-since"}}}
+	if _, why := joinMachines(v1beta2, rows, other, nil); !strings.Contains(why, "changed") {
 		t.Errorf("a Machine missing from the table: why = %q, want the Machines changed", why)
 	}
-	if _, why := joinMachines(rows, nil, nil); !strings.Contains(why, "changed") {
+	if _, why := joinMachines(v1beta2, rows, nil, nil); !strings.Contains(why, "changed") {
 		t.Errorf("a Machine gone from the metadata: why = %q, want the Machines changed", why)
+	}
+}
+
+// TestMetaObject: a kind read as metadata only converts to the Object its
+// full read would, but for what spec and status say.
+func TestMetaObject(t *testing.T) {
+	controller := true
+	m := &metav1.ObjectMeta{Name: "vm1", Namespace: "eksa-system", UID: "u", ResourceVersion: "5", Generation: 2,
+		CreationTimestamp: metav1.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Labels:            map[string]string{"cluster.x-k8s.io/cluster-name": "cluster3"},
+		Annotations:       map[string]string{"cluster.x-k8s.io/paused": ""},
+		OwnerReferences:   []metav1.OwnerReference{{APIVersion: "infrastructure.cluster.x-k8s.io/v1beta1", Kind: "VSphereMachine", Name: "vm1", UID: "o", Controller: &controller}},
+		Finalizers:        []string{"f"},
+	}
+	const apiVersion = "infrastructure.cluster.x-k8s.io/v1beta1"
+	got, want := metaObject(apiVersion, "VSphereVM", m), toObject(metadataObject(apiVersion, "VSphereVM", m))
+	got.Created, want.Created = got.Created.UTC(), want.Created.UTC()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("from metadata = %+v,\nas an object = %+v", got, want)
+	}
+	if got.ClusterName != "cluster3" || len(got.Owners) != 1 || got.Owners[0].Kind != "VSphereMachine" || got.Group != "infrastructure.cluster.x-k8s.io" {
+		t.Errorf("object = %+v, want a VSphereVM of cluster3 owned by its VSphereMachine", got)
 	}
 }

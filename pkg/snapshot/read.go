@@ -152,16 +152,7 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 	}
 	listCAPI := func(res Resource) {
 		do(func() error {
-			items, err := r.listCAPI(ctx, res)
-			// Converted here, in parallel, rather than in finish.
-			objects := make([]readObject, 0, len(items))
-			var machines []Machine
-			for _, u := range items {
-				objects = append(objects, readObject{toObject(u), u})
-				if isMachine(res) {
-					machines = append(machines, toMachine(u))
-				}
-			}
+			objects, machines, err := r.listCAPI(ctx, res)
 			mu.Lock()
 			defer mu.Unlock()
 			capiObjects = append(capiObjects, objects...)
@@ -236,15 +227,34 @@ func (r *reader) listRank(res Resource) int {
 }
 
 // listCAPI lists one CAPI kind in eksa-system in the cheapest form that
-// holds what is read of it.
-func (r *reader) listCAPI(ctx context.Context, res Resource) ([]*unstructured.Unstructured, error) {
-	switch {
-	case isMachine(res):
-		return r.listMachines(ctx, res, Namespace)
-	case metadataOnly(res.groupKind(), r.opts.InfraMachineSpecs):
-		return r.listMetadata(ctx, res, Namespace)
+// holds what is read of it, and converts it (here, in parallel, rather than
+// in finish).
+func (r *reader) listCAPI(ctx context.Context, res Resource) ([]readObject, []Machine, error) {
+	if metadataOnly(res.groupKind(), r.opts.InfraMachineSpecs) {
+		metas, err := r.listMetadata(ctx, res, Namespace)
+		apiVersion := res.GVR.GroupVersion().String()
+		objects := make([]readObject, 0, len(metas))
+		for i := range metas {
+			objects = append(objects, readObject{obj: metaObject(apiVersion, res.Kind, &metas[i].ObjectMeta)})
+		}
+		return objects, nil, err
 	}
-	return r.listReduced(ctx, res, Namespace)
+	var items []*unstructured.Unstructured
+	var err error
+	if isMachine(res) {
+		items, err = r.listMachines(ctx, res, Namespace)
+	} else {
+		items, err = r.listReduced(ctx, res, Namespace)
+	}
+	objects := make([]readObject, 0, len(items))
+	var machines []Machine
+	for _, u := range items {
+		objects = append(objects, readObject{toObject(u), u})
+		if isMachine(res) {
+			machines = append(machines, toMachine(u))
+		}
+	}
+	return objects, machines, err
 }
 
 func (r *reader) list(ctx context.Context, res Resource, ns string) ([]unstructured.Unstructured, error) {
@@ -301,14 +311,15 @@ func (r *reader) controllerImage(ctx context.Context) (string, error) {
 	return "", nil
 }
 
-// readObject is a CAPI object as read and as converted.
+// readObject is a CAPI object as converted and, unless read as metadata
+// only, as read.
 type readObject struct {
 	obj Object
 	raw *unstructured.Unstructured
 }
 
 // finish sorts what was read; the CAPI objects by kind, name and group,
-// in Objects and Raw alike (Raw[i] is Objects[i]).
+// and Raw alike.
 func finish(st *ClusterState, capi []readObject) {
 	sort.Slice(capi, func(i, j int) bool {
 		a, b := &capi[i].obj, &capi[j].obj
@@ -322,7 +333,9 @@ func finish(st *ClusterState, capi []readObject) {
 	})
 	for _, o := range capi {
 		st.Objects = append(st.Objects, o.obj)
-		st.Raw = append(st.Raw, o.raw)
+		if o.raw != nil {
+			st.Raw = append(st.Raw, o.raw)
+		}
 	}
 	sort.Slice(st.Machines, func(i, j int) bool { return st.Machines[i].Name < st.Machines[j].Name })
 	sort.Slice(st.EKSA, func(i, j int) bool { return st.EKSA[i].Kind+"/"+st.EKSA[i].Name < st.EKSA[j].Kind+"/"+st.EKSA[j].Name })

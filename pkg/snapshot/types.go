@@ -60,12 +60,12 @@ type ClusterState struct {
 	// ControllerImage is the EKS-A controller's image, when deployed.
 	ControllerImage string
 
-	// Raw keeps the CAPI objects as read, reduced to what the plugin reads:
-	// metadata without managedFields, spec, and status' phase, nodeRef and
-	// conditions; the kinds read as metadata only (metadataOnly) carry
-	// metadata alone, and Machines read from their table (listMachines)
-	// the columns' fields and a Ready condition without reason or time.
-	// The vCenter check reads the VSphere kinds' specs here.
+	// Raw keeps the CAPI objects read with their content, reduced to what
+	// the plugin reads: metadata without managedFields, spec, and status'
+	// phase, nodeRef and conditions (Machines read from their table: the
+	// columns' fields, and a Ready condition without reason or time). The
+	// kinds read as metadata only (metadataOnly) are in Objects alone. The
+	// vCenter check reads the VSphere kinds' specs here.
 	Raw []*unstructured.Unstructured
 	// Requests counts the API requests the read made.
 	Requests int

@@ -118,7 +118,7 @@ func measureOnce(t *testing.T, boot, mgmt *mover.Cluster, w *testworld.World) (m
 	})
 	_, err := mover.Move(t.Context(), mover.Options{
 		From: through(t, boot, bp), To: through(t, mgmt, mp), ClusterName: "cluster3",
-		BackupDir: filepath.Join(t.TempDir(), "measure"), ToolVersion: "test", Progress: progress,
+		BackupDir: filepath.Join(t.TempDir(), "measure"), ToolVersion: "test", Pace: mover.Pace{Progress: progress},
 	})
 	if err != nil {
 		t.Fatalf("uncut Move() through the proxies = %v", err)

@@ -108,7 +108,7 @@ func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster, si
 	var cutLog bytes.Buffer
 	_, cutErr := mover.Move(t.Context(), mover.Options{
 		From: from, To: to, ClusterName: "cluster3", BackupDir: filepath.Join(t.TempDir(), "cut"),
-		ToolVersion: "test", Progress: &cutLog,
+		ToolVersion: "test", Pace: mover.Pace{Progress: &cutLog},
 	})
 	p.Close()
 	// Only a cut of the lock's release, after the move is done, goes
@@ -122,7 +122,7 @@ func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster, si
 	var rerunLog bytes.Buffer
 	if _, err := mover.Move(t.Context(), mover.Options{
 		From: boot, To: mgmt, ClusterName: "cluster3", BackupDir: filepath.Join(t.TempDir(), "rerun"),
-		ToolVersion: "test", Progress: &rerunLog,
+		ToolVersion: "test", Pace: mover.Pace{Progress: &rerunLog},
 	}); err != nil {
 		t.Errorf("rerun after a cut at request %d on the %s cluster = %v\ncut-off move: %v\n%s\nrerun:\n%s", n, side, err, cutErr, cutLog.String(), rerunLog.String())
 	}

@@ -21,8 +21,14 @@ type Options struct {
 	BackupDir   string
 	ToolVersion string
 	DryRun      bool
-	Progress    io.Writer
-	Now         func() time.Time
+	Pace
+}
+
+// Pace is how a move or restore goes about its work: where it reports
+// progress, its clock, and how many objects of a group it creates at once.
+type Pace struct {
+	Progress io.Writer        // default: nowhere
+	Now      func() time.Time // default: time.Now
 	// Parallelism bounds the creates within one group (default 8).
 	Parallelism int
 }
@@ -152,7 +158,7 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-func (o *Options) defaults() {
+func (o *Pace) defaults() {
 	if o.Progress == nil {
 		o.Progress = io.Discard
 	}

@@ -48,7 +48,7 @@ func move(t *testing.T, boot, mgmt *mover.Cluster, dir string, dryRun bool) (*mo
 	t.Helper()
 	return mover.Move(t.Context(), mover.Options{
 		From: boot, To: mgmt, ClusterName: "cluster3", BackupDir: dir, ToolVersion: "test", DryRun: dryRun,
-		Progress: testWriter{t},
+		Pace: mover.Pace{Progress: testWriter{t}},
 	})
 }
 

@@ -60,7 +60,7 @@ func TestMove_AgainstClusterctl(t *testing.T) {
 	t.Logf("clusterctl moved in %s", took)
 	boot, mgmt := connect(t, ours)
 	res, err := mover.Move(t.Context(), mover.Options{From: boot, To: mgmt, ClusterName: "",
-		BackupDir: filepath.Join(t.TempDir(), "backup"), ToolVersion: "test", Progress: testWriter{t}})
+		BackupDir: filepath.Join(t.TempDir(), "backup"), ToolVersion: "test", Pace: mover.Pace{Progress: testWriter{t}}})
 	if err != nil {
 		t.Fatalf("mover.Move() = %v", err)
 	}

@@ -3,10 +3,8 @@ package mover
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
@@ -22,10 +20,7 @@ type RestoreOptions struct {
 	// Force updates objects the target already holds; without it they are
 	// left as they are, counted and listed.
 	Force, DryRun bool
-	Progress      io.Writer
-	// Parallelism bounds the creates within one group (default 8).
-	Parallelism int
-	Now         func() time.Time
+	Pace
 }
 
 // RestoreResult says what a restore did, read back from the server.
@@ -144,18 +139,6 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 	say("Restored %d objects in %d groups: %d created, %d already there and skipped, %d updated",
 		res.Objects, res.Groups, res.Created, res.Skipped, res.Updated)
 	return res, nil
-}
-
-func (o *RestoreOptions) defaults() {
-	if o.Progress == nil {
-		o.Progress = io.Discard
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Parallelism <= 0 {
-		o.Parallelism = 8
-	}
 }
 
 // graphOf turns a backup's objects into a graph, refusing what a restore

@@ -56,7 +56,7 @@ func readEksctlBackup(t *testing.T, w *testworld.World) []*unstructured.Unstruct
 
 func restore(t *testing.T, mgmt *mover.Cluster, objs []*unstructured.Unstructured, m *mover.Manifest, force, dryRun bool) (*mover.RestoreResult, error) {
 	t.Helper()
-	return mover.Restore(t.Context(), mover.RestoreOptions{To: mgmt, Objects: objs, Manifest: m, Force: force, DryRun: dryRun, Progress: testWriter{t}})
+	return mover.Restore(t.Context(), mover.RestoreOptions{To: mgmt, Objects: objs, Manifest: m, Force: force, DryRun: dryRun, Pace: mover.Pace{Progress: testWriter{t}}})
 }
 
 // namespaceState is every object in eksa-system on c, Leases included, by

@@ -53,7 +53,7 @@ func NewCmdMove(g *options.Global, streams genericiooptions.IOStreams) *cobra.Co
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups and counts) and change nothing")
-	f.BoolVar(&o.Yes, "yes", false, "Do not ask for confirmation (needed without a terminal)")
+	options.AddYesFlag(f, &o.Yes)
 	f.BoolVar(&o.Reverse, "reverse", false, "Move from the management cluster to KinD instead")
 	f.BoolVar(&o.All, "all", false, "Move every cluster's objects in eksa-system, not only --cluster-name's")
 	f.StringVar(&o.BackupDir, "backup-dir", "", "Folder for the backup taken first (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
@@ -95,7 +95,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 		}
 	}
 	opts := mover.Options{From: from, To: to, ClusterName: cluster, BackupDir: dir,
-		ToolVersion: version.Get().Version, Progress: o.ErrOut, DryRun: true}
+		ToolVersion: version.Get().Version, Pace: mover.Pace{Progress: o.ErrOut}, DryRun: true}
 	plan, err := mover.Move(ctx, opts)
 	if err != nil || (plan.Objects == 0 && len(plan.Unpause) == 0) {
 		return err

@@ -6,9 +6,16 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
+
+// AddYesFlag registers --yes, the answer Confirm takes for granted, the
+// same on every command that writes.
+func AddYesFlag(f *pflag.FlagSet, yes *bool) {
+	f.BoolVar(yes, "yes", false, "Do not ask for confirmation (needed without a terminal)")
+}
 
 // Confirm asks question on a terminal before a command writes to a cluster.
 // yes (--yes) answers for scripts; without a terminal and without --yes it

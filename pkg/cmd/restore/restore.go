@@ -66,7 +66,7 @@ func NewCmdRestore(g *options.Global, streams genericiooptions.IOStreams) *cobra
 	f.StringVar(&o.From, "from", "", "Backup folder to restore from (required; 'status' names the newest)")
 	f.BoolVar(&o.Force, "force", false, "Overwrite objects the management cluster already holds with the backup's")
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups, counts, what is already there) and change nothing")
-	f.BoolVar(&o.Yes, "yes", false, "Do not ask for confirmation (needed without a terminal)")
+	options.AddYesFlag(f, &o.Yes)
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagDirname("from")
 	return cmd
@@ -102,7 +102,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 			return fmt.Errorf("the KinD cluster still holds %d of %s's objects: restoring would make two live copies; run `kubectl eksa-recover move` instead (nothing was changed)", left.Len(), name)
 		}
 	}
-	opts := mover.RestoreOptions{To: mgmt, Objects: objs, Manifest: manifest, Force: o.Force, DryRun: true, Progress: o.ErrOut}
+	opts := mover.RestoreOptions{To: mgmt, Objects: objs, Manifest: manifest, Force: o.Force, DryRun: true, Pace: mover.Pace{Progress: o.ErrOut}}
 	plan, err := mover.Restore(ctx, opts)
 	if err != nil {
 		return err

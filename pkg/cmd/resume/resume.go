@@ -56,7 +56,7 @@ func NewCmdResume(g *options.Global, streams genericiooptions.IOStreams) *cobra.
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print what would be cleared and change nothing")
-	f.BoolVar(&o.Yes, "yes", false, "Do not ask for confirmation (needed without a terminal)")
+	options.AddYesFlag(f, &o.Yes)
 	return cmd
 }
 

@@ -65,13 +65,16 @@ func (r *reader) listMachines(ctx context.Context, res Resource, ns string) ([]*
 		// its table could not say which Machines are Ready.
 		return r.listReduced(ctx, res, ns)
 	}
-	metaCtx, cancelMeta := context.WithCancel(ctx)
-	defer cancelMeta()
 	var (
 		metas   []metav1.PartialObjectMetadata
 		metaErr error
 		wg      sync.WaitGroup
 	)
+	// On every way out: the metadata request is cancelled if still going,
+	// then waited for, so it never outlives the read.
+	defer wg.Wait()
+	metaCtx, cancelMeta := context.WithCancel(ctx)
+	defer cancelMeta()
 	wg.Go(func() { metas, metaErr = r.listMetadata(metaCtx, res, ns) })
 
 	table, err := r.machineTable(ctx, res, ns)

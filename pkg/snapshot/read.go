@@ -160,9 +160,9 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 			return err
 		})
 	}
-	sort.SliceStable(capi, func(i, j int) bool { return r.listRank(capi[i]) < r.listRank(capi[j]) })
+	sort.SliceStable(capi, func(i, j int) bool { return listRank(capi[i]) < listRank(capi[j]) })
 	for _, res := range capi {
-		if r.listRank(res) < 2 {
+		if listRank(res) < 2 {
 			listCAPI(res)
 		}
 	}
@@ -174,7 +174,7 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 		return err
 	})
 	for _, res := range capi {
-		if r.listRank(res) == 2 {
+		if listRank(res) == 2 {
 			listCAPI(res)
 		}
 	}
@@ -216,7 +216,7 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 
 // listRank orders the lists: Machines (0), the other kinds with one object
 // per Machine (1), the rest (2).
-func (r *reader) listRank(res Resource) int {
+func listRank(res Resource) int {
 	switch {
 	case isMachine(res):
 		return 0

@@ -72,7 +72,7 @@ type sample struct {
 
 type row struct {
 	machines int
-	notReady int // Machines not Ready: the plugin then reads the Machines in full
+	notReady int // Machines not Ready: the plugin reads each of them whole besides the table
 	plugin   sample
 	objects  int // objects the plugin read (CAPI, EKS-A, nodes)
 	baseline []sample
@@ -97,8 +97,9 @@ func TestBench(t *testing.T) {
 }
 
 // measureWorld seeds a healthy world and measures it; at the goal's size,
-// once more with one Machine not Ready, which makes the plugin read the
-// Machines in full (and clusterctl show that Machine apart).
+// once more with one Machine not Ready, which the plugin reads whole for
+// its reason (and clusterctl shows apart, with its infrastructure and
+// bootstrap objects).
 func measureWorld(t *testing.T, scheme *runtime.Scheme, machines, runs int) []row {
 	if machines < 3 {
 		t.Fatalf("a world has at least 3 Machines (control plane, etcd, worker), not %d", machines)

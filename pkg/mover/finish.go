@@ -21,7 +21,7 @@ import (
 // restored, and unpausing them would let controllers replace what is
 // missing with new machines.
 func leftLocked(ctx context.Context, c *Cluster, cluster string) (bool, error) {
-	l, err := c.Dyn.Resource(leaseGVR).Namespace(Namespace).Get(ctx, "eksa-recover-move-"+cluster, metav1.GetOptions{})
+	l, err := c.Dyn.Resource(leaseGVR).Namespace(Namespace).Get(ctx, leaseName(cluster), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return false, nil
 	}

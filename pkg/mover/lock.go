@@ -68,8 +68,12 @@ func operation(l *unstructured.Unstructured) string {
 	return OperationMove
 }
 
+// leaseName is the lock's Lease for cluster (lockName's): the one name
+// acquireLock takes and leftLocked looks for.
+func leaseName(cluster string) string { return "eksa-recover-move-" + cluster }
+
 func acquireLock(ctx context.Context, c *Cluster, cluster, op, holder string, now time.Time, progress io.Writer) (*Lock, error) {
-	name := "eksa-recover-move-" + cluster
+	name := leaseName(cluster)
 	ri := c.Dyn.Resource(leaseGVR).Namespace(Namespace)
 	existing, err := ri.Get(ctx, name, metav1.GetOptions{})
 	switch {

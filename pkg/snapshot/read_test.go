@@ -1,8 +1,10 @@
 package snapshot_test
 
 import (
+	"net/http"
 	"os"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,13 +35,45 @@ func source(t *testing.T, role snapshot.Role, kubeconfig string) snapshot.Source
 	return snapshot.Source{Role: role, Kubeconfig: kubeconfig, Config: cfg}
 }
 
+// read reads the world as status does, and fails the test on any request
+// but a GET: status never writes to a cluster.
 func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	t.Helper()
-	return snapshot.Read(t.Context(),
-		source(t, snapshot.Management, w.Layout.ManagementKubeconfig()),
-		source(t, snapshot.Bootstrap, w.Layout.BootstrapKubeconfig()),
+	var mu sync.Mutex
+	var writes []string
+	seen := 0
+	watch := func(s snapshot.Source) snapshot.Source {
+		if s.Config != nil {
+			s.Config.Wrap(func(rt http.RoundTripper) http.RoundTripper {
+				return roundTripper(func(req *http.Request) (*http.Response, error) {
+					mu.Lock()
+					seen++
+					if req.Method != http.MethodGet {
+						writes = append(writes, req.Method+" "+req.URL.Path)
+					}
+					mu.Unlock()
+					return rt.RoundTrip(req)
+				})
+			})
+		}
+		return s
+	}
+	s := snapshot.Read(t.Context(),
+		watch(source(t, snapshot.Management, w.Layout.ManagementKubeconfig())),
+		watch(source(t, snapshot.Bootstrap, w.Layout.BootstrapKubeconfig())),
 		snapshot.Options{Timeout: 10 * time.Second, Now: time.Now()})
+	if len(writes) > 0 {
+		t.Errorf("the read sent %d requests other than GET: %v", len(writes), writes)
+	}
+	if s.Management.Reachable && seen < s.Management.Requests {
+		t.Errorf("watched %d requests, the read made %d at least: the watch is not in the path", seen, s.Management.Requests)
+	}
+	return s
 }
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
 
 // TestRead_Stranded: both contracts read into the same plain values.
 func TestRead_Stranded(t *testing.T) {

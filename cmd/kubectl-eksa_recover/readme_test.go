@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 // The README's quick start shows what the plugin prints on the demo world.

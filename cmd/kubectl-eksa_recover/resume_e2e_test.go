@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 // pluginBackups lists the plugin's backup folders in the world: resume's,

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 // The vCenter cross-check against the world's vcsim, whose VMs match every

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 func main() {

@@ -13,8 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld/clusterctlmove"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/clusterctlmove"
 )
 
 // TestMove_AgainstClusterctl is the differential test: two worlds seeded

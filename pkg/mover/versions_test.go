@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 // An object is written in the version it was backed up in, never relabelled:

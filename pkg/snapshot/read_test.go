@@ -15,7 +15,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 func startWorld(t *testing.T, o testworld.Options) *testworld.World {

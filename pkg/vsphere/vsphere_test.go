@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 // The cluster the tests give vcsim: a control-plane, an etcd and a worker

@@ -31,7 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 // Knobs, for a quicker look while working on the read:

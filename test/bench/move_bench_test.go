@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld/clusterctlmove"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/clusterctlmove"
 )
 
 // EKSA_BENCH_MOVE_RUNS=3: measured moves per side and graph (default 3).

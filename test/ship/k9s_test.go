@@ -32,7 +32,7 @@ var k9sReserved = []string{"Shift-A", "Shift-N", "Ctrl-D", "Ctrl-K", "Ctrl-S", "
 var shortCut = regexp.MustCompile(`^(Shift|Ctrl|Alt)-[A-Z]$`)
 
 func TestK9sPlugins(t *testing.T) {
-	data, err := os.ReadFile("../../k9s/plugins.yaml")
+	data, err := os.ReadFile("../../plugins.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestK9sPlugins(t *testing.T) {
 		Plugins map[string]k9sPlugin `json:"plugins"`
 	}
 	if err := yaml.UnmarshalStrict(data, &file); err != nil {
-		t.Fatalf("k9s/plugins.yaml is not in k9s's shape: %v", err)
+		t.Fatalf("plugins.yaml is not in k9s's shape: %v", err)
 	}
 
 	verbs := map[string]bool{}

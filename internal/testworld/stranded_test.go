@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
 // The seed, RECOVERY-PROCEDURE.md step 3: what the operator saw in KinD.

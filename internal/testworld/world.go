@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/testworld/crds"
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/crds"
 )
 
 // Options choose what the world seeds.

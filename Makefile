@@ -16,9 +16,9 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)
 
 LDFLAGS := -s -w \
-	-X $(PKG)/pkg/version.version=$(VERSION) \
-	-X $(PKG)/pkg/version.commit=$(COMMIT) \
-	-X $(PKG)/pkg/version.date=$(DATE)
+	-X $(PKG)/pkg/buildinfo.version=$(VERSION) \
+	-X $(PKG)/pkg/buildinfo.commit=$(COMMIT) \
+	-X $(PKG)/pkg/buildinfo.date=$(DATE)
 
 GO ?= go
 
@@ -93,9 +93,9 @@ DIST_MANIFEST  ?= krew-manifest.yaml
 DIST_VERSION   ?= $(if $(filter command line environment,$(origin VERSION)),$(VERSION),$(shell git describe --tags --match 'v[0-9]*' 2>/dev/null || echo v0.0.0-git-$(COMMIT)))
 DIST_EPOCH     ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
 DIST_LDFLAGS    = -s -w \
-	-X $(PKG)/pkg/version.version=$(DIST_VERSION) \
-	-X $(PKG)/pkg/version.commit=$(COMMIT) \
-	-X $(PKG)/pkg/version.date=$(DATE)
+	-X $(PKG)/pkg/buildinfo.version=$(DIST_VERSION) \
+	-X $(PKG)/pkg/buildinfo.commit=$(COMMIT) \
+	-X $(PKG)/pkg/buildinfo.date=$(DATE)
 KREW_TOOLS      = $$(bash hack/krew-tools.sh)
 
 .PHONY: dist krew-tools bench-binary

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"os"
 	"os/signal"
 	"syscall"
@@ -14,7 +15,6 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 )
 
 func main() {
@@ -30,7 +30,7 @@ func run() int {
 
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	if err := cmd.NewCmdRoot(streams).ExecuteContext(ctx); err != nil {
-		var code options.ExitCode
+		var code exitcode.Code
 		if errors.As(err, &code) {
 			return int(code) // already reported
 		}

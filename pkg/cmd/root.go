@@ -3,6 +3,8 @@ package cmd
 
 import (
 	"flag"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/redact"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -11,7 +13,6 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/restore"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/resume"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
@@ -35,7 +36,7 @@ The management cluster is reached with the usual kubectl flags (--kubeconfig,
 
 // NewCmdRoot returns the root command of kubectl eksa-recover.
 func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
-	o := options.NewGlobal()
+	o := globalflags.NewGlobal()
 
 	cmd := &cobra.Command{
 		Use:   "kubectl-eksa_recover",
@@ -74,5 +75,5 @@ func addKlogFlags(fs *pflag.FlagSet) {
 	klogFlags := flag.NewFlagSet("klog", flag.ContinueOnError)
 	klog.InitFlags(klogFlags)
 	fs.AddGoFlag(klogFlags.Lookup("v"))
-	klog.SetLogFilter(options.SecretSafeLogs{})
+	klog.SetLogFilter(redact.SecretSafeLogs{})
 }

@@ -12,9 +12,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/clusterctlmove"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
 // TestMove_AgainstClusterctl is the differential test: two worlds seeded

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
 // An object is written in the version it was backed up in, never relabelled:

@@ -12,9 +12,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/clusterctlmove"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
 // EKSA_BENCH_MOVE_RUNS=3: measured moves per side and graph (default 3).

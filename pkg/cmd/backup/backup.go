@@ -11,15 +11,14 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/version"
 )
 
 // NewCmdBackup returns the backup command.
-func NewCmdBackup(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdBackup(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	var dir string
 	cmd := &cobra.Command{
 		Use:   "backup",
@@ -31,11 +30,11 @@ from whichever cluster holds them, from both when a move was cut off. Nothing
 in either cluster is changed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := clusters.Resolve(g)
+			r, err := globalflags.Resolve(g)
 			if err != nil {
 				return err
 			}
-			boot, mgmt, err := clusters.ConnectBoth(cmd.Context(), r, false)
+			boot, mgmt, err := globalflags.ConnectBoth(cmd.Context(), r, false)
 			if err != nil {
 				return err
 			}
@@ -61,7 +60,7 @@ in either cluster is changed.`,
 			if dir == "" {
 				dir = eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.PluginBackupPrefix, now)
 			}
-			m, err := mover.WriteBackup(dir, r.Workspace.ClusterName, version.Get().Version, now, graphs...)
+			m, err := mover.WriteBackup(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, graphs...)
 			if err != nil {
 				return err
 			}

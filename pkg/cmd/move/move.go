@@ -4,17 +4,17 @@ package move
 
 import (
 	"fmt"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/version"
 )
 
 const moveLong = `Move the cluster's Cluster API objects from the KinD bootstrap cluster to the
@@ -29,7 +29,7 @@ management and verifies the result. Rerun it after any interruption: it converge
 
 // Options are move's settings.
 type Options struct {
-	Global    *options.Global
+	Global    *globalflags.Global
 	DryRun    bool
 	Yes       bool
 	Reverse   bool
@@ -39,7 +39,7 @@ type Options struct {
 }
 
 // NewCmdMove returns the move command.
-func NewCmdMove(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Global: g, IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:   "move",
@@ -53,7 +53,7 @@ func NewCmdMove(g *options.Global, streams genericiooptions.IOStreams) *cobra.Co
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups and counts) and change nothing")
-	options.AddYesFlag(f, &o.Yes)
+	confirm.AddYesFlag(f, &o.Yes)
 	f.BoolVar(&o.Reverse, "reverse", false, "Move from the management cluster to KinD instead")
 	f.BoolVar(&o.All, "all", false, "Move every cluster's objects in eksa-system, not only --cluster-name's")
 	f.StringVar(&o.BackupDir, "backup-dir", "", "Folder for the backup taken first (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
@@ -63,11 +63,11 @@ func NewCmdMove(g *options.Global, streams genericiooptions.IOStreams) *cobra.Co
 // Run moves, then verifies.
 func (o *Options) Run(cmd *cobra.Command) error {
 	ctx := cmd.Context()
-	r, err := clusters.Resolve(o.Global)
+	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
 	}
-	boot, mgmt, err := clusters.ConnectBoth(ctx, r, true)
+	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, true)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 		}
 	}
 	opts := mover.Options{From: from, To: to, ClusterName: cluster, BackupDir: dir,
-		ToolVersion: version.Get().Version, Pace: mover.Pace{Progress: o.ErrOut}, DryRun: true}
+		ToolVersion: buildinfo.Get().Version, Pace: mover.Pace{Progress: o.ErrOut}, DryRun: true}
 	plan, err := mover.Move(ctx, opts)
 	if err != nil || (plan.Objects == 0 && len(plan.Unpause) == 0) {
 		return err
@@ -108,7 +108,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if plan.Objects == 0 {
 		question = fmt.Sprintf("Unpause Cluster %s on the %s cluster?", strings.Join(plan.Unpause, ", "), to.Name)
 	}
-	if err := options.Confirm(o.IOStreams, o.Yes, question, "move writes to both clusters"); err != nil {
+	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "move writes to both clusters"); err != nil {
 		return err
 	}
 	opts.DryRun = false

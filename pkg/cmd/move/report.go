@@ -2,10 +2,10 @@ package move
 
 import (
 	"fmt"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"io"
 	"strings"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -24,5 +24,5 @@ func Report(w io.Writer, v *mover.Verification, from, to string) error {
 	list("still on the "+from+" cluster", v.LeftInSource)
 	list("missing on the "+to+" cluster", v.MissingOnTarget)
 	list("different from the backup", v.Differs)
-	return options.ExitNotReady
+	return exitcode.NotReady
 }

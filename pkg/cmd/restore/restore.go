@@ -6,14 +6,15 @@ package restore
 import (
 	"errors"
 	"fmt"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -41,7 +42,7 @@ backup as it is, 1 when the input is wrong (the message names the fix).`
 
 // Options are restore's settings.
 type Options struct {
-	Global *options.Global
+	Global *globalflags.Global
 	From   string
 	Force  bool
 	DryRun bool
@@ -50,7 +51,7 @@ type Options struct {
 }
 
 // NewCmdRestore returns the restore command.
-func NewCmdRestore(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Global: g, IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:   "restore --from DIR",
@@ -66,7 +67,7 @@ func NewCmdRestore(g *options.Global, streams genericiooptions.IOStreams) *cobra
 	f.StringVar(&o.From, "from", "", "Backup folder to restore from (required; 'status' names the newest)")
 	f.BoolVar(&o.Force, "force", false, "Overwrite objects the management cluster already holds with the backup's")
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups, counts, what is already there) and change nothing")
-	options.AddYesFlag(f, &o.Yes)
+	confirm.AddYesFlag(f, &o.Yes)
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagDirname("from")
 	return cmd
@@ -75,7 +76,7 @@ func NewCmdRestore(g *options.Global, streams genericiooptions.IOStreams) *cobra
 // Run checks the backup, then the clusters, plans, asks, restores and verifies.
 func (o *Options) Run(cmd *cobra.Command) error {
 	ctx := cmd.Context()
-	r, err := clusters.Resolve(o.Global)
+	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	case err != nil:
 		return err
 	}
-	boot, mgmt, err := clusters.ConnectBoth(ctx, r, false)
+	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, false)
 	if err != nil {
 		return err
 	}
@@ -116,7 +117,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 		if o.Force && len(plan.Existing) > 0 {
 			question = fmt.Sprintf("Restore %d objects from %s to the %s cluster, overwriting %d already there?", plan.Objects, o.From, mgmt.Name, len(plan.Existing))
 		}
-		if err := options.Confirm(o.IOStreams, o.Yes, question, "restore writes to the management cluster"); err != nil {
+		if err := confirm.Confirm(o.IOStreams, o.Yes, question, "restore writes to the management cluster"); err != nil {
 			return err
 		}
 	}
@@ -158,5 +159,5 @@ func report(w io.Writer, from string, res *mover.RestoreResult, v *mover.Verific
 		}
 		fmt.Fprintf(w, "  different from the backup (%d): %s%s\n", len(v.Differs), strings.Join(v.Differs, ", "), hint)
 	}
-	return options.ExitNotReady
+	return exitcode.NotReady
 }

@@ -4,17 +4,17 @@ package resume
 
 import (
 	"fmt"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/version"
 )
 
 const resumeLong = `Clear the pause markers a failed eksctl run left on the management cluster:
@@ -34,7 +34,7 @@ API objects (run move first).`
 
 // Options are resume's settings.
 type Options struct {
-	Global *options.Global
+	Global *globalflags.Global
 	DryRun bool
 	Yes    bool
 	Now    func() time.Time
@@ -42,7 +42,7 @@ type Options struct {
 }
 
 // NewCmdResume returns the resume command.
-func NewCmdResume(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Global: g, Now: time.Now, IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:   "resume",
@@ -56,21 +56,21 @@ func NewCmdResume(g *options.Global, streams genericiooptions.IOStreams) *cobra.
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print what would be cleared and change nothing")
-	options.AddYesFlag(f, &o.Yes)
+	confirm.AddYesFlag(f, &o.Yes)
 	return cmd
 }
 
 // Run reads both clusters, plans, asks, then backs up, patches and checks.
 func (o *Options) Run(cmd *cobra.Command) error {
 	ctx := cmd.Context()
-	r, err := clusters.Resolve(o.Global)
+	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
 	}
 	now := o.Now()
 	name := r.Workspace.ClusterName
 	snap := snapshot.Read(ctx, r.Management, r.Bootstrap, snapshot.Options{Timeout: r.Timeout, Now: now})
-	plan, err := resume.Plan(resume.Input{Snapshot: snap, ClusterName: name, Plugin: clusters.PluginCommand(o.Global, r.Workspace)})
+	plan, err := resume.Plan(resume.Input{Snapshot: snap, ClusterName: name, Plugin: globalflags.PluginCommand(o.Global, r.Workspace)})
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	// terminal and --yes, leaves nothing behind, not even a folder. Apply
 	// backs up what it reads after the answer, on the versions it patches.
 	question := fmt.Sprintf("Clear %d pause markers on %d objects of the management cluster?", plan.Count(), len(plan.Objects))
-	if err := options.Confirm(o.IOStreams, o.Yes, question, "resume writes to the management cluster"); err != nil {
+	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "resume writes to the management cluster"); err != nil {
 		return err
 	}
 	target, err := resume.Connect(ctx, r.Management.Config)
@@ -98,7 +98,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	at := o.Now()
 	dir := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: name}.BackupDir(resume.BackupPrefix, at)
 	res, err := resume.Apply(ctx, target, plan, resume.Options{
-		BackupDir: dir, ToolVersion: version.Get().Version, Now: at, Progress: o.ErrOut,
+		BackupDir: dir, ToolVersion: buildinfo.Get().Version, Now: at, Progress: o.ErrOut,
 	})
 	if res != nil {
 		for _, line := range res.Resumed {

@@ -4,6 +4,7 @@ package status
 
 import (
 	"fmt"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"os"
 	"time"
 
@@ -11,8 +12,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
@@ -50,7 +50,7 @@ the input is wrong (the message names the fix).`
 
 // Options are status's settings.
 type Options struct {
-	Global      *options.Global
+	Global      *globalflags.Global
 	PrintFlags  *genericclioptions.PrintFlags
 	EKSAVersion string
 	Now         func() time.Time
@@ -65,12 +65,12 @@ type Options struct {
 	// Getenv reads the vCenter credentials (os.Getenv; tests swap it).
 	Getenv func(string) string
 
-	resolved *clusters.Resolved
+	resolved *globalflags.Resolved
 	genericiooptions.IOStreams
 }
 
 // NewOptions returns Options with their defaults.
-func NewOptions(g *options.Global, streams genericiooptions.IOStreams) *Options {
+func NewOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *Options {
 	return &Options{
 		Global:     g,
 		PrintFlags: genericclioptions.NewPrintFlags("").WithTypeSetter(nil),
@@ -82,7 +82,7 @@ func NewOptions(g *options.Global, streams genericiooptions.IOStreams) *Options 
 }
 
 // NewCmdStatus returns the status command.
-func NewCmdStatus(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:     "status",
@@ -115,7 +115,7 @@ func NewCmdStatus(g *options.Global, streams genericiooptions.IOStreams) *cobra.
 
 // Complete locates the workspace and loads the kubeconfigs.
 func (o *Options) Complete() error {
-	r, err := clusters.Resolve(o.Global)
+	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
 	}
@@ -157,14 +157,14 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	}
 	report := diagnose.Diagnose(diagnose.Input{
 		Snapshot: snap, Workspace: r.Workspace, ClusterName: r.Workspace.ClusterName,
-		EKSAVersion: o.EKSAVersion, Now: now, Plugin: clusters.PluginCommand(o.Global, r.Workspace),
+		EKSAVersion: o.EKSAVersion, Now: now, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
 		VCenter: vcenter,
 	})
 	if err := o.print(&report, now); err != nil {
 		return err
 	}
 	if report.State != diagnose.Healthy {
-		return options.ExitNotReady
+		return exitcode.NotReady
 	}
 	return nil
 }

@@ -9,15 +9,14 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/clusters"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
 // NewCmdVerify returns the verify command.
-func NewCmdVerify(g *options.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdVerify(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	var from string
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -27,7 +26,7 @@ management cluster holds every object of the newest backup (or --from) with equa
 spec, labels, annotations and owners. Exit 0 when it does, 2 when it does not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := clusters.Resolve(g)
+			r, err := globalflags.Resolve(g)
 			if err != nil {
 				return err
 			}
@@ -43,7 +42,7 @@ spec, labels, annotations and owners. Exit 0 when it does, 2 when it does not.`,
 			} else if err != nil {
 				return err
 			}
-			boot, mgmt, err := clusters.ConnectBoth(cmd.Context(), r, false)
+			boot, mgmt, err := globalflags.ConnectBoth(cmd.Context(), r, false)
 			if err != nil {
 				return err
 			}

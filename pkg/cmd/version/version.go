@@ -9,7 +9,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/yaml"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/version"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 )
 
 var versionExample = `  # Print the version of the plugin
@@ -71,7 +71,7 @@ func (o *Options) Validate() error {
 
 // Run prints the version.
 func (o *Options) Run() error {
-	info := version.Get()
+	info := buildinfo.Get()
 	switch o.Output {
 	case "json":
 		b, err := json.MarshalIndent(info, "", "  ")

@@ -9,11 +9,11 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/yaml"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/version"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 )
 
 func TestNewCmdVersion(t *testing.T) {
-	info := version.Get()
+	info := buildinfo.Get()
 	tests := []struct {
 		name    string
 		args    []string
@@ -97,7 +97,7 @@ func TestNewCmdVersion(t *testing.T) {
 	}
 }
 
-func checkFields(t *testing.T, got map[string]string, want version.Info) {
+func checkFields(t *testing.T, got map[string]string, want buildinfo.Info) {
 	t.Helper()
 	wantFields := map[string]string{
 		"version":   want.Version,

@@ -1,6 +1,4 @@
-// Package options holds what every command shares: the global flags and
-// the exit codes.
-package options
+package globalflags
 
 import (
 	"github.com/spf13/pflag"

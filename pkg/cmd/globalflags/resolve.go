@@ -1,6 +1,8 @@
-// Package clusters turns the global flags into what every command reads:
-// the located workspace and a client configuration for each cluster.
-package clusters
+// Package globalflags holds the flags every command shares (the workspace,
+// the cluster name, both kubeconfigs and contexts, --request-timeout) and
+// turns them into what every command reads: the located workspace and a
+// client configuration for each cluster. It never reads a cluster.
+package globalflags
 
 import (
 	"fmt"
@@ -13,7 +15,6 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/options"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -32,7 +33,7 @@ type Resolved struct {
 // Resolve locates the workspace and loads both kubeconfigs. A kubeconfig
 // that is missing is recorded (the source has no Config); one that is
 // corrupt or lacks the requested context is an error naming the fix.
-func Resolve(g *options.Global) (*Resolved, error) {
+func Resolve(g *Global) (*Resolved, error) {
 	ws, err := workspace.Locate(workspace.Options{
 		Dir:                  g.Workspace,
 		ClusterName:          g.ClusterName,
@@ -105,7 +106,7 @@ func requestTimeout(s string) (time.Duration, error) {
 
 // PluginCommand is how next steps invoke the plugin: the flags a user must
 // repeat to reach the same clusters, with absolute paths.
-func PluginCommand(g *options.Global, ws *workspace.Workspace) string {
+func PluginCommand(g *Global, ws *workspace.Workspace) string {
 	parts := []string{"kubectl eksa-recover"}
 	if cwd, err := os.Getwd(); err != nil || filepath.Clean(cwd) != ws.Dir {
 		parts = append(parts, "--workspace", quote(ws.Dir))

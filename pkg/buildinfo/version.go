@@ -1,5 +1,5 @@
-// Package version reports the build of kubectl-eksa_recover.
-package version
+// Package buildinfo reports the build of kubectl-eksa_recover.
+package buildinfo
 
 import (
 	"runtime"
@@ -8,9 +8,9 @@ import (
 
 // Set at build time with
 //
-//	-ldflags "-X github.com/eksa-recover/kubectl-eksa_recover/pkg/version.version=v1.2.3
-//	          -X github.com/eksa-recover/kubectl-eksa_recover/pkg/version.commit=abc1234
-//	          -X github.com/eksa-recover/kubectl-eksa_recover/pkg/version.date=2026-01-02T03:04:05Z"
+//	-ldflags "-X github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo.version=v1.2.3
+//	          -X github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo.commit=abc1234
+//	          -X github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo.date=2026-01-02T03:04:05Z"
 var (
 	version = "dev"
 	commit  = "unknown"

@@ -1,4 +1,6 @@
-package options
+// Package confirm is the one prompt every writing command asks before it
+// writes (and its --yes flag). It never writes to a cluster itself.
+package confirm
 
 import (
 	"bufio"

@@ -1,4 +1,7 @@
-package options
+// Package redact keeps secrets out of what the plugin writes: the klog
+// filter that hides request and response bodies which may hold Secret data.
+// It holds no secrets itself and never reads a cluster.
+package redact
 
 import (
 	"fmt"

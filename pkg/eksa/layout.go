@@ -1,7 +1,10 @@
-// Package eksa holds what the plugin knows of EKS Anywhere itself: where
-// eksctl writes its files, the upgrade's task names, its pause markers.
-// Facts, not behaviour: both the workspace locator and the test world that
-// imitates eksctl read them from here, so the two cannot drift apart.
+// Package eksa holds what the plugin knows of EKS Anywhere and Cluster API
+// as names and facts: where eksctl writes its files, the upgrade's task
+// names, the namespace, API groups, labels and annotations (the pause
+// markers among them). Facts, not behaviour: it reads nothing and decides
+// nothing. Every other package, and the test world that imitates eksctl,
+// reads the names from here, so no two copies can drift apart.
+// docs/eksa-facts.md says where each fact comes from.
 package eksa
 
 import (

@@ -13,11 +13,12 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // Namespace is where EKS-A keeps every CAPI object.
-const Namespace = snapshot.Namespace
+const Namespace = eksa.Namespace
 
 // Cluster is one API server the mover reads or writes.
 type Cluster struct {
@@ -27,7 +28,7 @@ type Cluster struct {
 	// another version than the preferred one (servesVersions).
 	Disc discovery.DiscoveryInterface
 	// Resources are the moveable kinds the server serves, by group and kind.
-	Resources map[schema.GroupKind]snapshot.Resource
+	Resources map[schema.GroupKind]kube.Resource
 }
 
 // Connect discovers the server's moveable kinds once.
@@ -37,20 +38,20 @@ func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, erro
 	// clusterctl's own (cmd/clusterctl/client/cluster/proxy.go).
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 500, 1000
-	clients, err := snapshot.NewClients(cfg)
+	clients, err := kube.NewClients(cfg)
 	if err != nil {
 		return nil, err
 	}
-	found, err := snapshot.DiscoverResources(ctx, clients.Meta, clients.Disc)
+	found, err := kube.DiscoverResources(ctx, clients.Meta, clients.Disc)
 	if err != nil {
 		return nil, fmt.Errorf("the %s cluster (%s) does not answer: %w", name, cfg.Host, err)
 	}
-	c := &Cluster{Name: name, Dyn: clients.Dyn, Disc: clients.Disc, Resources: map[schema.GroupKind]snapshot.Resource{}}
+	c := &Cluster{Name: name, Dyn: clients.Dyn, Disc: clients.Disc, Resources: map[schema.GroupKind]kube.Resource{}}
 	for _, r := range found.Moveable {
 		c.Resources[schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}] = r
 	}
 	for _, core := range []struct{ kind, resource string }{{"Secret", "secrets"}, {"ConfigMap", "configmaps"}} {
-		c.Resources[schema.GroupKind{Kind: core.kind}] = snapshot.Resource{
+		c.Resources[schema.GroupKind{Kind: core.kind}] = kube.Resource{
 			GVR: schema.GroupVersionResource{Version: "v1", Resource: core.resource}, Kind: core.kind, Namespaced: true,
 		}
 	}
@@ -58,7 +59,7 @@ func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, erro
 }
 
 // resource returns the client for objects of group and kind in the namespace.
-func (c *Cluster) resource(gk schema.GroupKind) (dynamic.ResourceInterface, snapshot.Resource, error) {
+func (c *Cluster) resource(gk schema.GroupKind) (dynamic.ResourceInterface, kube.Resource, error) {
 	r, ok := c.Resources[gk]
 	if !ok {
 		return nil, r, fmt.Errorf("the %s cluster has no CRD for %s: install its provider first", c.Name, gk)

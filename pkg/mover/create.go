@@ -63,7 +63,7 @@ func createOne(ctx context.Context, to *Cluster, src *unstructured.Unstructured,
 	for _, f := range []string{"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"} {
 		unstructured.RemoveNestedField(obj.Object, "metadata", f)
 	}
-	if isCluster(KeyOf(obj)) {
+	if KeyOf(obj).IsCluster() {
 		// Arrive paused, whatever the graph was read as: the target's
 		// controllers must not act until the source lets go (unpaused last).
 		_ = unstructured.SetNestedField(obj.Object, true, "spec", "paused")
@@ -122,7 +122,7 @@ func notArrived(ctx context.Context, to *Cluster, g *Graph) ([]string, error) {
 func existingOn(ctx context.Context, to *Cluster, g *Graph) (map[Key]types.UID, error) {
 	kinds := map[schema.GroupKind]bool{}
 	for k := range g.Objects {
-		kinds[k.groupKind()] = true
+		kinds[k.GroupKind()] = true
 	}
 	out := map[Key]types.UID{}
 	for gk := range kinds {
@@ -142,7 +142,3 @@ func existingOn(ctx context.Context, to *Cluster, g *Graph) (map[Key]types.UID, 
 	}
 	return out, nil
 }
-
-func isCluster(k Key) bool { return k.Kind == "Cluster" && k.Group == "cluster.x-k8s.io" }
-
-func (k Key) groupKind() schema.GroupKind { return schema.GroupKind{Group: k.Group, Kind: k.Kind} }

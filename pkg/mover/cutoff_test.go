@@ -18,6 +18,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -216,10 +217,10 @@ func diagnosis(t *testing.T, w *testworld.World) diagnose.Report {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	snap := snapshot.Read(t.Context(),
-		snapshot.Source{Role: snapshot.Management, Kubeconfig: ws.ManagementKubeconfig, Config: w.Management.Config},
-		snapshot.Source{Role: snapshot.Bootstrap, Kubeconfig: ws.BootstrapKubeconfig, Config: w.Bootstrap.Config},
-		snapshot.Options{Timeout: 15 * time.Second, Now: now})
+	snap := reader.Read(t.Context(),
+		reader.Source{Role: snapshot.Management, Kubeconfig: ws.ManagementKubeconfig, Config: w.Management.Config},
+		reader.Source{Role: snapshot.Bootstrap, Kubeconfig: ws.BootstrapKubeconfig, Config: w.Bootstrap.Config},
+		reader.Options{Timeout: 15 * time.Second, Now: now})
 	return diagnose.Diagnose(diagnose.Input{Snapshot: snap, Workspace: ws, ClusterName: "cluster3", Now: now, Plugin: "kubectl eksa-recover"})
 }
 

@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // deleteGroup removes one group's objects from the source. Each is first
@@ -50,11 +52,11 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 // rerun) is not an error. The mark is one merge patch rather than a read
 // and an update: two requests per object instead of three.
 func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
-	ri, _, err := c.resource(k.groupKind())
+	ri, _, err := c.resource(k.GroupKind())
 	if err != nil {
 		return false, err
 	}
-	mark := fmt.Appendf(nil, `{"metadata":{"annotations":{%q:""},"finalizers":null}}`, AnnotationDeleteForMove)
+	mark := fmt.Appendf(nil, `{"metadata":{"annotations":{%q:""},"finalizers":null}}`, eksa.AnnotationDeleteForMove)
 	_, err = ri.Patch(ctx, k.Name, types.MergePatchType, mark, metav1.PatchOptions{})
 	if apierrors.IsNotFound(err) {
 		return false, nil

@@ -8,8 +8,9 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 // apiVersions of the kinds the table uses, by kind.
@@ -57,11 +58,11 @@ func annotated(u *unstructured.Unstructured, key string) *unstructured.Unstructu
 
 // kinds is what discovery records: every kind moveable, Hardware's CRD
 // labelled move-hierarchy and BMCMachine's labelled move.
-func kinds() map[schema.GroupKind]snapshot.Resource {
-	out := map[schema.GroupKind]snapshot.Resource{}
+func kinds() map[schema.GroupKind]kube.Resource {
+	out := map[schema.GroupKind]kube.Resource{}
 	for kind, av := range apiVersions {
 		gv, _ := schema.ParseGroupVersion(av)
-		out[schema.GroupKind{Group: gv.Group, Kind: kind}] = snapshot.Resource{
+		out[schema.GroupKind{Group: gv.Group, Kind: kind}] = kube.Resource{
 			Kind: kind, MoveHierarchy: kind == "Hardware", Move: kind == "BMCMachine",
 		}
 	}
@@ -111,7 +112,7 @@ func TestSelectAndGroups(t *testing.T) {
 	}, {
 		name: "an object labelled move-hierarchy is a root too",
 		objs: []*unstructured.Unstructured{
-			labelled(obj("ConfigMap/shared"), mover.LabelMoveHierarchy, ""), obj("Secret/shared-data", "ConfigMap/shared"),
+			labelled(obj("ConfigMap/shared"), eksa.LabelMoveHierarchy, ""), obj("Secret/shared-data", "ConfigMap/shared"),
 		},
 		want: [][]string{{"ConfigMap/shared"}, {"Secret/shared-data"}},
 	}, {
@@ -135,7 +136,7 @@ func TestSelectAndGroups(t *testing.T) {
 		wantErr: "the graph is not whole: 1 owners are missing: KubeadmControlPlane.controlplane.cluster.x-k8s.io/c1 (owner of " + m1 + ")",
 	}, {
 		name:    "block-move refuses the move",
-		objs:    []*unstructured.Unstructured{obj("Cluster/c1"), annotated(obj("Machine/c1-m", "Cluster/c1"), mover.AnnotationBlockMove)},
+		objs:    []*unstructured.Unstructured{obj("Cluster/c1"), annotated(obj("Machine/c1-m", "Cluster/c1"), eksa.AnnotationBlockMove)},
 		wantErr: m1 + " carries clusterctl.cluster.x-k8s.io/block-move",
 	}, {
 		name:    "an owner cycle is an error",

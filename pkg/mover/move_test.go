@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -227,8 +228,8 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 		if !paused {
 			t.Errorf("%s %s deleted before Cluster cluster3 was paused", u.GetKind(), u.GetName())
 		}
-		if _, ok := u.GetAnnotations()[mover.AnnotationDeleteForMove]; !ok {
-			t.Errorf("%s %s deleted without %s", u.GetKind(), u.GetName(), mover.AnnotationDeleteForMove)
+		if _, ok := u.GetAnnotations()[eksa.AnnotationDeleteForMove]; !ok {
+			t.Errorf("%s %s deleted without %s", u.GetKind(), u.GetName(), eksa.AnnotationDeleteForMove)
 		}
 	}
 	if deletes < 10 {

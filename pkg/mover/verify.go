@@ -10,6 +10,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // Verification is step 6 of the manual procedure, as data.
@@ -36,11 +39,11 @@ func Verify(ctx context.Context, source, target *Cluster, cluster string, backup
 		if err != nil {
 			return nil, err
 		}
-		v.LeftInSource = keyStrings(left.Keys())
+		v.LeftInSource = objgraph.KeyStrings(left.Keys())
 	}
 	for _, want := range backup {
 		k := KeyOf(want)
-		ri, _, err := target.resource(k.groupKind())
+		ri, _, err := target.resource(k.GroupKind())
 		if err != nil {
 			v.MissingOnTarget = append(v.MissingOnTarget, k.String()+" (no CRD)")
 			continue
@@ -80,7 +83,7 @@ func comparable(u *unstructured.Unstructured) map[string]any {
 	sort.Strings(owners)
 	annotations := map[string]string{}
 	for k, v := range u.GetAnnotations() {
-		if k != AnnotationDeleteForMove {
+		if k != eksa.AnnotationDeleteForMove {
 			annotations[k] = v
 		}
 	}

@@ -20,7 +20,7 @@ import (
 
 // resourceFor returns the client for obj's kind in obj's own version.
 func (c *Cluster) resourceFor(obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
-	ri, res, err := c.resource(KeyOf(obj).groupKind())
+	ri, res, err := c.resource(KeyOf(obj).GroupKind())
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func servesVersions(ctx context.Context, g *Graph, target *Cluster) error {
 		if err != nil || gv.Version == "" {
 			return fmt.Errorf("%s has no valid apiVersion (%q): the backup or cluster holding it is damaged", k, o.GetAPIVersion())
 		}
-		if r, ok := target.Resources[k.groupKind()]; ok && r.GVR.GroupVersion() == gv {
+		if r, ok := target.Resources[k.GroupKind()]; ok && r.GVR.GroupVersion() == gv {
 			continue
 		}
 		if need[gv] == nil {

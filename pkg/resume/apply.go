@@ -16,8 +16,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 // BackupPrefix names resume's backup folders. Not eksa.PluginBackupPrefix:
@@ -30,20 +30,20 @@ const BackupPrefix = "eksa-recover-resume-backup-"
 type Target struct {
 	Dyn dynamic.Interface
 	// Resources are the CAPI and EKS-A kinds it serves, by group and kind.
-	Resources map[schema.GroupKind]snapshot.Resource
+	Resources map[schema.GroupKind]kube.Resource
 }
 
 // Connect discovers the kinds the plan may name, as the snapshot did.
 func Connect(ctx context.Context, cfg *rest.Config) (*Target, error) {
-	clients, err := snapshot.NewClients(cfg)
+	clients, err := kube.NewClients(cfg)
 	if err != nil {
 		return nil, err
 	}
-	found, err := snapshot.DiscoverResources(ctx, clients.Meta, clients.Disc)
+	found, err := kube.DiscoverResources(ctx, clients.Meta, clients.Disc)
 	if err != nil {
 		return nil, fmt.Errorf("the management cluster (%s) does not answer: %w; nothing was changed", cfg.Host, err)
 	}
-	t := &Target{Dyn: clients.Dyn, Resources: map[schema.GroupKind]snapshot.Resource{}}
+	t := &Target{Dyn: clients.Dyn, Resources: map[schema.GroupKind]kube.Resource{}}
 	for _, r := range append(found.Moveable, found.EKSA...) {
 		t.Resources[schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}] = r
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
@@ -19,12 +20,12 @@ import (
 // read takes the snapshot status takes.
 func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	t.Helper()
-	mgmt := snapshot.Source{Role: snapshot.Management, Kubeconfig: w.Layout.ManagementKubeconfig(), Config: w.Management.Config}
-	boot := snapshot.Source{Role: snapshot.Bootstrap}
+	mgmt := reader.Source{Role: snapshot.Management, Kubeconfig: w.Layout.ManagementKubeconfig(), Config: w.Management.Config}
+	boot := reader.Source{Role: snapshot.Bootstrap}
 	if w.Bootstrap != nil {
 		boot.Kubeconfig, boot.Config = w.Layout.BootstrapKubeconfig(), w.Bootstrap.Config
 	}
-	return snapshot.Read(t.Context(), mgmt, boot, snapshot.Options{Timeout: 15 * time.Second, Now: time.Now()})
+	return reader.Read(t.Context(), mgmt, boot, reader.Options{Timeout: 15 * time.Second, Now: time.Now()})
 }
 
 // diagnosis is what status would say now.

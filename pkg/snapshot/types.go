@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // Role names which cluster a ClusterState describes.
@@ -50,7 +52,15 @@ type ClusterState struct {
 
 	// Objects are the CAPI objects in eksa-system: every object of a CRD
 	// labelled clusterctl.cluster.x-k8s.io, in both contracts.
-	Objects  []Object
+	Objects []Object
+	// Core are the Secrets and ConfigMaps in eksa-system, read as metadata
+	// only (never their data): a move carries those that belong to the
+	// cluster, so status counts them too.
+	Core []Object
+	// Graph is Objects and Core as the membership rule reads them, and
+	// Kinds the moveable kinds' CRD labels: Members counts by them.
+	Graph    []objgraph.Node
+	Kinds    objgraph.Kinds
 	Machines []Machine
 	Nodes    []Node
 	// EKSA are EKS-A's own objects (anywhere.eks.amazonaws.com) on this
@@ -75,8 +85,9 @@ type ClusterState struct {
 type Object struct {
 	Group, Version, Kind string
 	Namespace, Name      string
-	// ClusterName is the cluster.x-k8s.io/cluster-name label, or the
-	// Cluster's own name for a Cluster.
+	// ClusterName is the cluster the object is a member of, by the one
+	// membership rule (objgraph.ClusterOf): owners, soft owners, its
+	// cluster-name label or spec.clusterName; empty when none.
 	ClusterName string
 	Labels      map[string]string
 	Annotations map[string]string
@@ -94,8 +105,8 @@ type Object struct {
 	Fields map[string]string
 }
 
-// OwnerRef names an owner by kind and name.
-type OwnerRef struct{ Kind, Name string }
+// OwnerRef names an owner by group, kind and name.
+type OwnerRef = objgraph.Key
 
 // Condition is one status condition, in either contract's shape.
 type Condition struct {
@@ -141,4 +152,17 @@ type Node struct {
 // Provider is one clusterctl inventory entry.
 type Provider struct {
 	Namespace, Name, ProviderName, Type, Version string
+}
+
+// Members lists the objects of cluster on this side, CAPI objects and the
+// Secrets and ConfigMaps that go with them, by the one membership rule
+// (objgraph.Members): what a move or a backup of the side carries.
+func (cs *ClusterState) Members(cluster string) []objgraph.Key {
+	m := objgraph.Members(cs.Graph, cs.Kinds, cluster)
+	out := make([]objgraph.Key, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	objgraph.SortKeys(out)
+	return out
 }

@@ -31,6 +31,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -178,7 +180,7 @@ func makeOneNotReady(ctx context.Context, cfg *rest.Config) error {
 		return err
 	}
 	machines := dyn.Resource(schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "machines"}).
-		Namespace(snapshot.Namespace)
+		Namespace(eksa.Namespace)
 	l, err := machines.List(ctx, metav1.ListOptions{LabelSelector: "cluster.x-k8s.io/deployment-name", Limit: 1})
 	if err != nil || len(l.Items) == 0 {
 		return fmt.Errorf("finding a worker Machine: %v", err)
@@ -196,10 +198,10 @@ func readPlugin(ctx context.Context, kubeconfig string, cfg *rest.Config, machin
 	cfg = rest.CopyConfig(cfg)
 	cfg.Wrap(counter(&outer))
 	start := time.Now()
-	s := snapshot.Read(ctx,
-		snapshot.Source{Role: snapshot.Management, Kubeconfig: kubeconfig, Config: cfg},
-		snapshot.Source{Role: snapshot.Bootstrap},
-		snapshot.Options{Timeout: 5 * time.Minute, Now: time.Now()})
+	s := reader.Read(ctx,
+		reader.Source{Role: snapshot.Management, Kubeconfig: kubeconfig, Config: cfg},
+		reader.Source{Role: snapshot.Bootstrap},
+		reader.Options{Timeout: 5 * time.Minute, Now: time.Now()})
 	wall := time.Since(start)
 	st := s.Management
 	if !st.Reachable {
@@ -230,7 +232,7 @@ func discover(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, opt
 	if err != nil {
 		return sample{}, err
 	}
-	objTree, err := tree.Discovery(ctx, c, snapshot.Namespace, testworld.SeedClusterName, opts)
+	objTree, err := tree.Discovery(ctx, c, eksa.Namespace, testworld.SeedClusterName, opts)
 	if err != nil {
 		return sample{}, err
 	}
@@ -320,7 +322,7 @@ func median(s []sample) sample {
 }
 
 func printTables(rows []row, runs int) {
-	fmt.Printf("\nPlugin read (snapshot.Read, management only) vs clusterctl tree.Discovery, same API server.\n")
+	fmt.Printf("\nPlugin read (reader.Read, management only) vs clusterctl tree.Discovery, same API server.\n")
 	fmt.Printf("Healthy world (at %d Machines, then with one not Ready), v1beta2, cluster3 = 1 control plane + 1 etcd + workers. Median of %d runs after 1 warm-up.\n", goalMachines, runs)
 	for b, base := range baselines {
 		fmt.Printf("\nBaseline: %s\n", base.flags)

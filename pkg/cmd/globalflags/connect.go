@@ -5,12 +5,13 @@ import (
 	"fmt"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 // Connect opens the mover's clients to a cluster; one without a kubeconfig
 // is an error naming the flag to pass.
-func Connect(ctx context.Context, src snapshot.Source) (*mover.Cluster, error) {
+func Connect(ctx context.Context, src reader.Source) (*mover.Cluster, error) {
 	flag := "--kubeconfig"
 	if src.Role == snapshot.Bootstrap {
 		flag = "--bootstrap-kubeconfig"

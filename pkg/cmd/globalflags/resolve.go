@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -25,8 +26,8 @@ const DefaultTimeout = 15 * time.Second
 // Resolved is the workspace and both clusters' sources.
 type Resolved struct {
 	Workspace  *workspace.Workspace
-	Management snapshot.Source
-	Bootstrap  snapshot.Source
+	Management reader.Source
+	Bootstrap  reader.Source
 	Timeout    time.Duration
 }
 
@@ -59,8 +60,8 @@ func Resolve(g *Global) (*Resolved, error) {
 	return r, nil
 }
 
-func load(role snapshot.Role, path, context, pathFlag, contextFlag string, timeout time.Duration) (snapshot.Source, error) {
-	src := snapshot.Source{Role: role, Kubeconfig: path, Context: context}
+func load(role snapshot.Role, path, context, pathFlag, contextFlag string, timeout time.Duration) (reader.Source, error) {
+	src := reader.Source{Role: role, Kubeconfig: path, Context: context}
 	if path == "" {
 		return src, nil
 	}

@@ -4,8 +4,10 @@ package resume
 
 import (
 	"fmt"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -14,7 +16,6 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 const resumeLong = `Clear the pause markers a failed eksctl run left on the management cluster:
@@ -69,7 +70,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	}
 	now := o.Now()
 	name := r.Workspace.ClusterName
-	snap := snapshot.Read(ctx, r.Management, r.Bootstrap, snapshot.Options{Timeout: r.Timeout, Now: now})
+	snap := reader.Read(ctx, r.Management, r.Bootstrap, reader.Options{Timeout: r.Timeout, Now: now})
 	plan, err := resume.Plan(resume.Input{Snapshot: snap, ClusterName: name, Plugin: globalflags.PluginCommand(o.Global, r.Workspace)})
 	if err != nil {
 		return err

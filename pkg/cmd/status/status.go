@@ -4,9 +4,11 @@ package status
 
 import (
 	"fmt"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"os"
 	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -141,7 +143,7 @@ func (o *Options) Validate() error {
 func (o *Options) Run(cmd *cobra.Command) error {
 	r := o.resolved
 	now := o.Now()
-	snap := snapshot.Read(cmd.Context(), r.Management, r.Bootstrap, snapshot.Options{
+	snap := reader.Read(cmd.Context(), r.Management, r.Bootstrap, reader.Options{
 		Timeout: r.Timeout, Now: now, InfraMachineSpecs: o.wantsVCenter(),
 	})
 	// A cluster that answers but refuses to be read is a wrong kubeconfig,

@@ -1,4 +1,4 @@
-package snapshot
+package reader
 
 import (
 	"context"
@@ -16,15 +16,18 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/klog/v2"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // perMachine are the kinds with one object per Machine besides Machines:
 // bootstrap configs, infrastructure machines and VSphereVMs.
 func perMachine(gk schema.GroupKind) bool {
 	switch gk.Group {
-	case bootstrapGroup:
+	case eksa.GroupBootstrap:
 		return gk.Kind == "KubeadmConfig" || gk.Kind == "EtcdadmConfig"
-	case infraGroup:
+	case eksa.GroupInfrastructure:
 		return gk.Kind == "VSphereVM" || strings.HasSuffix(gk.Kind, "Machine")
 	}
 	return false
@@ -40,7 +43,7 @@ func perMachine(gk schema.GroupKind) bool {
 // and datacenter). A kind whose spec or status anything else reads must not
 // be here.
 func metadataOnly(gk schema.GroupKind, infraSpecs bool) bool {
-	if infraSpecs && gk.Group == infraGroup && strings.HasSuffix(gk.Kind, "Machine") {
+	if infraSpecs && gk.Group == eksa.GroupInfrastructure && strings.HasSuffix(gk.Kind, "Machine") {
 		return false
 	}
 	return perMachine(gk)
@@ -94,7 +97,7 @@ type listCondition struct {
 // listReduced lists one kind in one request and decodes the answer as it
 // streams in, into objects reduced to metadata (without managedFields),
 // spec, and status' phase, nodeRef and conditions.
-func (r *reader) listReduced(ctx context.Context, res Resource, ns string) ([]*unstructured.Unstructured, error) {
+func (r *reader) listReduced(ctx context.Context, res kube.Resource, ns string) ([]*unstructured.Unstructured, error) {
 	req := r.rest.Get().AbsPath(listPath(res, ns)...).SetHeader("Accept", acceptJSON)
 	body, err := req.Stream(ctx)
 	if err != nil {
@@ -113,7 +116,7 @@ func (r *reader) listReduced(ctx context.Context, res Resource, ns string) ([]*u
 }
 
 // listPath is the URL path of a list: /api/v1/... for the core group.
-func listPath(res Resource, ns string) []string {
+func listPath(res kube.Resource, ns string) []string {
 	path := []string{"/apis", res.GVR.Group, res.GVR.Version}
 	if res.GVR.Group == "" {
 		path = []string{"/api", res.GVR.Version}
@@ -230,7 +233,7 @@ func stringMap(in map[string]string) map[string]any {
 }
 
 // listMetadata lists one kind's metadata in one request, as protobuf.
-func (r *reader) listMetadata(ctx context.Context, res Resource, ns string) ([]metav1.PartialObjectMetadata, error) {
+func (r *reader) listMetadata(ctx context.Context, res kube.Resource, ns string) ([]metav1.PartialObjectMetadata, error) {
 	ri := r.meta.Resource(res.GVR)
 	var l *metav1.PartialObjectMetadataList
 	var err error

@@ -1,4 +1,4 @@
-package snapshot_test
+package reader_test
 
 import (
 	"net/http"
@@ -15,6 +15,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -23,16 +25,16 @@ func startWorld(t *testing.T, o testworld.Options) *testworld.World {
 	return testworld.StartForTest(t, o)
 }
 
-func source(t *testing.T, role snapshot.Role, kubeconfig string) snapshot.Source {
+func source(t *testing.T, role snapshot.Role, kubeconfig string) reader.Source {
 	t.Helper()
 	if _, err := os.Stat(kubeconfig); err != nil {
-		return snapshot.Source{Role: role}
+		return reader.Source{Role: role}
 	}
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return snapshot.Source{Role: role, Kubeconfig: kubeconfig, Config: cfg}
+	return reader.Source{Role: role, Kubeconfig: kubeconfig, Config: cfg}
 }
 
 // read reads the world as status does, and fails the test on any request
@@ -42,7 +44,7 @@ func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	var mu sync.Mutex
 	var writes []string
 	seen := 0
-	watch := func(s snapshot.Source) snapshot.Source {
+	watch := func(s reader.Source) reader.Source {
 		if s.Config != nil {
 			s.Config.Wrap(func(rt http.RoundTripper) http.RoundTripper {
 				return roundTripper(func(req *http.Request) (*http.Response, error) {
@@ -58,10 +60,10 @@ func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 		}
 		return s
 	}
-	s := snapshot.Read(t.Context(),
+	s := reader.Read(t.Context(),
 		watch(source(t, snapshot.Management, w.Layout.ManagementKubeconfig())),
 		watch(source(t, snapshot.Bootstrap, w.Layout.BootstrapKubeconfig())),
-		snapshot.Options{Timeout: 10 * time.Second, Now: time.Now()})
+		reader.Options{Timeout: 10 * time.Second, Now: time.Now()})
 	if len(writes) > 0 {
 		t.Errorf("the read sent %d requests other than GET: %v", len(writes), writes)
 	}
@@ -183,7 +185,7 @@ func TestRead_MachinesNotReady(t *testing.T) {
 			`"lastTransitionTime":"2026-11-25T01:02:03Z"}]}}`
 		gvr := schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "machines"}
 		for _, name := range names {
-			if _, err := dyn.Resource(gvr).Namespace(snapshot.Namespace).Patch(t.Context(), name, types.MergePatchType,
+			if _, err := dyn.Resource(gvr).Namespace(eksa.Namespace).Patch(t.Context(), name, types.MergePatchType,
 				[]byte(patch), metav1.PatchOptions{}, "status"); err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package snapshot
+package kube
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/metadata"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // Resource is one API resource to list.
@@ -22,15 +25,22 @@ type Resource struct {
 	Move, MoveHierarchy bool
 }
 
-func (r Resource) groupKind() schema.GroupKind {
+// GroupKind is the resource's group and kind.
+func (r Resource) GroupKind() schema.GroupKind {
 	return schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}
 }
 
-// The CRD labels clusterctl's move reads besides LabelClusterctl.
-const (
-	LabelMove          = "clusterctl.cluster.x-k8s.io/move"
-	LabelMoveHierarchy = "clusterctl.cluster.x-k8s.io/move-hierarchy"
-)
+// eksaKinds are the EKS-A kinds diagnosis reads: the cluster, its configs
+// (where the pause markers sit) and the Bundles (the version).
+var eksaKinds = map[string]bool{
+	"Cluster": true, "Bundles": true, "GitOpsConfig": true, "FluxConfig": true,
+	"VSphereDatacenterConfig": true, "VSphereMachineConfig": true,
+	"CloudStackDatacenterConfig": true, "CloudStackMachineConfig": true,
+	"NutanixDatacenterConfig": true, "NutanixMachineConfig": true,
+	"SnowDatacenterConfig": true, "SnowMachineConfig": true,
+	"TinkerbellDatacenterConfig": true, "TinkerbellMachineConfig": true,
+	"DockerDatacenterConfig": true,
+}
 
 // Resources are the kinds a cluster serves that the plugin reads.
 type Resources struct {
@@ -58,7 +68,7 @@ func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discov
 		wg     sync.WaitGroup
 	)
 	wg.Go(func() {
-		crds, crdErr = meta.Resource(crdGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelClusterctl})
+		crds, crdErr = meta.Resource(crdGVR).List(ctx, metav1.ListOptions{LabelSelector: eksa.LabelClusterctl})
 	})
 	lists, err := disc.ServerPreferredResources()
 	wg.Wait()
@@ -82,15 +92,24 @@ func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discov
 			labels, isMoveable := moveable[ar.Name+"."+gv.Group]
 			switch {
 			case isMoveable && ar.Namespaced:
-				_, res.Move = labels[LabelMove]
-				_, res.MoveHierarchy = labels[LabelMoveHierarchy]
+				_, res.Move = labels[eksa.LabelMove]
+				_, res.MoveHierarchy = labels[eksa.LabelMoveHierarchy]
 				out.Moveable = append(out.Moveable, res)
-			case gv.Group == eksaGroup && eksaKinds[ar.Kind]:
+			case gv.Group == eksa.GroupEKSA && eksaKinds[ar.Kind]:
 				out.EKSA = append(out.EKSA, res)
-			case gv.Group == "clusterctl.cluster.x-k8s.io" && ar.Kind == "Provider":
+			case gv.Group == eksa.GroupClusterctl && ar.Kind == "Provider":
 				out.Providers = &res
 			}
 		}
 	}
 	return out, nil
+}
+
+// KindFlagsOf is the move labels of kinds, as objgraph reads them.
+func KindFlagsOf(kinds map[schema.GroupKind]Resource) objgraph.Kinds {
+	out := make(objgraph.Kinds, len(kinds))
+	for gk, r := range kinds {
+		out[gk] = objgraph.KindFlags{Move: r.Move, MoveHierarchy: r.MoveHierarchy}
+	}
+	return out
 }

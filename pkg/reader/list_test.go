@@ -1,4 +1,4 @@
-package snapshot
+package reader
 
 import (
 	"reflect"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 // A Machine as the API server lists it, managedFields and all.
@@ -35,11 +37,11 @@ func TestDecodeList(t *testing.T) {
 	u := items[0]
 	m := toMachine(u)
 	m.Created = m.Created.UTC() // read in the local zone, as every metav1.Time
-	want := Machine{Name: "cluster3-md-0-x", ClusterName: "cluster3", Role: RoleWorker, Version: "v1.23.17",
+	want := snapshot.Machine{Name: "cluster3-md-0-x", ClusterName: "cluster3", Role: snapshot.RoleWorker, Version: "v1.23.17",
 		ProviderID: "vsphere://42", NodeName: "n1", Phase: "Running", Created: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
-		Ready: &Condition{Type: "Ready", Status: "False", Severity: "Warning", Reason: "Drained", Message: "m",
+		Ready: &snapshot.Condition{Type: "Ready", Status: "False", Severity: "Warning", Reason: "Drained", Message: "m",
 			LastTransitionTime: time.Date(2026, 1, 2, 3, 4, 7, 0, time.UTC)},
-		Owners: []OwnerRef{{Kind: "MachineSet", Name: "cluster3-md-0-a"}}}
+		Owners: []snapshot.OwnerRef{{Group: "cluster.x-k8s.io", Kind: "MachineSet", Name: "cluster3-md-0-a"}}}
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("machine = %+v (Ready %+v),\nwant %+v (Ready %+v)", m, m.Ready, want, want.Ready)
 	}

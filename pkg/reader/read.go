@@ -1,4 +1,4 @@
-package snapshot
+package reader
 
 import (
 	"context"
@@ -21,13 +21,12 @@ import (
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
-
-// Namespace is where EKS-A keeps every CAPI object.
-const Namespace = "eksa-system"
-
-// LabelClusterctl marks the CRDs whose objects clusterctl moves.
-const LabelClusterctl = "clusterctl.cluster.x-k8s.io"
 
 // listParallelism bounds concurrent requests to one API server: enough
 // that the few long lists do not hold the many short ones back.
@@ -35,7 +34,7 @@ const listParallelism = 16
 
 // Source is one cluster to read. Config is nil when no kubeconfig was found.
 type Source struct {
-	Role       Role
+	Role       snapshot.Role
 	Kubeconfig string
 	Context    string
 	Config     *rest.Config
@@ -52,8 +51,8 @@ type Options struct {
 
 // Read reads both clusters concurrently, each within the timeout. It never
 // writes and never fails: what could not be read is recorded in the state.
-func Read(ctx context.Context, mgmt, boot Source, o Options) *Snapshot {
-	s := &Snapshot{ReadAt: o.Now}
+func Read(ctx context.Context, mgmt, boot Source, o Options) *snapshot.Snapshot {
+	s := &snapshot.Snapshot{ReadAt: o.Now}
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Management = readCluster(ctx, mgmt, o) })
 	wg.Go(func() { s.Bootstrap = readCluster(ctx, boot, o) })
@@ -61,8 +60,8 @@ func Read(ctx context.Context, mgmt, boot Source, o Options) *Snapshot {
 	return s
 }
 
-func readCluster(ctx context.Context, src Source, o Options) ClusterState {
-	st := ClusterState{Role: src.Role, Kubeconfig: src.Kubeconfig, Context: src.Context}
+func readCluster(ctx context.Context, src Source, o Options) snapshot.ClusterState {
+	st := snapshot.ClusterState{Role: src.Role, Kubeconfig: src.Kubeconfig, Context: src.Context}
 	if src.Config == nil {
 		return st
 	}
@@ -107,7 +106,7 @@ func newReader(cfg *rest.Config, o Options) (*reader, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 100, 200
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, &r.requests} })
-	c, err := NewClients(cfg)
+	c, err := kube.NewClients(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -122,16 +121,17 @@ func newReader(cfg *rest.Config, o Options) (*reader, error) {
 
 // read finds the moveable kinds once, then lists each kind once: the
 // request count does not grow with the number of objects.
-func (r *reader) read(ctx context.Context, st *ClusterState) error {
-	found, err := DiscoverResources(ctx, r.meta, r.disc)
+func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
+	found, err := kube.DiscoverResources(ctx, r.meta, r.disc)
 	if err != nil {
 		return err
 	}
-	capi, eksa, providers := found.Moveable, found.EKSA, found.Providers
+	capi, eksaRes, providers := found.Moveable, found.EKSA, found.Providers
 
 	var (
 		mu          sync.Mutex
 		capiObjects []readObject
+		core        []readObject
 		errs        []error
 		wg          sync.WaitGroup
 		sem         = make(chan struct{}, listParallelism)
@@ -150,7 +150,7 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 			}
 		})
 	}
-	listCAPI := func(res Resource) {
+	listCAPI := func(res kube.Resource) {
 		do(func() error {
 			objects, machines, err := r.listCAPI(ctx, res)
 			mu.Lock()
@@ -178,7 +178,7 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 			listCAPI(res)
 		}
 	}
-	for _, res := range eksa {
+	for _, res := range eksaRes {
 		do(func() error {
 			items, err := r.list(ctx, res, "")
 			mu.Lock()
@@ -200,6 +200,18 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 			return err
 		})
 	}
+	for _, res := range coreKinds {
+		do(func() error {
+			metas, err := r.listMetadata(ctx, res, eksa.Namespace)
+			mu.Lock()
+			defer mu.Unlock()
+			for i := range metas {
+				core = append(core, readObject{obj: metaObject("v1", res.Kind, &metas[i].ObjectMeta),
+					node: objgraph.NodeOfMeta("v1", res.Kind, &metas[i].ObjectMeta)})
+			}
+			return err
+		})
+	}
 	do(func() error {
 		image, err := r.controllerImage(ctx)
 		st.ControllerImage = image
@@ -210,17 +222,21 @@ func (r *reader) read(ctx context.Context, st *ClusterState) error {
 		return errs[0]
 	}
 	st.Reachable = true
-	finish(st, capiObjects)
+	st.Kinds = make(objgraph.Kinds, len(capi))
+	for _, res := range capi {
+		st.Kinds[res.GroupKind()] = objgraph.KindFlags{Move: res.Move, MoveHierarchy: res.MoveHierarchy}
+	}
+	finish(st, capiObjects, core)
 	return nil
 }
 
 // listRank orders the lists: Machines (0), the other kinds with one object
 // per Machine (1), the rest (2).
-func listRank(res Resource) int {
+func listRank(res kube.Resource) int {
 	switch {
 	case isMachine(res):
 		return 0
-	case perMachine(res.groupKind()):
+	case perMachine(res.GroupKind()):
 		return 1
 	}
 	return 2
@@ -229,27 +245,28 @@ func listRank(res Resource) int {
 // listCAPI lists one CAPI kind in eksa-system in the cheapest form that
 // holds what is read of it, and converts it (here, in parallel, rather than
 // in finish).
-func (r *reader) listCAPI(ctx context.Context, res Resource) ([]readObject, []Machine, error) {
-	if metadataOnly(res.groupKind(), r.opts.InfraMachineSpecs) {
-		metas, err := r.listMetadata(ctx, res, Namespace)
+func (r *reader) listCAPI(ctx context.Context, res kube.Resource) ([]readObject, []snapshot.Machine, error) {
+	if metadataOnly(res.GroupKind(), r.opts.InfraMachineSpecs) {
+		metas, err := r.listMetadata(ctx, res, eksa.Namespace)
 		apiVersion := res.GVR.GroupVersion().String()
 		objects := make([]readObject, 0, len(metas))
 		for i := range metas {
-			objects = append(objects, readObject{obj: metaObject(apiVersion, res.Kind, &metas[i].ObjectMeta)})
+			objects = append(objects, readObject{obj: metaObject(apiVersion, res.Kind, &metas[i].ObjectMeta),
+				node: objgraph.NodeOfMeta(apiVersion, res.Kind, &metas[i].ObjectMeta)})
 		}
 		return objects, nil, err
 	}
 	var items []*unstructured.Unstructured
 	var err error
 	if isMachine(res) {
-		items, err = r.listMachines(ctx, res, Namespace)
+		items, err = r.listMachines(ctx, res, eksa.Namespace)
 	} else {
-		items, err = r.listReduced(ctx, res, Namespace)
+		items, err = r.listReduced(ctx, res, eksa.Namespace)
 	}
 	objects := make([]readObject, 0, len(items))
-	var machines []Machine
+	var machines []snapshot.Machine
 	for _, u := range items {
-		objects = append(objects, readObject{toObject(u), u})
+		objects = append(objects, readObject{obj: toObject(u), raw: u, node: objgraph.NodeOf(u)})
 		if isMachine(res) {
 			machines = append(machines, toMachine(u))
 		}
@@ -257,7 +274,7 @@ func (r *reader) listCAPI(ctx context.Context, res Resource) ([]readObject, []Ma
 	return objects, machines, err
 }
 
-func (r *reader) list(ctx context.Context, res Resource, ns string) ([]unstructured.Unstructured, error) {
+func (r *reader) list(ctx context.Context, res kube.Resource, ns string) ([]unstructured.Unstructured, error) {
 	var ri dynamic.ResourceInterface = r.dyn.Resource(res.GVR)
 	if res.Namespaced && ns != "" {
 		ri = r.dyn.Resource(res.GVR).Namespace(ns)
@@ -276,7 +293,7 @@ func (r *reader) list(ctx context.Context, res Resource, ns string) ([]unstructu
 
 // listNodes lists the Nodes as protobuf: unlike CRDs, the API server
 // serves core kinds in it, several times cheaper than JSON at both ends.
-func (r *reader) listNodes(ctx context.Context) ([]Node, error) {
+func (r *reader) listNodes(ctx context.Context) ([]snapshot.Node, error) {
 	var l corev1.NodeList
 	err := r.rest.Get().AbsPath("/api/v1/nodes").
 		SetHeader("Accept", runtime.ContentTypeProtobuf+", "+runtime.ContentTypeJSON).
@@ -284,7 +301,7 @@ func (r *reader) listNodes(ctx context.Context) ([]Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing nodes: %w", err)
 	}
-	nodes := make([]Node, 0, len(l.Items))
+	nodes := make([]snapshot.Node, 0, len(l.Items))
 	for i := range l.Items {
 		nodes = append(nodes, toNode(&l.Items[i]))
 	}
@@ -293,7 +310,7 @@ func (r *reader) listNodes(ctx context.Context) ([]Node, error) {
 
 func (r *reader) controllerImage(ctx context.Context) (string, error) {
 	gvr := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
-	d, err := r.dyn.Resource(gvr).Namespace(Namespace).Get(ctx, "eksa-controller-manager", metav1.GetOptions{})
+	d, err := r.dyn.Resource(gvr).Namespace(eksa.Namespace).Get(ctx, "eksa-controller-manager", metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return "", nil
 	}
@@ -314,23 +331,47 @@ func (r *reader) controllerImage(ctx context.Context) (string, error) {
 // readObject is a CAPI object as converted and, unless read as metadata
 // only, as read.
 type readObject struct {
-	obj Object
-	raw *unstructured.Unstructured
+	obj  snapshot.Object
+	raw  *unstructured.Unstructured
+	node objgraph.Node
 }
 
-// finish sorts what was read; the CAPI objects by kind, name and group,
-// and Raw alike.
-func finish(st *ClusterState, capi []readObject) {
-	sort.Slice(capi, func(i, j int) bool {
-		a, b := &capi[i].obj, &capi[j].obj
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
+// coreKinds are the Secrets and ConfigMaps a move carries with the
+// cluster, read as metadata only: their data is never read.
+var coreKinds = []kube.Resource{
+	{GVR: schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, Kind: "Secret", Namespaced: true},
+	{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, Kind: "ConfigMap", Namespaced: true},
+}
+
+// finish sorts what was read (the objects by kind, name and group, Raw
+// alike) and names each object's cluster by the membership rule.
+func finish(st *snapshot.ClusterState, capi, core []readObject) {
+	st.Graph = make([]objgraph.Node, 0, len(capi)+len(core))
+	for _, o := range append(capi[:len(capi):len(capi)], core...) {
+		st.Graph = append(st.Graph, o.node)
+	}
+	member := objgraph.ClusterOf(st.Graph, st.Kinds)
+	claim := func(o *readObject) {
+		if c, ok := member[o.node.Key]; ok {
+			o.obj.ClusterName = c
 		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
+	}
+	for i := range capi {
+		claim(&capi[i])
+	}
+	for i := range core {
+		claim(&core[i])
+	}
+	for i := range st.Machines {
+		if c, ok := member[objgraph.Key{Group: eksa.GroupCAPI, Kind: "Machine", Name: st.Machines[i].Name}]; ok {
+			st.Machines[i].ClusterName = c
 		}
-		return a.Group < b.Group
-	})
+	}
+	sortObjects(core)
+	for _, o := range core {
+		st.Core = append(st.Core, o.obj)
+	}
+	sortObjects(capi)
 	for _, o := range capi {
 		st.Objects = append(st.Objects, o.obj)
 		if o.raw != nil {
@@ -343,7 +384,22 @@ func finish(st *ClusterState, capi []readObject) {
 	sort.Slice(st.Providers, func(i, j int) bool { return st.Providers[i].Name < st.Providers[j].Name })
 }
 
-func isMachine(res Resource) bool { return res.Kind == "Machine" && res.GVR.Group == capiGroup }
+func sortObjects(capi []readObject) {
+	sort.Slice(capi, func(i, j int) bool {
+		a, b := &capi[i].obj, &capi[j].obj
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Group < b.Group
+	})
+}
+
+func isMachine(res kube.Resource) bool {
+	return res.Kind == "Machine" && res.GVR.Group == eksa.GroupCAPI
+}
 
 // countingTransport counts API requests, so tests and benchmarks can hold
 // the read to a fixed number whatever the cluster's size.

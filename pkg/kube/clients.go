@@ -1,4 +1,4 @@
-package snapshot
+package kube
 
 import (
 	"k8s.io/client-go/discovery"

@@ -1,4 +1,4 @@
-package snapshot
+package reader
 
 import (
 	"strings"
@@ -7,50 +7,31 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
-
-const (
-	capiGroup      = "cluster.x-k8s.io"
-	bootstrapGroup = "bootstrap.cluster.x-k8s.io"
-	infraGroup     = "infrastructure.cluster.x-k8s.io"
-	eksaGroup      = "anywhere.eks.amazonaws.com"
-
-	labelClusterName  = "cluster.x-k8s.io/cluster-name"
-	labelControlPlane = "cluster.x-k8s.io/control-plane"
-	labelEtcdCluster  = "cluster.x-k8s.io/etcd-cluster"
-)
-
-// eksaKinds are the EKS-A kinds diagnosis reads: the cluster, its configs
-// (where the pause markers sit) and the Bundles (the version).
-var eksaKinds = map[string]bool{
-	"Cluster": true, "Bundles": true, "GitOpsConfig": true, "FluxConfig": true,
-	"VSphereDatacenterConfig": true, "VSphereMachineConfig": true,
-	"CloudStackDatacenterConfig": true, "CloudStackMachineConfig": true,
-	"NutanixDatacenterConfig": true, "NutanixMachineConfig": true,
-	"SnowDatacenterConfig": true, "SnowMachineConfig": true,
-	"TinkerbellDatacenterConfig": true, "TinkerbellMachineConfig": true,
-	"DockerDatacenterConfig": true,
-}
 
 // metaObject is an Object of what its metadata says: the whole of what is
 // read of the kinds read as metadata only, and toObject's start.
-func metaObject(apiVersion, kind string, m *metav1.ObjectMeta) Object {
-	o := Object{
+func metaObject(apiVersion, kind string, m *metav1.ObjectMeta) snapshot.Object {
+	o := snapshot.Object{
 		Group: groupOf(apiVersion), Version: versionOf(apiVersion), Kind: kind,
 		Namespace: m.Namespace, Name: m.Name,
 		Labels: m.Labels, Annotations: m.Annotations,
 		Created: m.CreationTimestamp.Time,
 		Fields:  map[string]string{},
 	}
-	o.ClusterName = o.Labels[labelClusterName]
+	o.ClusterName = o.Labels[eksa.LabelClusterName]
 	for _, ref := range m.OwnerReferences {
-		o.Owners = append(o.Owners, OwnerRef{Kind: ref.Kind, Name: ref.Name})
+		o.Owners = append(o.Owners, objgraph.OwnerKey(ref))
 	}
 	return o
 }
 
 // toObject reduces an object of either CAPI contract to plain values.
-func toObject(u *unstructured.Unstructured) Object {
+func toObject(u *unstructured.Unstructured) snapshot.Object {
 	o := metaObject(u.GetAPIVersion(), u.GetKind(), &metav1.ObjectMeta{
 		Namespace: u.GetNamespace(), Name: u.GetName(), Labels: u.GetLabels(), Annotations: u.GetAnnotations(),
 		CreationTimestamp: u.GetCreationTimestamp(), OwnerReferences: u.GetOwnerReferences(),
@@ -59,14 +40,14 @@ func toObject(u *unstructured.Unstructured) Object {
 	if o.ClusterName == "" {
 		o.ClusterName, _, _ = unstructured.NestedString(u.Object, "spec", "clusterName")
 	}
-	if o.Group == capiGroup && o.Kind == "Cluster" {
+	if o.Group == eksa.GroupCAPI && o.Kind == "Cluster" {
 		o.ClusterName = o.Name
 	}
 	o.Paused, _, _ = unstructured.NestedBool(u.Object, "spec", "paused")
 	if v, ok, _ := unstructured.NestedString(u.Object, "spec", "version"); ok {
 		o.Fields["version"] = v
 	}
-	if o.Group == eksaGroup {
+	if o.Group == eksa.GroupEKSA {
 		eksaFields(u, o.Fields)
 	}
 	return o
@@ -106,17 +87,17 @@ func set(f map[string]string, key string, u *unstructured.Unstructured, path ...
 	}
 }
 
-func toMachine(u *unstructured.Unstructured) Machine {
+func toMachine(u *unstructured.Unstructured) snapshot.Machine {
 	labels := u.GetLabels()
-	m := Machine{
-		Name: u.GetName(), ClusterName: labels[labelClusterName],
-		Created: u.GetCreationTimestamp().Time, Ready: readyCondition(u), Role: RoleWorker,
+	m := snapshot.Machine{
+		Name: u.GetName(), ClusterName: labels[eksa.LabelClusterName],
+		Created: u.GetCreationTimestamp().Time, Ready: readyCondition(u), Role: snapshot.RoleWorker,
 	}
-	if _, ok := labels[labelControlPlane]; ok {
-		m.Role = RoleControlPlane
+	if _, ok := labels[eksa.LabelControlPlane]; ok {
+		m.Role = snapshot.RoleControlPlane
 	}
-	if _, ok := labels[labelEtcdCluster]; ok {
-		m.Role = RoleEtcd
+	if _, ok := labels[eksa.LabelEtcdCluster]; ok {
+		m.Role = snapshot.RoleEtcd
 	}
 	if m.ClusterName == "" {
 		m.ClusterName, _, _ = unstructured.NestedString(u.Object, "spec", "clusterName")
@@ -126,14 +107,14 @@ func toMachine(u *unstructured.Unstructured) Machine {
 	m.NodeName, _, _ = unstructured.NestedString(u.Object, "status", "nodeRef", "name")
 	m.Phase, _, _ = unstructured.NestedString(u.Object, "status", "phase")
 	for _, ref := range u.GetOwnerReferences() {
-		m.Owners = append(m.Owners, OwnerRef{Kind: ref.Kind, Name: ref.Name})
+		m.Owners = append(m.Owners, objgraph.OwnerKey(ref))
 	}
 	return m
 }
 
 // readyCondition finds Ready (v1beta1 and most providers), else v1beta2's
 // Available, else v1beta2's copy of the old conditions.
-func readyCondition(u *unstructured.Unstructured) *Condition {
+func readyCondition(u *unstructured.Unstructured) *snapshot.Condition {
 	paths := [][]string{
 		{"status", "conditions"},
 		{"status", "deprecated", "v1beta1", "conditions"},
@@ -149,7 +130,7 @@ func readyCondition(u *unstructured.Unstructured) *Condition {
 				if !ok || m["type"] != want {
 					continue
 				}
-				cond := &Condition{Type: want}
+				cond := &snapshot.Condition{Type: want}
 				cond.Status, _ = m["status"].(string)
 				cond.Severity, _ = m["severity"].(string)
 				cond.Reason, _ = m["reason"].(string)
@@ -164,8 +145,8 @@ func readyCondition(u *unstructured.Unstructured) *Condition {
 	return nil
 }
 
-func toNode(k *corev1.Node) Node {
-	n := Node{Name: k.Name, Created: k.CreationTimestamp.Time, KubeletVersion: k.Status.NodeInfo.KubeletVersion, ProviderID: k.Spec.ProviderID}
+func toNode(k *corev1.Node) snapshot.Node {
+	n := snapshot.Node{Name: k.Name, Created: k.CreationTimestamp.Time, KubeletVersion: k.Status.NodeInfo.KubeletVersion, ProviderID: k.Spec.ProviderID}
 	for _, c := range k.Status.Conditions {
 		if c.Type == corev1.NodeReady {
 			n.Ready = c.Status == corev1.ConditionTrue
@@ -183,8 +164,8 @@ func toNode(k *corev1.Node) Node {
 	return n
 }
 
-func toProvider(u *unstructured.Unstructured) Provider {
-	p := Provider{Namespace: u.GetNamespace(), Name: u.GetName()}
+func toProvider(u *unstructured.Unstructured) snapshot.Provider {
+	p := snapshot.Provider{Namespace: u.GetNamespace(), Name: u.GetName()}
 	p.ProviderName, _, _ = unstructured.NestedString(u.Object, "providerName")
 	p.Type, _, _ = unstructured.NestedString(u.Object, "type")
 	p.Version, _, _ = unstructured.NestedString(u.Object, "version")

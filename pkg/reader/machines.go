@@ -1,4 +1,4 @@
-package snapshot
+package reader
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/klog/v2"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // Machines are the kind read by the thousand, and full Machines are the
@@ -59,7 +61,7 @@ var machineColumns = map[string]func(*machineRow) *string{
 // table, not after it: the two take about as long, and one full list is
 // the rare case. Requests: two, plus one per Machine not Ready up to
 // maxNotReadyGets, or three with a full list.
-func (r *reader) listMachines(ctx context.Context, res Resource, ns string) ([]*unstructured.Unstructured, error) {
+func (r *reader) listMachines(ctx context.Context, res kube.Resource, ns string) ([]*unstructured.Unstructured, error) {
 	if res.GVR.Version == "v1beta1" {
 		// CAPI's v1beta1 Machine CRD has no Ready column (v1beta2's has):
 		// its table could not say which Machines are Ready.
@@ -109,7 +111,7 @@ func (r *reader) listMachines(ctx context.Context, res Resource, ns string) ([]*
 }
 
 // getEach reads the named objects whole, concurrently, reduced as a list's.
-func (r *reader) getEach(ctx context.Context, res Resource, ns string, names []string) ([]*unstructured.Unstructured, error) {
+func (r *reader) getEach(ctx context.Context, res kube.Resource, ns string, names []string) ([]*unstructured.Unstructured, error) {
 	out := make([]*unstructured.Unstructured, len(names))
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
@@ -132,7 +134,7 @@ func (r *reader) getEach(ctx context.Context, res Resource, ns string, names []s
 	return out, errors.Join(errs...)
 }
 
-func (r *reader) machineTable(ctx context.Context, res Resource, ns string) (*metav1.Table, error) {
+func (r *reader) machineTable(ctx context.Context, res kube.Resource, ns string) (*metav1.Table, error) {
 	body, err := r.rest.Get().AbsPath(listPath(res, ns)...).Param("includeObject", "None").
 		SetHeader("Accept", acceptTable).Do(ctx).Raw()
 	if err != nil {

@@ -1,0 +1,57 @@
+package eksa
+
+// The names EKS Anywhere and Cluster API give things: the namespace, API
+// groups, labels and annotations. Every package reads them from here, so a
+// name is spelled once.
+
+// Namespace is where EKS-A keeps every Cluster API object of its clusters.
+const Namespace = "eksa-system"
+
+// API groups.
+const (
+	GroupCAPI           = "cluster.x-k8s.io"
+	GroupBootstrap      = "bootstrap.cluster.x-k8s.io"
+	GroupControlPlane   = "controlplane.cluster.x-k8s.io"
+	GroupInfrastructure = "infrastructure.cluster.x-k8s.io"
+	GroupEtcdCluster    = "etcdcluster.cluster.x-k8s.io"
+	GroupAddons         = "addons.cluster.x-k8s.io"
+	GroupClusterctl     = "clusterctl.cluster.x-k8s.io"
+	// GroupEKSA is EKS-A's own (Cluster, datacenter and machine configs,
+	// Bundles): those objects stay on the management cluster, never moved.
+	GroupEKSA = "anywhere.eks.amazonaws.com"
+)
+
+// Labels.
+const (
+	// LabelClusterctl marks the CRDs whose objects clusterctl moves
+	// (`clusterctl init` sets it on every provider CRD).
+	LabelClusterctl = "clusterctl.cluster.x-k8s.io"
+	// LabelMove on a CRD or an object: move it on its own.
+	LabelMove = "clusterctl.cluster.x-k8s.io/move"
+	// LabelMoveHierarchy on a CRD or an object: move it with everything it owns.
+	LabelMoveHierarchy = "clusterctl.cluster.x-k8s.io/move-hierarchy"
+	// LabelClusterName names the CAPI Cluster an object belongs to.
+	LabelClusterName  = "cluster.x-k8s.io/cluster-name"
+	LabelControlPlane = "cluster.x-k8s.io/control-plane"
+	// LabelEtcdCluster is on external etcd Machines (they never get a NodeRef).
+	LabelEtcdCluster = "cluster.x-k8s.io/etcd-cluster"
+)
+
+// Annotations.
+const (
+	// AnnotationBlockMove: clusterctl waits while an object carries it.
+	AnnotationBlockMove = "clusterctl.cluster.x-k8s.io/block-move"
+	// AnnotationDeleteForMove tells the source's controllers that a delete is
+	// a move's, so they leave the infrastructure (the VMs) alone.
+	AnnotationDeleteForMove = "clusterctl.cluster.x-k8s.io/delete-for-move"
+
+	// The pause markers a failed upgrade leaves (see package pause for
+	// what each pauses and who clears it).
+	AnnotationEKSAPaused    = "anywhere.eks.amazonaws.com/paused"
+	AnnotationManagedByCLI  = "anywhere.eks.amazonaws.com/managed-by-cli"
+	AnnotationFluxReconcile = "kustomize.toolkit.fluxcd.io/reconcile"
+	AnnotationCAPIPaused    = "cluster.x-k8s.io/paused"
+	// AnnotationEtcdUpgrading on an EtcdadmCluster: the EKS-A controller
+	// keeps the KubeadmControlPlane paused while it is set.
+	AnnotationEtcdUpgrading = "etcdcluster.cluster.x-k8s.io/upgrading"
+)

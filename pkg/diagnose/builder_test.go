@@ -3,6 +3,7 @@ package diagnose
 import (
 	"time"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -32,7 +33,7 @@ func newSnap() *snapBuilder {
 	b.snap.Management = snapshot.ClusterState{
 		Role: snapshot.Management, Configured: true, Reachable: true,
 		Kubeconfig: "/w/cluster3/cluster3-eks-a-cluster.kubeconfig", Server: "https://10.0.0.10:6443",
-		EKSA: []snapshot.Object{{Group: eksaGroup, Kind: "Cluster", Namespace: "default", Name: "cluster3",
+		EKSA: []snapshot.Object{{Group: eksa.GroupEKSA, Kind: "Cluster", Namespace: "default", Name: "cluster3",
 			Fields: map[string]string{"eksaVersion": "v0.16.5"}}},
 	}
 	b.snap.Bootstrap = snapshot.ClusterState{Role: snapshot.Bootstrap}
@@ -120,7 +121,7 @@ func (b *snapBuilder) noMgmt() *snapBuilder {
 
 // eksaPaused sets eksctl's pause annotations on the EKS-A Cluster.
 func (b *snapBuilder) eksaPaused() *snapBuilder {
-	return b.annotate(AnnotationEKSAPaused, "true").annotate(AnnotationManagedByCLI, "true")
+	return b.annotate(eksa.AnnotationEKSAPaused, "true").annotate(eksa.AnnotationManagedByCLI, "true")
 }
 
 func (b *snapBuilder) annotate(k, v string) *snapBuilder {
@@ -144,7 +145,7 @@ func (b *snapBuilder) capiPaused() *snapBuilder {
 
 // workloadPaused adds a paused workload cluster w1 (the in-place era's marker).
 func (b *snapBuilder) workloadPaused() *snapBuilder {
-	b.snap.Management.Objects = append(b.snap.Management.Objects, snapshot.Object{Group: capiGroup, Kind: "Cluster",
+	b.snap.Management.Objects = append(b.snap.Management.Objects, snapshot.Object{Group: eksa.GroupCAPI, Kind: "Cluster",
 		Namespace: "eksa-system", Name: "w1", ClusterName: "w1", Paused: true})
 	return b
 }
@@ -174,19 +175,19 @@ func cluster3(workerVersion string) ([]snapshot.Object, []snapshot.Machine) {
 			Ready: &snapshot.Condition{Type: "Ready", Status: "True", LastTransitionTime: testNow.Add(-time.Hour)}}
 	}
 	cl := snapshot.OwnerRef{Kind: "Cluster", Name: "cluster3"}
-	etcd := obj(capiGroup, "Machine", "cluster3-etcd-chkc5", snapshot.OwnerRef{Kind: "EtcdadmCluster", Name: "cluster3-etcd"})
-	etcd.Labels = map[string]string{LabelEtcdCluster: "cluster3-etcd"}
+	etcd := obj(eksa.GroupCAPI, "Machine", "cluster3-etcd-chkc5", snapshot.OwnerRef{Kind: "EtcdadmCluster", Name: "cluster3-etcd"})
+	etcd.Labels = map[string]string{eksa.LabelEtcdCluster: "cluster3-etcd"}
 	objs := []snapshot.Object{
-		obj(capiGroup, "Cluster", "cluster3"),
-		obj(infraGroup, "VSphereCluster", "cluster3", cl),
-		obj(controlPlaneGroup, "KubeadmControlPlane", "cluster3", cl),
-		obj(etcdGroup, "EtcdadmCluster", "cluster3-etcd", cl),
-		obj(capiGroup, "MachineDeployment", "cluster3-md-0", cl),
-		obj(capiGroup, "MachineSet", "cluster3-md-0-854976576", snapshot.OwnerRef{Kind: "MachineDeployment", Name: "cluster3-md-0"}),
-		obj(infraGroup, "VSphereMachineTemplate", "cluster3-control-plane-1"),
-		obj(capiGroup, "Machine", "cluster3-2snw8", snapshot.OwnerRef{Kind: "KubeadmControlPlane", Name: "cluster3"}),
+		obj(eksa.GroupCAPI, "Cluster", "cluster3"),
+		obj(eksa.GroupInfrastructure, "VSphereCluster", "cluster3", cl),
+		obj(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", cl),
+		obj(eksa.GroupEtcdCluster, "EtcdadmCluster", "cluster3-etcd", cl),
+		obj(eksa.GroupCAPI, "MachineDeployment", "cluster3-md-0", cl),
+		obj(eksa.GroupCAPI, "MachineSet", "cluster3-md-0-854976576", snapshot.OwnerRef{Kind: "MachineDeployment", Name: "cluster3-md-0"}),
+		obj(eksa.GroupInfrastructure, "VSphereMachineTemplate", "cluster3-control-plane-1"),
+		obj(eksa.GroupCAPI, "Machine", "cluster3-2snw8", snapshot.OwnerRef{Kind: "KubeadmControlPlane", Name: "cluster3"}),
 		etcd,
-		obj(capiGroup, "Machine", "cluster3-md-0-854976576-tw6hr", snapshot.OwnerRef{Kind: "MachineSet", Name: "cluster3-md-0-854976576"}),
+		obj(eksa.GroupCAPI, "Machine", "cluster3-md-0-854976576-tw6hr", snapshot.OwnerRef{Kind: "MachineSet", Name: "cluster3-md-0-854976576"}),
 	}
 	ready := &snapshot.Condition{Type: "Ready", Status: "True", LastTransitionTime: testNow.Add(-3 * time.Minute)}
 	ms := []snapshot.Machine{

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -47,12 +48,12 @@ func stateCases() []stateCase {
 		}, PausedAfterFailure},
 		{"EKS-A paused on v0.16, upgrade done", func() *snapBuilder { return newSnap().home(newK8s).eksaPaused() }, PausedAfterFailure},
 		{"GitOps paused, upgrade done", func() *snapBuilder {
-			return newSnap().home(newK8s).annotate(AnnotationFluxKey, "disabled")
+			return newSnap().home(newK8s).annotate(eksa.AnnotationFluxReconcile, "disabled")
 		}, PausedAfterFailure},
 		{"CAPI Cluster paused mid-upgrade", func() *snapBuilder { return newSnap().home(oldK8s).capiPaused() }, PausedAfterFailure},
 		{"KubeadmControlPlane paused annotation mid-upgrade", func() *snapBuilder {
 			b := newSnap().home(oldK8s)
-			b.snap.Management.Objects[2].Annotations = map[string]string{AnnotationCAPIPaused: ""}
+			b.snap.Management.Objects[2].Annotations = map[string]string{eksa.AnnotationCAPIPaused: ""}
 			return b
 		}, PausedAfterFailure},
 		{"in place v0.19: workloads and EKS-A paused", func() *snapBuilder {

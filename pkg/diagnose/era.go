@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -16,8 +17,6 @@ const (
 	SourceBundles         = "bundles"
 	SourceControllerImage = "controller image"
 )
-
-const eksaGroup = "anywhere.eks.amazonaws.com"
 
 // versionRE takes the release out of a tag such as v0.16.5-eks-a-47: the
 // build suffix says nothing about the era.
@@ -77,7 +76,7 @@ func eksaVersion(in Input, mgmt *snapshot.ClusterState) (e era, source string, n
 		notes = append(notes, "--eksa-version "+strconv.Quote(in.EKSAVersion)+" is not a version such as v0.16.5")
 	}
 	for _, o := range mgmt.EKSA {
-		if o.Group == eksaGroup && o.Kind == "Cluster" && o.Name == in.ClusterName {
+		if o.Group == eksa.GroupEKSA && o.Kind == "Cluster" && o.Name == in.ClusterName {
 			if e, ok := parseEra(o.Fields["eksaVersion"]); ok {
 				return e, SourceClusterSpec, notes
 			}

@@ -3,6 +3,7 @@ package diagnose
 import (
 	"testing"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -35,7 +36,7 @@ func TestDiagnose_EKSAVersion(t *testing.T) {
 	bundles := func(vs ...string) *snapBuilder {
 		b := newSnap().eksa("")
 		for _, v := range vs {
-			b.snap.Management.EKSA = append(b.snap.Management.EKSA, snapshot.Object{Group: eksaGroup, Kind: "Bundles",
+			b.snap.Management.EKSA = append(b.snap.Management.EKSA, snapshot.Object{Group: eksa.GroupEKSA, Kind: "Bundles",
 				Namespace: "eksa-system", Name: "bundles-" + v, Fields: map[string]string{"eksaVersion": v}})
 		}
 		return b

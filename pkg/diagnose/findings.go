@@ -115,7 +115,7 @@ func (f *facts) machineObject(side snapshot.Role, name string) snapshot.Object {
 }
 
 func isEtcd(m snapshot.Machine, obj snapshot.Object) bool {
-	_, labelled := obj.Labels[LabelEtcdCluster]
+	_, labelled := obj.Labels[eksa.LabelEtcdCluster]
 	return m.Role == snapshot.RoleEtcd || labelled
 }
 
@@ -164,7 +164,7 @@ func skewFinding(f *facts) (Finding, bool) {
 	}
 	obj := snapshot.Object{Kind: "Cluster", Namespace: "eksa-system", Name: f.name}
 	for _, o := range append(append([]snapshot.Object(nil), f.mgmtObjs...), f.bootObjs...) {
-		if o.Kind == "Cluster" && o.Group == capiGroup {
+		if o.Kind == "Cluster" && o.Group == eksa.GroupCAPI {
 			obj = o
 			break
 		}

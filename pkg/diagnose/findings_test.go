@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -75,7 +76,7 @@ func TestDiagnose_Findings(t *testing.T) {
 			b.snap.Management.Nodes[1].Ready = false
 			return b
 		}(), CodeNodeNotReady, []string{"Node cluster3-md-0-854976576-tw6hr"}, Warning},
-		{"EKS-A pause on v0.19", newSnap().eksa("v0.19.8").home(newK8s).annotate(AnnotationEKSAPaused, "true"), CodePauseMarker,
+		{"EKS-A pause on v0.19", newSnap().eksa("v0.19.8").home(newK8s).annotate(eksa.AnnotationEKSAPaused, "true"), CodePauseMarker,
 			[]string{`annotation anywhere.eks.amazonaws.com/paused: "true" on Cluster/default/cluster3 (cluster cluster3) on the management cluster: from EKS-A v0.19`}, Warning},
 		{"workload paused", newSnap().eksa("v0.19.8").home(newK8s).workloadPaused(), CodePauseMarker,
 			[]string{"spec.paused: true on Cluster/eksa-system/w1 (cluster w1) on the management cluster"}, Warning},

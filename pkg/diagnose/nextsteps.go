@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	resumeplan "github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -117,7 +117,7 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 // an etcd roll, a pause set on purpose) nor hides why it would refuse.
 func (f *facts) resumeStep(p string) Step {
 	markers := plural(len(f.markersOn(snapshot.Management)), "pause marker")
-	plan, err := resumeplan.Plan(resumeplan.Input{Snapshot: f.in.Snapshot, ClusterName: f.name, Plugin: p})
+	plan, err := pause.Plan(pause.Input{Snapshot: f.in.Snapshot, ClusterName: f.name, Plugin: p})
 	switch {
 	case err != nil:
 		return Step{Command: p + " resume", Why: fmt.Sprintf(

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	resumeplan "github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 const (
@@ -149,9 +149,9 @@ func etcdRolling() *snapBuilder {
 	for i, o := range b.snap.Management.Objects {
 		switch o.Kind {
 		case "KubeadmControlPlane":
-			b.snap.Management.Objects[i].Annotations = map[string]string{AnnotationCAPIPaused: ""}
+			b.snap.Management.Objects[i].Annotations = map[string]string{eksa.AnnotationCAPIPaused: ""}
 		case "EtcdadmCluster":
-			b.snap.Management.Objects[i].Annotations = map[string]string{resumeplan.AnnotationEtcdUpgrading: "true"}
+			b.snap.Management.Objects[i].Annotations = map[string]string{eksa.AnnotationEtcdUpgrading: "true"}
 		}
 	}
 	return b

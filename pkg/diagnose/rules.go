@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -25,7 +26,7 @@ func (f *facts) validationFailed() bool {
 		return false
 	}
 	for _, m := range f.markersOn(snapshot.Management) {
-		if m.onEKSA() {
+		if m.Kind.OnEKSA() {
 			return true
 		}
 	}
@@ -52,10 +53,10 @@ func taskPhase(task string) string {
 	return ""
 }
 
-func (f *facts) markersOn(r snapshot.Role) []marker {
-	var out []marker
+func (f *facts) markersOn(r snapshot.Role) []pause.Marker {
+	var out []pause.Marker
 	for _, m := range f.markers {
-		if m.location == r {
+		if m.Side == r {
 			out = append(out, m)
 		}
 	}
@@ -64,7 +65,7 @@ func (f *facts) markersOn(r snapshot.Role) []marker {
 
 func (f *facts) blockingMarkers() bool {
 	for _, m := range f.markersOn(snapshot.Management) {
-		if m.blocking(f.era) {
+		if blocking(m, f.era) {
 			return true
 		}
 	}

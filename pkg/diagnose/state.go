@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -48,7 +49,7 @@ type facts struct {
 	// The cluster's own CAPI objects and Machines, per side.
 	mgmtObjs, bootObjs         []snapshot.Object
 	mgmtMachines, bootMachines []snapshot.Machine
-	markers                    []marker // both sides
+	markers                    []pause.Marker // both sides
 }
 
 func gather(in Input) *facts {
@@ -68,7 +69,7 @@ func gather(in Input) *facts {
 	f.era, f.eraSource, f.eraNotes = eksaVersion(in, f.mgmt)
 	f.mgmtObjs, f.mgmtMachines = ownObjects(f.mgmt, f.name)
 	f.bootObjs, f.bootMachines = ownObjects(f.boot, f.name)
-	f.markers = append(findMarkers(f.mgmt), findMarkers(f.boot)...)
+	f.markers = append(pause.Find(f.mgmt), pause.Find(f.boot)...)
 	return f
 }
 
@@ -101,7 +102,7 @@ func readable(cs *snapshot.ClusterState) bool {
 // hasCluster: the side holds the cluster's CAPI Cluster object.
 func hasCluster(objs []snapshot.Object, name string) bool {
 	for _, o := range objs {
-		if o.Kind == "Cluster" && o.Group == capiGroup && o.Name == name {
+		if o.Kind == "Cluster" && o.Group == eksa.GroupCAPI && o.Name == name {
 			return true
 		}
 	}

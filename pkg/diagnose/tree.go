@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -16,11 +17,7 @@ const (
 	TreeRoleOther          = "Other"
 )
 
-const (
-	infraGroup        = "infrastructure.cluster.x-k8s.io"
-	controlPlaneGroup = "controlplane.cluster.x-k8s.io"
-	etcdGroup         = "etcdcluster.cluster.x-k8s.io"
-)
+const ()
 
 // buildTree lays the cluster out as `clusterctl describe cluster` does,
 // except that external etcd gets its own branch: clusterctl files etcd
@@ -40,7 +37,7 @@ func buildTree(f *facts) *TreeNode {
 
 	var root *TreeNode
 	for _, o := range objs {
-		if o.Kind == "Cluster" && o.Group == capiGroup && o.Name == f.name {
+		if o.Kind == "Cluster" && o.Group == eksa.GroupCAPI && o.Name == f.name {
 			root = objectNode(o, "")
 		}
 	}
@@ -56,11 +53,11 @@ func buildTree(f *facts) *TreeNode {
 	}
 
 	infra := pickObjects(objs, func(o snapshot.Object) bool {
-		return o.Group == infraGroup && strings.HasSuffix(o.Kind, "Cluster") && ownedBy(o.Owners, "Cluster", f.name)
+		return o.Group == eksa.GroupInfrastructure && strings.HasSuffix(o.Kind, "Cluster") && ownedBy(o.Owners, "Cluster", f.name)
 	})
 	if len(infra) == 0 { // owner references lost: the infrastructure Cluster named after it
 		infra = pickObjects(objs, func(o snapshot.Object) bool {
-			return o.Group == infraGroup && strings.HasSuffix(o.Kind, "Cluster") && o.Name == f.name
+			return o.Group == eksa.GroupInfrastructure && strings.HasSuffix(o.Kind, "Cluster") && o.Name == f.name
 		})
 	}
 	for _, o := range infra {
@@ -75,10 +72,10 @@ func buildTree(f *facts) *TreeNode {
 		machRole snapshot.MachineRole
 	}{
 		{TreeRoleControlPlane, func(o snapshot.Object) bool {
-			return o.Group == controlPlaneGroup && !strings.HasSuffix(o.Kind, "Template")
+			return o.Group == eksa.GroupControlPlane && !strings.HasSuffix(o.Kind, "Template")
 		}, snapshot.RoleControlPlane},
 		{TreeRoleEtcd, func(o snapshot.Object) bool {
-			return o.Group == etcdGroup && o.Kind == "EtcdadmCluster"
+			return o.Group == eksa.GroupEtcdCluster && o.Kind == "EtcdadmCluster"
 		}, snapshot.RoleEtcd},
 	}
 	for _, b := range branches {
@@ -96,7 +93,7 @@ func buildTree(f *facts) *TreeNode {
 
 	// Workers: MachineDeployment → MachineSet (not shown) → Machine.
 	workers := &TreeNode{Name: TreeRoleWorkers, Role: TreeRoleWorkers}
-	for _, md := range pickObjects(objs, func(o snapshot.Object) bool { return o.Group == capiGroup && o.Kind == "MachineDeployment" }) {
+	for _, md := range pickObjects(objs, func(o snapshot.Object) bool { return o.Group == eksa.GroupCAPI && o.Kind == "MachineDeployment" }) {
 		n := objectNode(md, "")
 		sets := map[string]bool{}
 		for _, ms := range pickObjects(objs, func(o snapshot.Object) bool {

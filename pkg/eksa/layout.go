@@ -23,6 +23,11 @@ const (
 	BootstrapBackupPrefix = "bootstrap-cluster-state-backup-"
 	// PluginBackupPrefix: this plugin's own backups.
 	PluginBackupPrefix = "eksa-recover-backup-"
+	// ResumeBackupPrefix: what resume backs up before it patches. Not
+	// PluginBackupPrefix: the workspace lists those as backups of the
+	// cluster's CAPI objects, and verify and restore take the newest of
+	// them, which would then be a handful of EKS-A objects.
+	ResumeBackupPrefix = "eksa-recover-resume-backup-"
 )
 
 // ClusterBackupPrefix is v0.19+'s backup folder prefix, `<cluster>-backup-`.

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -15,7 +17,6 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
 )
 
 const resumeLong = `Clear the pause markers a failed eksctl run left on the management cluster:
@@ -71,7 +72,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	now := o.Now()
 	name := r.Workspace.ClusterName
 	snap := reader.Read(ctx, r.Management, r.Bootstrap, reader.Options{Timeout: r.Timeout, Now: now})
-	plan, err := resume.Plan(resume.Input{Snapshot: snap, ClusterName: name, Plugin: globalflags.PluginCommand(o.Global, r.Workspace)})
+	plan, err := pause.Plan(pause.Input{Snapshot: snap, ClusterName: name, Plugin: globalflags.PluginCommand(o.Global, r.Workspace)})
 	if err != nil {
 		return err
 	}
@@ -91,14 +92,14 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "resume writes to the management cluster"); err != nil {
 		return err
 	}
-	target, err := resume.Connect(ctx, r.Management.Config)
+	target, err := unpause.Connect(ctx, r.Management.Config)
 	if err != nil {
 		return err
 	}
 	// Stamped after the answer: a prompt can wait a while.
 	at := o.Now()
-	dir := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: name}.BackupDir(resume.BackupPrefix, at)
-	res, err := resume.Apply(ctx, target, plan, resume.Options{
+	dir := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: name}.BackupDir(eksa.ResumeBackupPrefix, at)
+	res, err := unpause.Apply(ctx, target, plan, unpause.Options{
 		BackupDir: dir, ToolVersion: buildinfo.Get().Version, Now: at, Progress: o.ErrOut,
 	})
 	if res != nil {

@@ -3,7 +3,7 @@
 // snapshot, which markers to clear on which objects and which to leave;
 // Apply backs the objects up, patches them and reads them back. It never
 // imports cobra.
-package resume
+package pause
 
 import (
 	"fmt"
@@ -98,27 +98,14 @@ func Plan(in Input) (*Changes, error) {
 	}
 	mgmt := &in.Snapshot.Management
 	out := &Changes{Cluster: in.ClusterName}
-	etcdUpgrading := upgradingEtcd(mgmt.Objects)
-	for _, o := range mgmt.Objects {
-		out.add(capiMarkers(o, etcdUpgrading))
-	}
-	for _, o := range mgmt.EKSA {
-		out.add(eksaMarkers(o))
+	out.Objects, out.Held = decide(Find(mgmt), mgmt.Objects)
+	for _, ch := range out.Objects {
+		if ch.Cluster != "" && !containsString(out.Clusters, ch.Cluster) {
+			out.Clusters = append(out.Clusters, ch.Cluster)
+		}
 	}
 	out.sort()
 	return out, nil
-}
-
-// add records one object's markers: those to clear and those held.
-func (c *Changes) add(ch Change, held []Held) {
-	c.Held = append(c.Held, held...)
-	if !ch.SpecPaused && len(ch.Annotations) == 0 {
-		return
-	}
-	c.Objects = append(c.Objects, ch)
-	if ch.Cluster != "" && !containsString(c.Clusters, ch.Cluster) {
-		c.Clusters = append(c.Clusters, ch.Cluster)
-	}
 }
 
 // sort orders the patches: CAPI objects first, then EKS-A's configs, then
@@ -127,7 +114,7 @@ func (c *Changes) add(ch Change, held []Held) {
 func (c *Changes) sort() {
 	rank := func(r Ref) int {
 		switch {
-		case r.Group != eksaGroup:
+		case r.Group != eksa.GroupEKSA:
 			return 0
 		case r.Kind != "Cluster":
 			return 1
@@ -222,7 +209,7 @@ func clusterNames(cs *snapshot.ClusterState) map[string]bool {
 
 func hasCluster(objs []snapshot.Object, name string) bool {
 	for _, o := range objs {
-		if o.Group == capiGroup && o.Kind == "Cluster" && o.Name == name {
+		if o.Group == eksa.GroupCAPI && o.Kind == "Cluster" && o.Name == name {
 			return true
 		}
 	}

@@ -1,4 +1,4 @@
-package resume
+package pause
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -17,21 +18,21 @@ func newWorld() *world {
 	capi := func(group, kind, name, cluster string) snapshot.Object {
 		return snapshot.Object{Group: group, Version: "v1beta1", Kind: kind, Namespace: "eksa-system", Name: name, ClusterName: cluster}
 	}
-	eksa := func(kind, name string) snapshot.Object {
-		return snapshot.Object{Group: eksaGroup, Version: "v1alpha1", Kind: kind, Namespace: "default", Name: name}
+	eksaObj := func(kind, name string) snapshot.Object {
+		return snapshot.Object{Group: eksa.GroupEKSA, Version: "v1alpha1", Kind: kind, Namespace: "default", Name: name}
 	}
 	w := &world{}
 	m := &w.snap.Management
 	m.Role, m.Configured, m.Reachable, m.Kubeconfig = snapshot.Management, true, true, "/w/cluster3/cluster3-eks-a-cluster.kubeconfig"
 	for _, c := range []string{"cluster3", "w01"} {
 		m.Objects = append(m.Objects,
-			capi(capiGroup, "Cluster", c, c),
-			capi(controlPlaneGroup, "KubeadmControlPlane", c, c),
-			capi(etcdGroup, "EtcdadmCluster", c+"-etcd", c),
-			capi(capiGroup, "MachineDeployment", c+"-md-0", c))
-		m.EKSA = append(m.EKSA, eksa("Cluster", c), eksa("VSphereDatacenterConfig", c), eksa("VSphereMachineConfig", c+"-cp"))
+			capi(eksa.GroupCAPI, "Cluster", c, c),
+			capi(eksa.GroupControlPlane, "KubeadmControlPlane", c, c),
+			capi(eksa.GroupEtcdCluster, "EtcdadmCluster", c+"-etcd", c),
+			capi(eksa.GroupCAPI, "MachineDeployment", c+"-md-0", c))
+		m.EKSA = append(m.EKSA, eksaObj("Cluster", c), eksaObj("VSphereDatacenterConfig", c), eksaObj("VSphereMachineConfig", c+"-cp"))
 	}
-	m.EKSA = append(m.EKSA, eksa("Bundles", "bundles-71"))
+	m.EKSA = append(m.EKSA, eksaObj("Bundles", "bundles-71"))
 	w.snap.Bootstrap.Role = snapshot.Bootstrap
 	return w
 }
@@ -54,10 +55,10 @@ func (w *world) annotate(group, kind, name, key, value string) *world {
 // eksctlPaused is what eksctl's pause leaves on one cluster's EKS-A objects.
 func (w *world) eksctlPaused(cluster string) *world {
 	for _, kind := range []string{"Cluster", "VSphereDatacenterConfig"} {
-		w.annotate(eksaGroup, kind, cluster, AnnotationEKSAPaused, "true")
+		w.annotate(eksa.GroupEKSA, kind, cluster, eksa.AnnotationEKSAPaused, "true")
 	}
-	w.annotate(eksaGroup, "VSphereMachineConfig", cluster+"-cp", AnnotationEKSAPaused, "true")
-	return w.annotate(eksaGroup, "Cluster", cluster, AnnotationManagedByCLI, "true")
+	w.annotate(eksa.GroupEKSA, "VSphereMachineConfig", cluster+"-cp", eksa.AnnotationEKSAPaused, "true")
+	return w.annotate(eksa.GroupEKSA, "Cluster", cluster, eksa.AnnotationManagedByCLI, "true")
 }
 
 func (w *world) capiPaused(cluster string) *world {
@@ -74,7 +75,7 @@ func (w *world) kind(clusters ...string) *world {
 	b := &w.snap.Bootstrap
 	b.Configured, b.Reachable, b.Kubeconfig = true, true, "/w/cluster3/generated/cluster3.kind.kubeconfig"
 	for _, c := range clusters {
-		b.Objects = append(b.Objects, snapshot.Object{Group: capiGroup, Kind: "Machine", Name: c + "-m", ClusterName: c})
+		b.Objects = append(b.Objects, snapshot.Object{Group: eksa.GroupCAPI, Kind: "Machine", Name: c + "-m", ClusterName: c})
 	}
 	return w
 }
@@ -92,10 +93,10 @@ func lines(c *Changes) (changes, held []string) {
 }
 
 const (
-	eksaPausedMarker = "annotation " + AnnotationEKSAPaused
-	cliMarker        = "annotation " + AnnotationManagedByCLI
-	fluxMarker       = "annotation " + AnnotationFlux
-	capiPausedMarker = "annotation " + AnnotationCAPIPaused
+	eksaPausedMarker = "annotation " + eksa.AnnotationEKSAPaused
+	cliMarker        = "annotation " + eksa.AnnotationManagedByCLI
+	fluxMarker       = "annotation " + eksa.AnnotationFluxReconcile
+	capiPausedMarker = "annotation " + eksa.AnnotationCAPIPaused
 )
 
 func TestPlan(t *testing.T) {
@@ -121,27 +122,27 @@ func TestPlan(t *testing.T) {
 			},
 			wantClusters: []string{"cluster3", "w01"}},
 		{name: "GitOps pause cleared; an annotation set to another value is no marker",
-			in: newWorld().annotate(eksaGroup, "Cluster", "cluster3", AnnotationFlux, "disabled").
-				annotate(eksaGroup, "Cluster", "w01", AnnotationFlux, "enabled").
-				annotate(eksaGroup, "VSphereDatacenterConfig", "w01", AnnotationEKSAPaused, "false"),
+			in: newWorld().annotate(eksa.GroupEKSA, "Cluster", "cluster3", eksa.AnnotationFluxReconcile, "disabled").
+				annotate(eksa.GroupEKSA, "Cluster", "w01", eksa.AnnotationFluxReconcile, "enabled").
+				annotate(eksa.GroupEKSA, "VSphereDatacenterConfig", "w01", eksa.AnnotationEKSAPaused, "false"),
 			wantChanges: []string{"Cluster/cluster3: " + fluxMarker}, wantClusters: []string{"cluster3"}},
 		{name: "control plane paused while etcd upgrades: held",
-			in: newWorld().annotate(controlPlaneGroup, "KubeadmControlPlane", "cluster3", AnnotationCAPIPaused, "").
-				annotate(etcdGroup, "EtcdadmCluster", "cluster3-etcd", AnnotationEtcdUpgrading, "true"),
+			in: newWorld().annotate(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", eksa.AnnotationCAPIPaused, "").
+				annotate(eksa.GroupEtcdCluster, "EtcdadmCluster", "cluster3-etcd", eksa.AnnotationEtcdUpgrading, "true"),
 			wantHeld: []string{"KubeadmControlPlane/cluster3: " + capiPausedMarker}},
 		{name: "control plane paused, another cluster's etcd upgrading: cleared",
-			in: newWorld().annotate(controlPlaneGroup, "KubeadmControlPlane", "cluster3", AnnotationCAPIPaused, "").
-				annotate(etcdGroup, "EtcdadmCluster", "w01-etcd", AnnotationEtcdUpgrading, "true"),
+			in: newWorld().annotate(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", eksa.AnnotationCAPIPaused, "").
+				annotate(eksa.GroupEtcdCluster, "EtcdadmCluster", "w01-etcd", eksa.AnnotationEtcdUpgrading, "true"),
 			wantChanges: []string{"KubeadmControlPlane/cluster3: " + capiPausedMarker}, wantClusters: []string{"cluster3"}},
 		{name: "control plane of an unknown cluster while some etcd upgrades: held",
 			in: newWorld().with(func(s *snapshot.Snapshot) {
-				s.Management.Objects = append(s.Management.Objects, snapshot.Object{Group: controlPlaneGroup, Kind: "KubeadmControlPlane",
-					Namespace: "eksa-system", Name: "orphan", Annotations: map[string]string{AnnotationCAPIPaused: ""}})
-			}).annotate(etcdGroup, "EtcdadmCluster", "w01-etcd", AnnotationEtcdUpgrading, "true"),
+				s.Management.Objects = append(s.Management.Objects, snapshot.Object{Group: eksa.GroupControlPlane, Kind: "KubeadmControlPlane",
+					Namespace: "eksa-system", Name: "orphan", Annotations: map[string]string{eksa.AnnotationCAPIPaused: ""}})
+			}).annotate(eksa.GroupEtcdCluster, "EtcdadmCluster", "w01-etcd", eksa.AnnotationEtcdUpgrading, "true"),
 			wantHeld: []string{"KubeadmControlPlane/orphan: " + capiPausedMarker}},
 		{name: "paused annotation where eksctl never sets it: held",
-			in: newWorld().annotate(capiGroup, "MachineDeployment", "w01-md-0", AnnotationCAPIPaused, "").
-				annotate(eksaGroup, "Bundles", "bundles-71", AnnotationEKSAPaused, "true"),
+			in: newWorld().annotate(eksa.GroupCAPI, "MachineDeployment", "w01-md-0", eksa.AnnotationCAPIPaused, "").
+				annotate(eksa.GroupEKSA, "Bundles", "bundles-71", eksa.AnnotationEKSAPaused, "true"),
 			wantHeld: []string{"Bundles/bundles-71: " + eksaPausedMarker, "MachineDeployment/w01-md-0: " + capiPausedMarker}},
 		{name: "after a move, an empty KinD left: allowed",
 			in: newWorld().eksctlPaused("cluster3").kind(),
@@ -205,9 +206,9 @@ func TestPlan(t *testing.T) {
 
 // TestChanges_Describe pins what the user reads before confirming.
 func TestChanges_Describe(t *testing.T) {
-	in := newWorld().capiPaused("w01").annotate(eksaGroup, "Cluster", "w01", AnnotationEKSAPaused, "true").
-		annotate(controlPlaneGroup, "KubeadmControlPlane", "cluster3", AnnotationCAPIPaused, "").
-		annotate(etcdGroup, "EtcdadmCluster", "cluster3-etcd", AnnotationEtcdUpgrading, "true")
+	in := newWorld().capiPaused("w01").annotate(eksa.GroupEKSA, "Cluster", "w01", eksa.AnnotationEKSAPaused, "true").
+		annotate(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", eksa.AnnotationCAPIPaused, "").
+		annotate(eksa.GroupEtcdCluster, "EtcdadmCluster", "cluster3-etcd", eksa.AnnotationEtcdUpgrading, "true")
 	c, err := Plan(Input{Snapshot: &in.snap, ClusterName: "cluster3"})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,8 @@
-package resume
+// Package unpause applies a pause.Plan to the management cluster: it backs
+// up the objects as read, merge-patches each on the resourceVersion the plan
+// read (so a change since is refused, not overwritten), and reads them back.
+// It decides nothing: what to clear is pause's.
+package unpause
 
 import (
 	"context"
@@ -18,13 +22,8 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 )
-
-// BackupPrefix names resume's backup folders. Not eksa.PluginBackupPrefix:
-// the workspace lists those as backups of the cluster's CAPI objects, and
-// verify and status's restore step take the newest of them, which would
-// then be a handful of EKS-A objects (verify reported them all missing).
-const BackupPrefix = "eksa-recover-resume-backup-"
 
 // Target is the management cluster, as resume writes to it.
 type Target struct {
@@ -72,7 +71,7 @@ type Result struct {
 // backed up (a conflict means the object changed since: resume stops, the
 // backup still holds what it patched), and reads each back to check that
 // no marker it cleared remains.
-func Apply(ctx context.Context, t *Target, c *Changes, o Options) (*Result, error) {
+func Apply(ctx context.Context, t *Target, c *pause.Changes, o Options) (*Result, error) {
 	if o.Progress == nil {
 		o.Progress = io.Discard
 	}
@@ -114,7 +113,7 @@ func Apply(ctx context.Context, t *Target, c *Changes, o Options) (*Result, erro
 	return res, nil
 }
 
-func (t *Target) client(r Ref) (dynamic.ResourceInterface, error) {
+func (t *Target) client(r pause.Ref) (dynamic.ResourceInterface, error) {
 	res, ok := t.Resources[schema.GroupKind{Group: r.Group, Kind: r.Kind}]
 	if !ok {
 		return nil, fmt.Errorf("the management cluster does not serve %s.%s any more", r.Kind, r.Group)
@@ -125,7 +124,7 @@ func (t *Target) client(r Ref) (dynamic.ResourceInterface, error) {
 	return t.Dyn.Resource(res.GVR), nil
 }
 
-func (t *Target) get(ctx context.Context, r Ref) (*unstructured.Unstructured, error) {
+func (t *Target) get(ctx context.Context, r pause.Ref) (*unstructured.Unstructured, error) {
 	ri, err := t.client(r)
 	if err != nil {
 		return nil, err
@@ -141,7 +140,7 @@ func (t *Target) get(ctx context.Context, r Ref) (*unstructured.Unstructured, er
 }
 
 // read gets every object of the plan, in the plan's order.
-func (t *Target) read(ctx context.Context, c *Changes) ([]*unstructured.Unstructured, error) {
+func (t *Target) read(ctx context.Context, c *pause.Changes) ([]*unstructured.Unstructured, error) {
 	out := make([]*unstructured.Unstructured, 0, len(c.Objects))
 	for _, ch := range c.Objects {
 		u, err := t.get(ctx, ch.Object)
@@ -157,7 +156,7 @@ func (t *Target) read(ctx context.Context, c *Changes) ([]*unstructured.Unstruct
 // an annotation, and spec.paused null is what eksctl's resume writes. The
 // resourceVersion makes the server refuse if the object changed since it
 // was backed up.
-func (t *Target) patch(ctx context.Context, ch Change, resourceVersion string) error {
+func (t *Target) patch(ctx context.Context, ch pause.Change, resourceVersion string) error {
 	annotations := map[string]any{}
 	for _, a := range ch.Annotations {
 		annotations[a] = nil
@@ -189,14 +188,14 @@ func (t *Target) patch(ctx context.Context, ch Change, resourceVersion string) e
 }
 
 // verify reads the object back: none of the markers it cleared may remain.
-func (t *Target) verify(ctx context.Context, ch Change) (string, error) {
+func (t *Target) verify(ctx context.Context, ch pause.Change) (string, error) {
 	u, err := t.get(ctx, ch.Object)
 	if err != nil {
 		return "", err
 	}
 	var left []string
 	if paused, _, _ := unstructured.NestedBool(u.Object, "spec", "paused"); ch.SpecPaused && paused {
-		left = append(left, MarkerSpecPaused)
+		left = append(left, pause.MarkerSpecPaused)
 	}
 	for _, a := range ch.Annotations {
 		if _, ok := u.GetAnnotations()[a]; ok {

@@ -1,4 +1,4 @@
-package resume_test
+package unpause_test
 
 import (
 	"path/filepath"
@@ -11,9 +11,10 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/resume"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
@@ -48,9 +49,9 @@ func pauseFindings(r diagnose.Report) []string {
 	return out
 }
 
-func plan(t *testing.T, w *testworld.World) *resume.Changes {
+func plan(t *testing.T, w *testworld.World) *pause.Changes {
 	t.Helper()
-	c, err := resume.Plan(resume.Input{Snapshot: read(t, w), ClusterName: "cluster3"})
+	c, err := pause.Plan(pause.Input{Snapshot: read(t, w), ClusterName: "cluster3"})
 	if err != nil {
 		t.Fatalf("Plan(...) = %v", err)
 	}
@@ -60,18 +61,18 @@ func plan(t *testing.T, w *testworld.World) *resume.Changes {
 // resumeWorld plans and applies, then checks what a user relies on: every
 // marker gone on the server, a second plan empty, and a backup holding each
 // object as it was, markers included.
-func resumeWorld(t *testing.T, w *testworld.World) *resume.Changes {
+func resumeWorld(t *testing.T, w *testworld.World) *pause.Changes {
 	t.Helper()
 	c := plan(t, w)
 	if c.Empty() {
 		t.Fatal("Plan(...) is empty before resume: the test would prove nothing")
 	}
-	target, err := resume.Connect(t.Context(), w.Management.Config)
+	target, err := unpause.Connect(t.Context(), w.Management.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(w.Layout.Dir(), "eksa-recover-backup-test")
-	res, err := resume.Apply(t.Context(), target, c, resume.Options{BackupDir: dir, ToolVersion: "test", Now: time.Now()})
+	res, err := unpause.Apply(t.Context(), target, c, unpause.Options{BackupDir: dir, ToolVersion: "test", Now: time.Now()})
 	if err != nil {
 		t.Fatalf("Apply(...) = %v", err)
 	}
@@ -146,7 +147,7 @@ func TestApply_PausedInPlace(t *testing.T) {
 func TestApply_AfterMove(t *testing.T) {
 	t.Parallel()
 	w := testworld.StartForTest(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2})
-	if _, err := resume.Plan(resume.Input{Snapshot: read(t, w), ClusterName: "cluster3"}); err == nil ||
+	if _, err := pause.Plan(pause.Input{Snapshot: read(t, w), ClusterName: "cluster3"}); err == nil ||
 		!strings.Contains(err.Error(), "objects of cluster3: run `kubectl eksa-recover move` first") {
 		t.Fatalf("Plan(stranded) = %v, want a refusal pointing to move", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -86,6 +87,10 @@ type statusJSON struct {
 		Name     string `json:"name"`
 		Location string `json:"location"`
 	} `json:"machines"`
+	Objects struct {
+		Management []string `json:"management"`
+		Bootstrap  []string `json:"bootstrap"`
+	} `json:"objects"`
 }
 
 func TestStatus_Scenarios(t *testing.T) {
@@ -149,12 +154,56 @@ func TestStatus_Scenarios(t *testing.T) {
 						}
 					}
 				}
+				if tt.scenario != testworld.BootstrapDown && tt.scenario != testworld.ManagementDown {
+					checkStatusCountsWhatBackupWrites(t, w.Dir, got)
+				}
 				// The human report says the same.
 				text := run(t, w.Dir, "status")
 				if !strings.Contains(text.stdout, "Cluster cluster3: "+tt.state) || text.code != tt.code {
 					t.Errorf("status headline/exit = %q/%d, want %q/%d", firstLine(text.stdout), text.code, "Cluster cluster3: "+tt.state, tt.code)
 				}
 			})
+		}
+	}
+}
+
+// checkStatusCountsWhatBackupWrites: the objects status says belong to the
+// cluster on each side are exactly those `backup` writes from that side
+// (one membership rule): a status that counted fewer would let a user
+// delete KinD while it still holds what a move carries.
+func checkStatusCountsWhatBackupWrites(t *testing.T, dir string, got statusJSON) {
+	t.Helper()
+	to := filepath.Join(t.TempDir(), "backup")
+	res := run(t, dir, "backup", "--to", to)
+	want := map[string][]string{"management": nil, "bootstrap": nil}
+	if res.code == 0 {
+		data, err := os.ReadFile(to + ".manifest.json")
+		if err != nil {
+			t.Fatalf("backup wrote no manifest: %v (stderr %s)", err, res.stderr)
+		}
+		var m struct {
+			Objects []struct{ Kind, Name, Source string } `json:"objects"`
+		}
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("manifest: %v", err)
+		}
+		for _, o := range m.Objects {
+			for _, side := range []string{"management", "bootstrap"} {
+				if o.Source == side || o.Source == "both" {
+					want[side] = append(want[side], o.Kind+"/"+o.Name)
+				}
+			}
+		}
+	} else if !strings.Contains(res.stderr, "nothing to back up") {
+		t.Fatalf("backup exit %d: %s", res.code, res.stderr)
+	}
+	for side, gotNames := range map[string][]string{"management": got.Objects.Management, "bootstrap": got.Objects.Bootstrap} {
+		w := want[side]
+		sort.Strings(w)
+		g := append([]string(nil), gotNames...)
+		sort.Strings(g)
+		if strings.Join(g, " ") != strings.Join(w, " ") {
+			t.Errorf("status counts %d objects on %s, backup writes %d from it:\n status: %q\n backup: %q", len(g), side, len(w), g, w)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // Finding codes: stable, for scripts.
@@ -175,7 +176,7 @@ func skewFinding(f *facts) (Finding, bool) {
 func checkpointFinding(completed []string, failed string) Finding {
 	done := "no task"
 	if len(completed) > 0 {
-		done = fmt.Sprintf("%s (%s)", plural(len(completed), "task"), strings.Join(completed, ", "))
+		done = fmt.Sprintf("%s (%s)", text.Plural(len(completed), "task"), strings.Join(completed, ", "))
 	}
 	switch taskPhase(failed) {
 	case "validation":

@@ -85,7 +85,7 @@ func TestDiagnose_Findings(t *testing.T) {
 		{"upgrade-phase checkpoint", newSnap().stranded().checkpoint("upgrade-workload-cluster"), CodeFailedTask,
 			[]string{"failed at upgrade-workload-cluster, in the upgrade phase"}, Warning},
 		{"backups, newest first", newSnap().backup("/w/b-old", 50*time.Hour, 20).backup("/w/b-new", 3*time.Hour+5*time.Minute, 27),
-			CodeBackupFound, []string{"backup /w/b-new (written by eksctl-bootstrap), 3h old, 27 objects", "/w/b-old (written by eksctl-bootstrap), 2d old, 20 objects"}, Info},
+			CodeBackupFound, []string{"backup /w/b-new (written by eksctl-bootstrap), 3h5m old, 27 objects", "/w/b-old (written by eksctl-bootstrap), 2d2h old, 20 objects"}, Info},
 		{"KinD left behind", newSnap().home(newK8s).kind(), CodeKindLeftBehind, []string{"cluster3-eks-a-cluster is still running and holds no Cluster API objects"}, Info},
 		{"KinD down, carrying on", newSnap().home(newK8s).kind().kindDown(), CodeBootstrapDown, []string{"(connection refused); carrying on with the management cluster, which holds 10 of cluster3's objects. Do not delete KinD (container cluster3-eks-a-cluster-control-plane)"}, Warning},
 		{"version unknown", newSnap().eksa("").home(newK8s), CodeVersionUnknown, []string{"--eksa-version"}, Warning},

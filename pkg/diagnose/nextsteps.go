@@ -8,6 +8,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // defaultPlugin is used when the caller did not say how it was invoked.
@@ -116,7 +117,7 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 // never promises to clear what resume leaves set (a control plane held for
 // an etcd roll, a pause set on purpose) nor hides why it would refuse.
 func (f *facts) resumeStep(p string) Step {
-	markers := plural(len(f.markersOn(snapshot.Management)), "pause marker")
+	markers := text.Plural(len(f.markersOn(snapshot.Management)), "pause marker")
 	plan, err := pause.Plan(pause.Input{Snapshot: f.in.Snapshot, ClusterName: f.name, Plugin: p})
 	switch {
 	case err != nil:
@@ -130,9 +131,9 @@ func (f *facts) resumeStep(p string) Step {
 		return Step{Command: p + " resume", Why: markers + " set on the management cluster (see the PauseMarker findings): resume backs up first, then clears them"}
 	}
 	why := fmt.Sprintf("%s on %s of %s (see the PauseMarker findings): resume backs the objects up first, then clears them",
-		plural(plan.Count(), "pause marker"), plural(len(plan.Objects), "object"), clusterNames(plan.Clusters))
+		text.Plural(plan.Count(), "pause marker"), text.Plural(len(plan.Objects), "object"), clusterNames(plan.Clusters))
 	if len(plan.Held) > 0 {
-		why += fmt.Sprintf("; it leaves %s set (resume --dry-run says why)", plural(len(plan.Held), "marker"))
+		why += fmt.Sprintf("; it leaves %s set (resume --dry-run says why)", text.Plural(len(plan.Held), "marker"))
 	}
 	return Step{Command: p + " resume", Why: why}
 }

@@ -73,14 +73,16 @@ func gather(in Input) *facts {
 	return f
 }
 
-// ownObjects keeps a side's objects and Machines of one cluster. Objects of
-// a side that could not be read count as none.
+// ownObjects keeps a side's objects and Machines of one cluster: the CAPI
+// objects and the Secrets and ConfigMaps the membership rule gives the
+// cluster (snapshot.Object.ClusterName), what a move or a backup of the
+// side carries. Objects of a side that could not be read count as none.
 func ownObjects(cs *snapshot.ClusterState, name string) ([]snapshot.Object, []snapshot.Machine) {
 	if !readable(cs) {
 		return nil, nil
 	}
 	var objs []snapshot.Object
-	for _, o := range cs.Objects {
+	for _, o := range append(cs.Objects[:len(cs.Objects):len(cs.Objects)], cs.Core...) {
 		if o.ClusterName == name {
 			objs = append(objs, o)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // summary is the headline: the state in one sentence, with the numbers
@@ -29,27 +30,27 @@ func summary(f *facts, v verdict) string {
 			"Cluster API objects: they are most likely stranded in KinD", c)
 	case SplitMove:
 		return fmt.Sprintf("a move of %s's Cluster API objects was cut off: %s on the management cluster, %s in the KinD bootstrap cluster",
-			c, plural(len(f.mgmtObjs), "object"), plural(len(f.bootObjs), "object"))
+			c, text.Plural(len(f.mgmtObjs), "object"), text.Plural(len(f.bootObjs), "object"))
 	case StrandedInBootstrap:
 		return fmt.Sprintf("%s's Cluster API objects are stranded in the KinD bootstrap cluster: %s, %s",
-			c, plural(len(f.bootObjs), "object"), plural(len(f.bootMachines), "machine"))
+			c, text.Plural(len(f.bootObjs), "object"), text.Plural(len(f.bootMachines), "machine"))
 	case Missing:
 		return fmt.Sprintf("%s's Cluster API objects are in neither the management cluster nor the KinD bootstrap cluster", c)
 	case ValidationFailed:
 		return fmt.Sprintf("%s's upgrade failed in the validation phase%s: nothing was moved, its %s are still on the management cluster",
-			c, f.failedAtText(), plural(len(f.mgmtObjs), "object"))
+			c, f.failedAtText(), text.Plural(len(f.mgmtObjs), "object"))
 	case PausedAfterFailure:
 		return fmt.Sprintf("%s is left paused after a failed upgrade: %s on the management cluster",
-			c, plural(len(f.markersOn(snapshot.Management)), "pause marker"))
+			c, text.Plural(len(f.markersOn(snapshot.Management)), "pause marker"))
 	case UpgradeIncomplete:
 		return fmt.Sprintf("%s's upgrade is incomplete: %s", c, strings.Join(f.incompleteClauses(), ", "))
 	}
-	s := fmt.Sprintf("%s is healthy: %s Running", c, plural(len(f.mgmtMachines), "machine"))
+	s := fmt.Sprintf("%s is healthy: %s Running", c, text.Plural(len(f.mgmtMachines), "machine"))
 	if cp, workers := machineVersions(f.mgmtMachines); len(cp) == 1 && len(workers) <= 1 {
 		s += " on " + cp[0]
 	}
 	if len(f.mgmt.Nodes) > 0 {
-		s += ", " + plural(len(f.mgmt.Nodes), "node") + " Ready"
+		s += ", " + text.Plural(len(f.mgmt.Nodes), "node") + " Ready"
 	}
 	return s
 }
@@ -71,10 +72,10 @@ func (f *facts) incompleteClauses() []string {
 		}
 	}
 	if noPhase > 0 {
-		out = append(out, plural(noPhase, "machine")+" without status yet")
+		out = append(out, text.Plural(noPhase, "machine")+" without status yet")
 	}
 	if notRunning > 0 {
-		out = append(out, fmt.Sprintf("%d of %s not Running", notRunning, plural(len(f.mgmtMachines), "machine")))
+		out = append(out, fmt.Sprintf("%d of %s not Running", notRunning, text.Plural(len(f.mgmtMachines), "machine")))
 	}
 	notReady := 0
 	for _, n := range f.mgmt.Nodes {
@@ -83,19 +84,12 @@ func (f *facts) incompleteClauses() []string {
 		}
 	}
 	if notReady > 0 {
-		out = append(out, plural(notReady, "node")+" not Ready")
+		out = append(out, text.Plural(notReady, "node")+" not Ready")
 	}
 	if n := f.machinesNotRunningInVCenter(); n > 0 {
-		out = append(out, fmt.Sprintf("%s whose VM is missing, powered off or suspended in vCenter", plural(n, "machine")))
+		out = append(out, fmt.Sprintf("%s whose VM is missing, powered off or suspended in vCenter", text.Plural(n, "machine")))
 	}
 	return out
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func orCluster(c string) string {

@@ -1,11 +1,11 @@
 package diagnose
 
 import (
-	"fmt"
 	"sort"
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
@@ -92,7 +92,7 @@ func backupReports(bs []workspace.Backup, now time.Time) []BackupReport {
 	out := make([]BackupReport, 0, len(bs))
 	for _, b := range bs {
 		out = append(out, BackupReport{Path: b.Path, Source: string(b.Source), Time: b.Time,
-			Age: shortAge(now, b.Time), Objects: b.Objects})
+			Age: text.Age(now, b.Time), Objects: b.Objects})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Time.Equal(out[j].Time) {
@@ -101,26 +101,4 @@ func backupReports(bs []workspace.Backup, now time.Time) []BackupReport {
 		return out[i].Path < out[j].Path
 	})
 	return out
-}
-
-// shortAge is kubectl's AGE column: 45s, 12m, 3h, 2d, 1y. A time after now
-// (clock skew) reads 0s; no clock (zero now or time) reads "".
-func shortAge(now, t time.Time) string {
-	if now.IsZero() || t.IsZero() {
-		return ""
-	}
-	d := now.Sub(t)
-	switch {
-	case d < 0:
-		return "0s"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	case d < 365*24*time.Hour:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	}
-	return fmt.Sprintf("%dy", int(d.Hours()/24/365))
 }

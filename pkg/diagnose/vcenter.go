@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // VCenterFacts is what vCenter showed of the cluster's VMs, as plain values
@@ -135,7 +136,7 @@ func vcenterFindings(f *facts) []Finding {
 		}
 	}
 	out = append(out, Finding{Severity: Info, Code: CodeVMsChecked, Message: fmt.Sprintf(
-		"vCenter %s: %s checked, %d of them %s's, in %d SOAP calls", vc.Server, plural(vc.Checked, "VM"), len(vc.VMs), f.name, vc.RoundTrips)})
+		"vCenter %s: %s checked, %d of them %s's, in %d SOAP calls", vc.Server, text.Plural(vc.Checked, "VM"), len(vc.VMs), f.name, vc.RoundTrips)})
 	return out
 }
 
@@ -226,5 +227,5 @@ func (f *facts) powerOnStep(vms []VCenterVM, what string) Step {
 	return Step{Command: "govc vm.power -on " + strings.Join(paths, " "), Why: fmt.Sprintf(
 		"vCenter %s shows %s %s not running (%s): power them on "+
 			"(govc reads GOVC_URL, GOVC_USERNAME and GOVC_PASSWORD; or use the vSphere client)",
-		f.in.VCenter.Server, plural(len(vms), "VM"), what, strings.Join(names, ", "))}
+		f.in.VCenter.Server, text.Plural(len(vms), "VM"), what, strings.Join(names, ", "))}
 }

@@ -48,7 +48,7 @@ func createGroup(ctx context.Context, to *Cluster, parallelism int, g *Graph, gr
 		})
 	}
 	wg.Wait()
-	return created, updated, oneLine(errs)
+	return created, updated, joinErrors(errs)
 }
 
 // createOne writes a copy of src on the target without status, server

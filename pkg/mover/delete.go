@@ -45,7 +45,7 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 		})
 	}
 	wg.Wait()
-	return deleted, oneLine(errs)
+	return deleted, joinErrors(errs)
 }
 
 // deleteOne marks, unblocks and deletes one object; one already gone (a

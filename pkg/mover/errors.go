@@ -2,10 +2,10 @@ package mover
 
 import "fmt"
 
-// oneLine folds the errors of a group's parallel writes into one: a user at
+// joinErrors folds the errors of a group's parallel writes into one: a user at
 // a terminal gets the count and the first cause, not the same refusal once
 // per object.
-func oneLine(errs []error) error {
+func joinErrors(errs []error) error {
 	switch len(errs) {
 	case 0:
 		return nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // Count is the number of markers the plan clears.
@@ -21,7 +23,7 @@ func (c *Changes) Count() int {
 func (c *Changes) Describe(w io.Writer) {
 	if !c.Empty() {
 		fmt.Fprintf(w, "Resume plan: clear %s on %s of %s, on the management cluster:\n",
-			plural(c.Count(), "pause marker"), plural(len(c.Objects), "object"), clusterList(c.Clusters))
+			text.Plural(c.Count(), "pause marker"), text.Plural(len(c.Objects), "object"), clusterList(c.Clusters))
 		for _, ch := range c.Objects {
 			fmt.Fprintf(w, "  %s: %s\n", ch.Object, strings.Join(ch.Markers(), ", "))
 		}
@@ -42,11 +44,4 @@ func clusterList(names []string) string {
 		return "cluster " + names[0]
 	}
 	return "clusters " + strings.Join(names, ", ")
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -11,9 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"k8s.io/apimachinery/pkg/util/duration"
-
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // StatusOptions shape the human report.
@@ -93,7 +92,7 @@ func (p *printer) clusters(r *diagnose.Report) {
 		p.printf("  EKS-A %s (from the %s)\n", r.EKSAVersion, r.EKSAVersionSource)
 	}
 	if len(r.Objects.Management)+len(r.Objects.Bootstrap) > 0 {
-		p.printf("  Cluster API objects of %s: %d on management, %d in KinD\n",
+		p.printf("  Cluster API objects of %s, with their Secrets and ConfigMaps: %d on management, %d in KinD\n",
 			r.Cluster, len(r.Objects.Management), len(r.Objects.Bootstrap))
 	}
 }
@@ -168,10 +167,10 @@ func (p *printer) next(r *diagnose.Report) {
 }
 
 func (p *printer) age(t time.Time) string {
-	if t.IsZero() || p.o.Now.IsZero() {
-		return "<unknown>"
+	if a := text.Age(p.o.Now, t); a != "" {
+		return a
 	}
-	return duration.HumanDuration(p.o.Now.Sub(t))
+	return "<unknown>"
 }
 
 func (p *printer) table() *tabwriter.Writer { return tabwriter.NewWriter(p.w, 0, 8, 3, ' ', 0) }

@@ -2,9 +2,9 @@ package printers
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // tree draws the condition tree as `clusterctl describe cluster` does, with
@@ -33,7 +33,7 @@ func (p *printer) tree(r *diagnose.Report) {
 		if vm {
 			ready += "\t" + p.vmCell(n.VM)
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\n", prefix, treeLabel(n), ready, n.Severity, n.Reason, since, oneLine(n.Message))
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\n", prefix, treeLabel(n), ready, n.Severity, n.Reason, since, text.OneLine(n.Message))
 		for i, c := range n.Children {
 			if i == len(n.Children)-1 {
 				walk(c, childPrefix+"└─", childPrefix+"  ")
@@ -80,5 +80,3 @@ func (p *printer) vmCell(state string) string {
 	}
 	return state
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

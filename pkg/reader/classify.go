@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // classify turns a read error into reachability: an API server that
@@ -32,8 +34,6 @@ func classify(err error) (reachable, forbidden bool, msg string) {
 }
 
 // oneLine keeps an error to one line for reports.
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
-}
+func oneLine(err error) string { return text.OneLine(err.Error()) }
 
 func sortStrings(s []string) { slices.Sort(s) }

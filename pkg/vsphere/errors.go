@@ -11,6 +11,8 @@ import (
 	"github.com/vmware/govmomi/fault"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // ErrorKind says what went wrong, so that the caller can name the fix.
@@ -58,7 +60,7 @@ func (e *Error) Error() string {
 // classify turns what govmomi returned into an Error.
 func classify(err error, cfg Config, host string) *Error {
 	e := &Error{Host: host, User: cfg.Username, Thumbprint: cfg.Thumbprint,
-		Detail: scrub(oneLine(err.Error()), cfg.Password)}
+		Detail: scrub(text.OneLine(err.Error()), cfg.Password)}
 	var netErr net.Error
 	var dnsErr *net.DNSError
 	var errno syscall.Errno
@@ -88,8 +90,6 @@ func scrub(s, password string) string {
 	}
 	return strings.ReplaceAll(s, password, "<redacted>")
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // lastPart keeps the cause of a chain such as `Post "...": dial tcp ...: x`.
 func lastPart(s string) string {

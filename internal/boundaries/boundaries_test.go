@@ -1,0 +1,77 @@
+// Package boundaries holds the test that keeps the package graph the way
+// the README's layout describes it: the pure packages import no client
+// library, only the command packages import cobra, and nothing that ships
+// imports the test world. .golangci.yml's depguard rules say the same for
+// direct imports; this test follows every import, transitively.
+package boundaries
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/eksa-recover/kubectl-eksa_recover"
+
+// pure packages decide or describe from values; they never reach a cluster,
+// a vCenter or a terminal.
+var pure = []string{"pkg/eksa", "pkg/objgraph", "pkg/snapshot", "pkg/pause", "pkg/diagnose", "pkg/workspace"}
+
+// clientLibraries are what reaches a cluster or a vCenter, or parses flags.
+var clientLibraries = []string{"k8s.io/client-go", "github.com/vmware/govmomi", "github.com/spf13/cobra", "github.com/spf13/pflag", "k8s.io/cli-runtime"}
+
+// deps lists pkg's transitive imports (tests excluded).
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", "./"+pkg).Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./%s: %v", pkg, err)
+	}
+	return strings.Fields(string(out))
+}
+
+func TestPurePackagesImportNoClientLibrary(t *testing.T) {
+	for _, pkg := range pure {
+		for _, d := range deps(t, "../../"+pkg) {
+			for _, lib := range clientLibraries {
+				if d == lib || strings.HasPrefix(d, lib+"/") {
+					t.Errorf("%s depends on %s: a pure package must not reach a client library", pkg, d)
+				}
+			}
+		}
+	}
+}
+
+func TestCobraOnlyUnderCmd(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "../../pkg/...").Output()
+	if err != nil {
+		t.Fatalf("go list ./pkg/...: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg, imports := fields[0], fields[1:]
+		underCmd := strings.HasPrefix(pkg, module+"/pkg/cmd")
+		for _, imp := range imports {
+			if !underCmd && (strings.HasPrefix(imp, "github.com/spf13/cobra") || strings.HasPrefix(imp, "github.com/spf13/pflag")) {
+				t.Errorf("%s imports %s: flags and commands belong under pkg/cmd", pkg, imp)
+			}
+			if strings.HasPrefix(imp, module+"/internal/") {
+				t.Errorf("%s imports %s: nothing that ships imports test-only code", pkg, imp)
+			}
+		}
+	}
+}
+
+// TestBoundaryCheckSeesAViolation makes sure the check can fail: the mover
+// reaches client-go, so listed as pure it must be reported.
+func TestBoundaryCheckSeesAViolation(t *testing.T) {
+	found := false
+	for _, d := range deps(t, "../../pkg/mover") {
+		if strings.HasPrefix(d, "k8s.io/client-go/") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("go list -deps ./pkg/mover shows no client-go: the boundary check reads nothing")
+	}
+}

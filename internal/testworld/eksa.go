@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// EKS-A's own pause markers (EKSA-FACTS.md, "Pause markers").
+// EKS-A's own pause markers (docs/eksa-facts.md, "Pause markers").
 const (
 	AnnotationEKSAPaused   = "anywhere.eks.amazonaws.com/paused"
 	AnnotationManagedByCLI = "anywhere.eks.amazonaws.com/managed-by-cli"

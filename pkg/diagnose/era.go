@@ -23,7 +23,7 @@ const (
 var versionRE = regexp.MustCompile(`^v?(\d+)\.(\d+)(?:\.(\d+))?`)
 
 // era is the EKS-A release line, which decides what a failed upgrade leaves
-// behind and which eksctl flags exist (EKSA-FACTS.md, "EKS-A eras"). The
+// behind and which eksctl flags exist (docs/eksa-facts.md, "EKS-A eras"). The
 // zero value is an unknown version: every rule then takes the safe side.
 type era struct {
 	version             string // as reported, e.g. v0.16.5

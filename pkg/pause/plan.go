@@ -1,8 +1,9 @@
-// Package resume clears the pause markers a failed eksctl run left on the
-// management cluster (EKSA-FACTS.md, "Pause markers"): Plan decides, from a
-// snapshot, which markers to clear on which objects and which to leave;
-// Apply backs the objects up, patches them and reads them back. It never
-// imports cobra.
+// Package pause knows the pause markers a failed eksctl run leaves (see
+// docs/eksa-facts.md, "Pause markers"): Find detects them on a snapshot
+// (the one place they are detected: diagnose reports them from here), and
+// Plan decides which to clear on which objects and which to leave set, and
+// why. It is pure: it reads a snapshot and writes nothing; package unpause
+// applies its plan.
 package pause
 
 import (

@@ -34,7 +34,7 @@ type Checkpoint struct {
 // BackupSource says who wrote a backup folder.
 type BackupSource string
 
-// Backup folder writers (EKSA-FACTS.md, "Files eksctl writes").
+// Backup folder writers (docs/eksa-facts.md, "Files eksctl writes").
 const (
 	// BackupManagement: eksctl v0.15-v0.18, from management before the move.
 	BackupManagement BackupSource = "eksctl-management"

@@ -125,7 +125,7 @@ func hasVersion(crd *apiextensionsv1.CustomResourceDefinition, name string) bool
 	return false
 }
 
-// TestFixturesPinUpstreamFacts pins facts from EKSA-FACTS.md and the
+// TestFixturesPinUpstreamFacts pins facts from docs/eksa-facts.md and the
 // upstream CRDs that the plugin's behaviour depends on.
 func TestFixturesPinUpstreamFacts(t *testing.T) {
 	crds := loadFixtures(t)

@@ -5,10 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec, OIDC and other kubeconfig auth providers

@@ -10,7 +10,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 )
 
 // TestMove_BackupModesAndNoSecrets: a real move at -v=9 writes its backup
@@ -76,13 +76,13 @@ func checkBackupModes(t *testing.T, dir string) {
 	if len(files) == 0 {
 		t.Errorf("backup folder %s is empty", dir)
 	}
-	for _, f := range append(files, mover.ManifestPath(dir)) {
+	for _, f := range append(files, backup.ManifestPath(dir)) {
 		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v, %v; want mode 0600", f, fi, err)
 		}
 	}
-	var m mover.Manifest
-	if data, err := os.ReadFile(mover.ManifestPath(dir)); err != nil || json.Unmarshal(data, &m) != nil || len(m.Objects) != len(files) {
+	var m backup.Manifest
+	if data, err := os.ReadFile(backup.ManifestPath(dir)); err != nil || json.Unmarshal(data, &m) != nil || len(m.Objects) != len(files) {
 		t.Errorf("manifest of %s lists %d objects, the folder holds %d (%v)", dir, len(m.Objects), len(files), err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
@@ -116,11 +117,11 @@ func TestRestore_BadBackup(t *testing.T) {
 	if len(eksctlDirs) != 1 {
 		t.Fatalf("the world wrote %d eksctl backups, want 1", len(eksctlDirs))
 	}
-	objs, _, _ := mover.ReadBackup(eksctlDirs[0])
+	objs, _, _ := backup.Read(eksctlDirs[0])
 	machineFile := ""
 	for _, o := range objs {
 		if o.GetKind() == "Machine" {
-			machineFile = mover.FileName(o)
+			machineFile = backup.FileName(o)
 		}
 	}
 	pluginBackup := func(name string) string {
@@ -133,7 +134,7 @@ func TestRestore_BadBackup(t *testing.T) {
 			}
 		}
 		dir := filepath.Join(t.TempDir(), name)
-		if _, err := mover.WriteBackup(dir, "cluster3", "test", time.Now(), mover.Located{Source: "bootstrap", Graph: g}); err != nil {
+		if _, err := backup.Write(dir, "cluster3", "test", time.Now(), backup.Set{Source: "bootstrap", Objects: g.Sorted()}); err != nil {
 			t.Fatal(err)
 		}
 		return dir

@@ -94,6 +94,15 @@ func (g *Graph) Keys() []Key {
 	return out
 }
 
+// Sorted lists the graph's objects in key order.
+func (g *Graph) Sorted() []*unstructured.Unstructured {
+	out := make([]*unstructured.Unstructured, 0, len(g.Objects))
+	for _, k := range g.Keys() {
+		out = append(out, g.Objects[k])
+	}
+	return out
+}
+
 // Clusters lists the CAPI Clusters in the graph.
 func (g *Graph) Clusters() []*unstructured.Unstructured {
 	var out []*unstructured.Unstructured

@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 )
 
 // Options drive one move.
@@ -203,15 +205,15 @@ func plan(g *Graph, groups [][]Key) []string {
 }
 
 func backupAndCheck(o Options, from, to *Graph) error {
-	graphs := []Located{{Source: o.From.Name, Graph: from}}
+	sets := []backup.Set{{Source: o.From.Name, Objects: from.Sorted()}}
 	if to.Len() > 0 {
-		graphs = append(graphs, Located{Source: o.To.Name, Graph: to})
+		sets = append(sets, backup.Set{Source: o.To.Name, Objects: to.Sorted()})
 	}
-	m, err := WriteBackup(o.BackupDir, o.ClusterName, o.ToolVersion, o.Now(), graphs...)
+	m, err := backup.Write(o.BackupDir, o.ClusterName, o.ToolVersion, o.Now(), sets...)
 	if err != nil {
 		return err
 	}
-	objs, _, err := ReadBackup(o.BackupDir)
+	objs, _, err := backup.Read(o.BackupDir)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
@@ -83,7 +84,7 @@ func TestMove_Stranded(t *testing.T) {
 			if after.Len() != before.Len() {
 				t.Errorf("management holds %d objects, want %d", after.Len(), before.Len())
 			}
-			backup, m, err := mover.ReadBackup(dir)
+			backup, m, err := backup.Read(dir)
 			if err != nil {
 				t.Fatalf("ReadBackup() = %v", err)
 			}
@@ -113,7 +114,7 @@ func checkModes(t *testing.T, dir string) {
 		t.Errorf("backup folder mode = %v, %v; want 0700", fi.Mode().Perm(), err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	files = append(files, mover.ManifestPath(dir))
+	files = append(files, backup.ManifestPath(dir))
 	for _, f := range files {
 		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s mode = %v; want 0600", f, fi.Mode().Perm())

@@ -8,6 +8,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 )
 
 // RestoreOptions drive one restore from a backup folder's objects.
@@ -16,7 +18,7 @@ type RestoreOptions struct {
 	Objects []*unstructured.Unstructured // as ReadBackup returns them
 	// Manifest is the backup's (nil for eksctl's folders): its
 	// PausedClusters say which Clusters were paused when it was written.
-	Manifest *Manifest
+	Manifest *backup.Manifest
 	// Force updates objects the target already holds; without it they are
 	// left as they are, counted and listed.
 	Force, DryRun bool

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
@@ -44,8 +45,8 @@ func eksctlBackup(t *testing.T, w *testworld.World) string {
 
 func readEksctlBackup(t *testing.T, w *testworld.World) []*unstructured.Unstructured {
 	t.Helper()
-	objs, m, err := mover.ReadBackup(eksctlBackup(t, w))
-	if !errors.Is(err, mover.ErrNoManifest) || m != nil {
+	objs, m, err := backup.Read(eksctlBackup(t, w))
+	if !errors.Is(err, backup.ErrNoManifest) || m != nil {
 		t.Fatalf("ReadBackup(eksctl's folder) = %v, manifest %v; want ErrNoManifest and no manifest", err, m)
 	}
 	if len(objs) != len(w.Cluster3().Objects) {
@@ -54,7 +55,7 @@ func readEksctlBackup(t *testing.T, w *testworld.World) []*unstructured.Unstruct
 	return objs
 }
 
-func restore(t *testing.T, mgmt *mover.Cluster, objs []*unstructured.Unstructured, m *mover.Manifest, force, dryRun bool) (*mover.RestoreResult, error) {
+func restore(t *testing.T, mgmt *mover.Cluster, objs []*unstructured.Unstructured, m *backup.Manifest, force, dryRun bool) (*mover.RestoreResult, error) {
 	t.Helper()
 	return mover.Restore(t.Context(), mover.RestoreOptions{To: mgmt, Objects: objs, Manifest: m, Force: force, DryRun: dryRun, Pace: mover.Pace{Progress: testWriter{t}}})
 }
@@ -229,7 +230,7 @@ func pluginBackup(t *testing.T, objs []*unstructured.Unstructured, paused bool) 
 		g.Objects[mover.KeyOf(o)] = o
 	}
 	dir := filepath.Join(t.TempDir(), "eksa-recover-backup")
-	if _, err := mover.WriteBackup(dir, "cluster3", "test", time.Now(), mover.Located{Source: "bootstrap", Graph: g}); err != nil {
+	if _, err := backup.Write(dir, "cluster3", "test", time.Now(), backup.Set{Source: "bootstrap", Objects: g.Sorted()}); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -242,7 +243,7 @@ func TestRestore_PluginBackupKeepsRecordedPause(t *testing.T) {
 	w := startWorld(t, testworld.Options{Scenario: testworld.Missing, Flavour: testworld.V1Beta2})
 	mgmt := connectManagement(t, w)
 	dir := pluginBackup(t, readEksctlBackup(t, w), true)
-	objs, m, err := mover.ReadBackup(dir)
+	objs, m, err := backup.Read(dir)
 	if err != nil || !slices.Equal(m.PausedClusters, []string{"cluster3"}) {
 		t.Fatalf("ReadBackup(plugin backup) = %v, paused %v; want no error and [cluster3]", err, m.PausedClusters)
 	}
@@ -301,11 +302,11 @@ func TestRestore_RefusedBeforeWriting(t *testing.T) {
 	}
 	for _, tt := range damage {
 		dir := pluginBackup(t, objs, false)
-		file := filepath.Join(dir, mover.FileName(firstOfKind(t, graphOfObjects(objs), "Machine")))
+		file := filepath.Join(dir, backup.FileName(firstOfKind(t, graphOfObjects(objs), "Machine")))
 		if err := tt.damage(file); err != nil {
 			t.Fatal(err)
 		}
-		got, m, err := mover.ReadBackup(dir)
+		got, m, err := backup.Read(dir)
 		if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), filepath.Base(file)) || got != nil || m != nil {
 			t.Errorf("%s: ReadBackup() = %d objects, %v; want none and an error saying %q naming %s", tt.name, len(got), err, tt.wantErr, filepath.Base(file))
 		}

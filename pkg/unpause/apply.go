@@ -20,8 +20,9 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 )
 
@@ -82,19 +83,19 @@ func Apply(ctx context.Context, t *Target, c *pause.Changes, o Options) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("%w; nothing was changed", err)
 	}
-	g := &mover.Graph{Objects: map[mover.Key]*unstructured.Unstructured{}}
+	seen := map[objgraph.Key]bool{}
 	for _, u := range before {
-		k := mover.KeyOf(u)
-		if _, dup := g.Objects[k]; dup {
+		k := objgraph.KeyOf(u)
+		if seen[k] {
 			return nil, fmt.Errorf("two %s objects are named %s (in different namespaces): a backup folder names files by kind and name only, so back them up by hand; nothing was changed", k.Kind, k.Name)
 		}
-		g.Objects[k] = u
+		seen[k] = true
 	}
 	fmt.Fprintf(o.Progress, "Backing up %d objects to %s\n", len(before), o.BackupDir)
-	if _, err := mover.WriteBackup(o.BackupDir, c.Cluster, o.ToolVersion, o.Now, mover.Located{Source: "management", Graph: g}); err != nil {
+	if _, err := backup.Write(o.BackupDir, c.Cluster, o.ToolVersion, o.Now, backup.Set{Source: "management", Objects: before}); err != nil {
 		return nil, fmt.Errorf("backup failed, nothing was changed: %w", err)
 	}
-	if back, _, err := mover.ReadBackup(o.BackupDir); err != nil || len(back) != len(before) {
+	if back, _, err := backup.Read(o.BackupDir); err != nil || len(back) != len(before) {
 		return nil, fmt.Errorf("backup %s does not read back whole (%d of %d objects, %v): nothing was changed", o.BackupDir, len(back), len(before), err)
 	}
 	res := &Result{BackupDir: o.BackupDir}

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
@@ -82,7 +83,7 @@ func resumeWorld(t *testing.T, w *testworld.World) *pause.Changes {
 	if again := plan(t, w); !again.Empty() {
 		t.Errorf("Plan(...) after Apply still clears %d objects: %+v", len(again.Objects), again.Objects)
 	}
-	backup, _, err := mover.ReadBackup(dir)
+	backup, _, err := backup.Read(dir)
 	if err != nil {
 		t.Fatalf("ReadBackup(%s) = %v", dir, err)
 	}

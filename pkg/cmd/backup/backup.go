@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -38,7 +39,7 @@ in either cluster is changed.`,
 			if err != nil {
 				return err
 			}
-			var graphs []mover.Located
+			var graphs []backup.Set
 			total := 0
 			for _, c := range []*mover.Cluster{boot, mgmt} {
 				if c == nil {
@@ -49,7 +50,7 @@ in either cluster is changed.`,
 					return err
 				}
 				if gr.Len() > 0 {
-					graphs = append(graphs, mover.Located{Source: c.Name, Graph: gr})
+					graphs = append(graphs, backup.Set{Source: c.Name, Objects: gr.Sorted()})
 					total += gr.Len()
 				}
 			}
@@ -60,11 +61,11 @@ in either cluster is changed.`,
 			if dir == "" {
 				dir = eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.PluginBackupPrefix, now)
 			}
-			m, err := mover.WriteBackup(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, graphs...)
+			m, err := backup.Write(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, graphs...)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(streams.Out, "Backed up %d objects of %s to %s (manifest %s)\n", len(m.Objects), r.Workspace.ClusterName, dir, mover.ManifestPath(dir))
+			fmt.Fprintf(streams.Out, "Backed up %d objects of %s to %s (manifest %s)\n", len(m.Objects), r.Workspace.ClusterName, dir, backup.ManifestPath(dir))
 			return nil
 		},
 	}

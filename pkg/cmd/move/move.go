@@ -4,9 +4,11 @@ package move
 
 import (
 	"fmt"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"strings"
 	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -118,7 +120,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 		}
 		return fmt.Errorf("%w (the backup is in %s; rerun move to finish)", err, dir)
 	}
-	backup, _, err := mover.ReadBackup(dir)
+	backup, _, err := backup.Read(dir)
 	if err != nil {
 		return err
 	}

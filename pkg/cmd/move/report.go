@@ -2,9 +2,10 @@ package move
 
 import (
 	"fmt"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"io"
 	"strings"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )

@@ -6,10 +6,12 @@ package restore
 import (
 	"errors"
 	"fmt"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"io"
 	"strings"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -80,12 +82,12 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	objs, manifest, err := mover.ReadBackup(o.From)
+	objs, manifest, err := backup.Read(o.From)
 	switch {
-	case errors.Is(err, mover.ErrNoManifest) && len(objs) == 0:
+	case errors.Is(err, backup.ErrNoManifest) && len(objs) == 0:
 		return fmt.Errorf("%s holds no object files (clusterctl's <Kind>_<namespace>_<name>.yaml): pass a backup folder to --from", o.From)
-	case errors.Is(err, mover.ErrNoManifest):
-		fmt.Fprintln(o.ErrOut, mover.UncheckedNote(o.From))
+	case errors.Is(err, backup.ErrNoManifest):
+		fmt.Fprintln(o.ErrOut, backup.UncheckedNote(o.From))
 	case err != nil:
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
@@ -36,9 +37,9 @@ spec, labels, annotations and owners. Exit 0 when it does, 2 when it does not.`,
 					return fmt.Errorf("no backup of %s in %s to verify against: pass --from", r.Workspace.ClusterName, r.Workspace.Dir)
 				}
 			}
-			objs, _, err := mover.ReadBackup(dir)
-			if errors.Is(err, mover.ErrNoManifest) {
-				fmt.Fprintln(streams.ErrOut, mover.UncheckedNote(dir))
+			objs, _, err := backup.Read(dir)
+			if errors.Is(err, backup.ErrNoManifest) {
+				fmt.Fprintln(streams.ErrOut, backup.UncheckedNote(dir))
 			} else if err != nil {
 				return err
 			}

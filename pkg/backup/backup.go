@@ -1,4 +1,10 @@
-package mover
+// Package backup is the plugin's backup folder: clusterctl's directory
+// format (one YAML file per object, named Kind_namespace_name.yaml, which
+// clusterctl move --from-directory reads too) plus a manifest beside the
+// folder with each file's sha256, so a restore can prove the files whole
+// before it writes anything. It reads and writes files only, never a
+// cluster.
+package backup
 
 import (
 	"crypto/sha256"
@@ -14,6 +20,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // ManifestSuffix names a backup's manifest, beside its folder: inside it,
@@ -41,30 +49,30 @@ type ManifestEntry struct {
 	SHA256 string `json:"sha256"`
 }
 
-// Located is a graph read from one cluster.
-type Located struct {
-	Source string // "bootstrap" or "management"
-	Graph  *Graph
+// Set is the objects read from one cluster.
+type Set struct {
+	Source  string // "bootstrap" or "management"
+	Objects []*unstructured.Unstructured
 }
 
-// WriteBackup writes every object of the graphs into dir, one file per
-// object named as clusterctl names them, plus the manifest beside dir. An
-// object on both clusters (a cut-off move) is written from the first graph
-// given, the source of the move, and marked "both". dir is created 0700 and
-// must not exist: a backup is never overwritten.
-func WriteBackup(dir, cluster, toolVersion string, now time.Time, graphs ...Located) (*Manifest, error) {
+// Write writes every object of the sets into dir, one file per object
+// named as clusterctl names them, plus the manifest beside dir. An object
+// on both clusters (a cut-off move) is written from the first set given,
+// the source of the move, and marked "both". dir is created 0700 and must
+// not exist: a backup is never overwritten.
+func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (*Manifest, error) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating backup folder: %w", err)
 	}
 	m := &Manifest{Tool: "kubectl-eksa_recover", ToolVersion: toolVersion, Created: now.UTC(), Cluster: cluster, PausedClusters: []string{}}
-	seen := map[Key]int{}
-	for _, l := range graphs {
-		for _, k := range l.Graph.Keys() {
+	seen := map[objgraph.Key]int{}
+	for _, l := range sets {
+		for _, o := range l.Objects {
+			k := objgraph.KeyOf(o)
 			if i, ok := seen[k]; ok {
 				m.Objects[i].Source = "both"
 				continue
 			}
-			o := l.Graph.Objects[k]
 			data, err := o.MarshalJSON()
 			if err != nil {
 				return nil, err
@@ -111,11 +119,11 @@ func UncheckedNote(dir string) string {
 	return dir + " has no manifest (written by eksctl): its files are used unchecked"
 }
 
-// ReadBackup reads a backup folder. With a manifest, every file's hash must
+// Read reads a backup folder. With a manifest, every file's hash must
 // match and every listed file be there, or nothing is returned: a corrupt or
 // truncated backup is refused before anything is written. Without one
 // (eksctl's folders) it reads the files and returns ErrNoManifest with them.
-func ReadBackup(dir string) ([]*unstructured.Unstructured, *Manifest, error) {
+func Read(dir string) ([]*unstructured.Unstructured, *Manifest, error) {
 	m, err := readManifest(dir)
 	if err != nil && !errors.Is(err, ErrNoManifest) {
 		return nil, nil, err

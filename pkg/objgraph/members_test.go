@@ -86,7 +86,7 @@ func TestClusterOf(t *testing.T) {
 	want := map[Key]string{
 		ClusterKey("c1"): "c1",
 		{Group: "cluster.x-k8s.io", Kind: "Machine", Name: "c1-m"}: "c1",
-		ClusterKey("w01"): "w01",
+		ClusterKey("w01"):                        "w01",
 		{Kind: "Secret", Name: "w01-kubeconfig"}: "w01",
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -20,6 +20,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -97,7 +98,7 @@ func clusterState(t *testing.T, w *testworld.World) string {
 	t.Helper()
 	var b strings.Builder
 	for _, s := range []*testworld.Server{w.Bootstrap, w.Management} {
-		c, err := mover.Connect(t.Context(), s.Name, s.Config)
+		c, err := kube.Connect(t.Context(), s.Name, s.Config)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +150,7 @@ func closedPortKubeconfig(t *testing.T, dir string) string {
 // test process, which is alive, so the binary must not take it over.
 func holdMoveLock(w *testworld.World) func(t *testing.T) {
 	return func(t *testing.T) {
-		mgmt, err := mover.Connect(t.Context(), "management", w.Management.Config)
+		mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +205,7 @@ func deleteCRD(w *testworld.World, name string) func(t *testing.T) {
 		}
 		kind := schema.GroupKind{Group: name[strings.Index(name, ".")+1:], Kind: "VSphereVM"}
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-			c, err := mover.Connect(t.Context(), "management", w.Management.Config)
+			c, err := kube.Connect(t.Context(), "management", w.Management.Config)
 			if err != nil {
 				t.Fatal(err)
 			}

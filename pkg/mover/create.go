@@ -54,7 +54,7 @@ func createGroup(ctx context.Context, to *Cluster, parallelism int, g *Graph, gr
 // createOne writes a copy of src on the target without status, server
 // fields or the source's UIDs; an object already there is updated.
 func createOne(ctx context.Context, to *Cluster, src *unstructured.Unstructured, ownerUIDs map[Key]types.UID) (types.UID, bool, error) {
-	ri, err := to.resourceFor(src)
+	ri, err := resourceFor(to, src)
 	if err != nil {
 		return "", false, err
 	}
@@ -126,7 +126,7 @@ func existingOn(ctx context.Context, to *Cluster, g *Graph) (map[Key]types.UID, 
 	}
 	out := map[Key]types.UID{}
 	for gk := range kinds {
-		ri, _, err := to.resource(gk)
+		ri, _, err := to.Resource(gk)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -79,7 +80,7 @@ func (p phases) points() []int {
 // after it: every cut and rerun must end in that state. A young API server
 // throttles a few requests, which client-go repeats; the move is measured
 // again until no request was throttled.
-func measure(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster) (map[string]phases, diagnose.State) {
+func measure(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster) (map[string]phases, diagnose.State) {
 	t.Helper()
 	for try := 1; ; try++ {
 		sides, throttled := measureOnce(t, boot, mgmt, w)
@@ -100,7 +101,7 @@ func measure(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster) (map[s
 	}
 }
 
-func measureOnce(t *testing.T, boot, mgmt *mover.Cluster, w *testworld.World) (map[string]phases, int) {
+func measureOnce(t *testing.T, boot, mgmt *kube.Cluster, w *testworld.World) (map[string]phases, int) {
 	t.Helper()
 	bp, mp := newProxy(t, w.Bootstrap.Config), newProxy(t, w.Management.Config)
 	marks := map[string]*phases{"bootstrap": {}, "management": {}}
@@ -146,7 +147,7 @@ func newProxy(t *testing.T, cfg *rest.Config) *testworld.FaultProxy {
 
 // through is c reached through the proxy. The kinds are c's: discovery is
 // not what is being cut.
-func through(t *testing.T, c *mover.Cluster, p *testworld.FaultProxy) *mover.Cluster {
+func through(t *testing.T, c *kube.Cluster, p *testworld.FaultProxy) *kube.Cluster {
 	t.Helper()
 	cfg := rest.CopyConfig(p.Config)
 	cfg.QPS, cfg.Burst = 500, 1000 // as mover.Connect sets them
@@ -154,7 +155,7 @@ func through(t *testing.T, c *mover.Cluster, p *testworld.FaultProxy) *mover.Clu
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &mover.Cluster{Name: c.Name, Dyn: dyn, Resources: c.Resources}
+	return &kube.Cluster{Name: c.Name, Dyn: dyn, Resources: c.Resources}
 }
 
 // lineFunc calls f with each line written, in order.

@@ -17,6 +17,8 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
@@ -92,7 +94,7 @@ func TestMove_CutOff(t *testing.T) {
 // cutAndRerun resets the world to stranded, moves with the side's
 // connection broken after n requests, then moves again without the fault.
 // It returns whether the cut-off move failed.
-func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster, side string, n int) bool {
+func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, side string, n int) bool {
 	t.Helper()
 	if err := w.ResetStranded(t.Context()); err != nil {
 		t.Fatal(err)
@@ -134,9 +136,9 @@ func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster, si
 }
 
 // leaseLeft says whether a move Lease is on management.
-func leaseLeft(t *testing.T, mgmt *mover.Cluster) bool {
+func leaseLeft(t *testing.T, mgmt *kube.Cluster) bool {
 	t.Helper()
-	_, err := mgmt.Dyn.Resource(leaseGVR).Namespace(mover.Namespace).Get(t.Context(), "eksa-recover-move-cluster3", metav1.GetOptions{})
+	_, err := mgmt.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace).Get(t.Context(), "eksa-recover-move-cluster3", metav1.GetOptions{})
 	if err != nil && !apierrors.IsNotFound(err) {
 		t.Fatal(err)
 	}
@@ -146,9 +148,9 @@ func leaseLeft(t *testing.T, mgmt *mover.Cluster) bool {
 // orphanLease points a move Lease this test process holds at a process
 // that has exited, as the killed or failed plugin's would be. It reports
 // whether there was one.
-func orphanLease(t *testing.T, mgmt *mover.Cluster) bool {
+func orphanLease(t *testing.T, mgmt *kube.Cluster) bool {
 	t.Helper()
-	ri := mgmt.Dyn.Resource(leaseGVR).Namespace(mover.Namespace)
+	ri := mgmt.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace)
 	l, err := ri.Get(t.Context(), "eksa-recover-move-cluster3", metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return false
@@ -174,7 +176,7 @@ func orphanLease(t *testing.T, mgmt *mover.Cluster) bool {
 }
 
 // checkConverged asserts the end state of an uncut move.
-func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *mover.Cluster, original []*unstructured.Unstructured, wantState diagnose.State) {
+func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, original []*unstructured.Unstructured, wantState diagnose.State) {
 	t.Helper()
 	if left := graph(t, boot); left.Len() != 0 {
 		t.Errorf("KinD still holds %d objects: %v", left.Len(), first(left.Keys(), 5))

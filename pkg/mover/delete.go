@@ -52,7 +52,7 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 // rerun) is not an error. The mark is one merge patch rather than a read
 // and an update: two requests per object instead of three.
 func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
-	ri, _, err := c.resource(k.GroupKind())
+	ri, _, err := c.Resource(k.GroupKind())
 	if err != nil {
 		return false, err
 	}
@@ -75,7 +75,7 @@ func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
 // every one is paused: deleting a live cluster's objects would let its
 // controllers delete the machines.
 func checkPaused(ctx context.Context, c *Cluster, g *Graph) error {
-	ri, _, err := c.resource(schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"})
+	ri, _, err := c.Resource(schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // A move cut off after it emptied the source but before it unpaused the
@@ -21,7 +23,7 @@ import (
 // restored, and unpausing them would let controllers replace what is
 // missing with new machines.
 func leftLocked(ctx context.Context, c *Cluster, cluster string) (bool, error) {
-	l, err := c.Dyn.Resource(leaseGVR).Namespace(Namespace).Get(ctx, leaseName(cluster), metav1.GetOptions{})
+	l, err := c.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace).Get(ctx, leaseName(cluster), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return false, nil
 	}

@@ -66,7 +66,7 @@ func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
 	}
 	sort.Slice(kinds, func(i, j int) bool { return kinds[i].String() < kinds[j].String() })
 	for _, gk := range kinds {
-		ri, _, _ := c.resource(gk)
+		ri, _, _ := c.Resource(gk)
 		l, err := ri.List(ctx, metav1.ListOptions{})
 		if apierrors.IsNotFound(err) {
 			continue

@@ -29,7 +29,7 @@ func obj(kindName string, owners ...string) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{Object: map[string]any{}}
 	u.SetAPIVersion(apiVersions[kind])
 	u.SetKind(kind)
-	u.SetNamespace(mover.Namespace)
+	u.SetNamespace(eksa.Namespace)
 	u.SetName(name)
 	var refs []any
 	for _, o := range owners {

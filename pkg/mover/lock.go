@@ -15,6 +15,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // leaseDuration is how long a lock outlives its holder's last renewal; the
@@ -74,7 +76,7 @@ func leaseName(cluster string) string { return "eksa-recover-move-" + cluster }
 
 func acquireLock(ctx context.Context, c *Cluster, cluster, op, holder string, now time.Time, progress io.Writer) (*Lock, error) {
 	name := leaseName(cluster)
-	ri := c.Dyn.Resource(leaseGVR).Namespace(Namespace)
+	ri := c.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace)
 	existing, err := ri.Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
@@ -91,7 +93,7 @@ func acquireLock(ctx context.Context, c *Cluster, cluster, op, holder string, no
 		why, free := stale(existing, other, now)
 		if !free {
 			return nil, fmt.Errorf("another %s holds the lock (Lease %s/%s, holder %s): wait for it to finish; if it died, rerun after %s",
-				operation(existing), Namespace, name, other, renewTime(existing).Add(leaseDuration).Format(time.RFC3339))
+				operation(existing), eksa.Namespace, name, other, renewTime(existing).Add(leaseDuration).Format(time.RFC3339))
 		}
 		fmt.Fprintf(progress, "Taking over the move lock from %s: %s\n", other, why)
 		if _, err := ri.Update(ctx, lease(name, op, holder, now, existing), metav1.UpdateOptions{}); err != nil {
@@ -136,7 +138,7 @@ func lease(name, op, holder string, now time.Time, existing *unstructured.Unstru
 	}
 	u.SetAPIVersion("coordination.k8s.io/v1")
 	u.SetKind("Lease")
-	u.SetNamespace(Namespace)
+	u.SetNamespace(eksa.Namespace)
 	u.SetName(name)
 	annotations := u.GetAnnotations()
 	if annotations == nil {
@@ -159,7 +161,7 @@ func (l *Lock) renew(ctx context.Context) {
 	defer close(l.done)
 	t := time.NewTicker(leaseDuration / 3)
 	defer t.Stop()
-	ri := l.c.Dyn.Resource(leaseGVR).Namespace(Namespace)
+	ri := l.c.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace)
 	for {
 		select {
 		case <-l.stop:
@@ -196,7 +198,7 @@ func (l *Lock) Settle(ctx context.Context, finished bool) {
 func (l *Lock) Release(ctx context.Context) error {
 	close(l.stop)
 	<-l.done
-	err := l.c.Dyn.Resource(leaseGVR).Namespace(Namespace).Delete(ctx, l.name, metav1.DeleteOptions{})
+	err := l.c.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace).Delete(ctx, l.name, metav1.DeleteOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // Options drive one move.
@@ -174,7 +175,7 @@ func (o *Pace) defaults() {
 
 func name(cluster string) string {
 	if cluster == "" {
-		return "the namespace " + Namespace
+		return "the namespace " + eksa.Namespace
 	}
 	return cluster
 }
@@ -228,7 +229,7 @@ func backupAndCheck(o Options, from, to *Graph) error {
 // being deleted), false on the target at the end, as clusterctl does.
 func pauseClusters(ctx context.Context, c *Cluster, g *Graph, paused bool) error {
 	for _, cl := range g.Clusters() {
-		ri, _, err := c.resource(schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"})
+		ri, _, err := c.Resource(schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"})
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -25,19 +26,19 @@ func startWorld(t *testing.T, o testworld.Options) *testworld.World {
 	return testworld.StartForTest(t, o)
 }
 
-func connect(t *testing.T, w *testworld.World) (boot, mgmt *mover.Cluster) {
+func connect(t *testing.T, w *testworld.World) (boot, mgmt *kube.Cluster) {
 	t.Helper()
 	var err error
-	if boot, err = mover.Connect(t.Context(), "bootstrap", w.Bootstrap.Config); err != nil {
+	if boot, err = kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config); err != nil {
 		t.Fatal(err)
 	}
-	if mgmt, err = mover.Connect(t.Context(), "management", w.Management.Config); err != nil {
+	if mgmt, err = kube.Connect(t.Context(), "management", w.Management.Config); err != nil {
 		t.Fatal(err)
 	}
 	return boot, mgmt
 }
 
-func graph(t *testing.T, c *mover.Cluster) *mover.Graph {
+func graph(t *testing.T, c *kube.Cluster) *mover.Graph {
 	t.Helper()
 	g, err := mover.Read(t.Context(), c, "cluster3")
 	if err != nil {
@@ -46,7 +47,7 @@ func graph(t *testing.T, c *mover.Cluster) *mover.Graph {
 	return g
 }
 
-func move(t *testing.T, boot, mgmt *mover.Cluster, dir string, dryRun bool) (*mover.Result, error) {
+func move(t *testing.T, boot, mgmt *kube.Cluster, dir string, dryRun bool) (*mover.Result, error) {
 	t.Helper()
 	return mover.Move(t.Context(), mover.Options{
 		From: boot, To: mgmt, ClusterName: "cluster3", BackupDir: dir, ToolVersion: "test", DryRun: dryRun,

@@ -14,6 +14,8 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/clusterctlmove"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -53,7 +55,7 @@ func TestMove_AgainstClusterctl(t *testing.T) {
 		}
 	}
 
-	took, err := cc.Move(t.Context(), theirs.Bootstrap, theirs.Management, mover.Namespace)
+	took, err := cc.Move(t.Context(), theirs.Bootstrap, theirs.Management, eksa.Namespace)
 	if err != nil {
 		t.Fatalf("clusterctl Move() = %v", err)
 	}
@@ -91,11 +93,11 @@ func TestMove_AgainstClusterctl(t *testing.T) {
 
 // namespaceObjects lists every moveable kind's objects in the namespace,
 // by "Kind/name", without what the servers set or the controllers own.
-func namespaceObjects(t *testing.T, c *mover.Cluster) map[string]map[string]any {
+func namespaceObjects(t *testing.T, c *kube.Cluster) map[string]map[string]any {
 	t.Helper()
 	out := map[string]map[string]any{}
 	for _, r := range c.Resources {
-		l, err := c.Dyn.Resource(r.GVR).Namespace(mover.Namespace).List(t.Context(), metav1.ListOptions{})
+		l, err := c.Dyn.Resource(r.GVR).Namespace(eksa.Namespace).List(t.Context(), metav1.ListOptions{})
 		if err != nil {
 			t.Fatalf("listing %s on the %s cluster: %v", r.GVR, c.Name, err)
 		}

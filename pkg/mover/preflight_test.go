@@ -12,39 +12,40 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 func TestCompareProviders(t *testing.T) {
-	capv := func(v string) mover.Provider {
-		return mover.Provider{Namespace: "capv-system", Name: "infrastructure-vsphere", ProviderName: "vsphere", Type: "InfrastructureProvider", Version: v}
+	capv := func(v string) snapshot.Provider {
+		return snapshot.Provider{Namespace: "capv-system", Name: "infrastructure-vsphere", ProviderName: "vsphere", Type: "InfrastructureProvider", Version: v}
 	}
-	core := func(v string) mover.Provider {
-		return mover.Provider{Namespace: "capi-system", Name: "cluster-api", ProviderName: "cluster-api", Type: "CoreProvider", Version: v}
+	core := func(v string) snapshot.Provider {
+		return snapshot.Provider{Namespace: "capi-system", Name: "cluster-api", ProviderName: "cluster-api", Type: "CoreProvider", Version: v}
 	}
 	tests := []struct {
 		name           string
-		source, target []mover.Provider
+		source, target []snapshot.Provider
 		wantErr        string
 	}{
-		{name: "same versions", source: []mover.Provider{core("v1.14.2"), capv("v1.13.1")}, target: []mover.Provider{capv("v1.13.1"), core("v1.14.2")}},
-		{name: "target newer", source: []mover.Provider{capv("v1.8.5")}, target: []mover.Provider{capv("v1.13.1")}},
-		{name: "no providers in the source", target: []mover.Provider{capv("v1.13.1")}},
-		{name: "another namespace is the same provider", source: []mover.Provider{capv("v1.8.5")},
-			target: []mover.Provider{{Namespace: "other", Name: "infrastructure-vsphere", ProviderName: "vsphere", Type: "InfrastructureProvider", Version: "v1.9.0"}}},
-		{name: "the newest of several copies counts", source: []mover.Provider{capv("v1.9.0")}, target: []mover.Provider{capv("v1.8.5"), capv("v1.10.0")}},
-		{name: "semver, not string order", source: []mover.Provider{capv("v1.9.0")}, target: []mover.Provider{capv("v1.10.0")}},
-		{name: "older on the target", source: []mover.Provider{capv("v1.13.1"), core("v1.14.2")}, target: []mover.Provider{capv("v1.8.5"), core("v1.14.2")},
+		{name: "same versions", source: []snapshot.Provider{core("v1.14.2"), capv("v1.13.1")}, target: []snapshot.Provider{capv("v1.13.1"), core("v1.14.2")}},
+		{name: "target newer", source: []snapshot.Provider{capv("v1.8.5")}, target: []snapshot.Provider{capv("v1.13.1")}},
+		{name: "no providers in the source", target: []snapshot.Provider{capv("v1.13.1")}},
+		{name: "another namespace is the same provider", source: []snapshot.Provider{capv("v1.8.5")},
+			target: []snapshot.Provider{{Namespace: "other", Name: "infrastructure-vsphere", ProviderName: "vsphere", Type: "InfrastructureProvider", Version: "v1.9.0"}}},
+		{name: "the newest of several copies counts", source: []snapshot.Provider{capv("v1.9.0")}, target: []snapshot.Provider{capv("v1.8.5"), capv("v1.10.0")}},
+		{name: "semver, not string order", source: []snapshot.Provider{capv("v1.9.0")}, target: []snapshot.Provider{capv("v1.10.0")}},
+		{name: "older on the target", source: []snapshot.Provider{capv("v1.13.1"), core("v1.14.2")}, target: []snapshot.Provider{capv("v1.8.5"), core("v1.14.2")},
 			wantErr: "install/upgrade infrastructure-vsphere to >= v1.13.1 (has v1.8.5) on the management cluster before moving (nothing was changed)"},
-		{name: "missing on the target", source: []mover.Provider{capv("v1.13.1"), core("v1.14.2")}, target: []mover.Provider{capv("v1.13.1")},
+		{name: "missing on the target", source: []snapshot.Provider{capv("v1.13.1"), core("v1.14.2")}, target: []snapshot.Provider{capv("v1.13.1")},
 			wantErr: "install/upgrade cluster-api to >= v1.14.2 (missing) on the management cluster"},
-		{name: "same name, other type is another provider", source: []mover.Provider{capv("v1.13.1")},
-			target:  []mover.Provider{{Name: "infrastructure-vsphere", ProviderName: "vsphere", Type: "BootstrapProvider", Version: "v9.0.0"}},
+		{name: "same name, other type is another provider", source: []snapshot.Provider{capv("v1.13.1")},
+			target:  []snapshot.Provider{{Name: "infrastructure-vsphere", ProviderName: "vsphere", Type: "BootstrapProvider", Version: "v9.0.0"}},
 			wantErr: "infrastructure-vsphere to >= v1.13.1 (missing)"},
-		{name: "pre-release is older than its release", source: []mover.Provider{capv("v1.13.1")}, target: []mover.Provider{capv("v1.13.1-rc.0")},
+		{name: "pre-release is older than its release", source: []snapshot.Provider{capv("v1.13.1")}, target: []snapshot.Provider{capv("v1.13.1-rc.0")},
 			wantErr: "infrastructure-vsphere to >= v1.13.1 (has v1.13.1-rc.0)"},
-		{name: "every provider in one line", source: []mover.Provider{capv("v1.13.1"), core("v1.14.2")},
+		{name: "every provider in one line", source: []snapshot.Provider{capv("v1.13.1"), core("v1.14.2")},
 			wantErr: "install/upgrade cluster-api to >= v1.14.2 (missing), infrastructure-vsphere to >= v1.13.1 (missing) on the management cluster"},
-		{name: "a version that is not semver", source: []mover.Provider{capv("latest")}, target: []mover.Provider{capv("v1.13.1")},
+		{name: "a version that is not semver", source: []snapshot.Provider{capv("latest")}, target: []snapshot.Provider{capv("v1.13.1")},
 			wantErr: `provider infrastructure-vsphere in capv-system has version "latest", not semver`},
 	}
 	for _, tt := range tests {

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // RestoreOptions drive one restore from a backup folder's objects.
@@ -153,8 +154,8 @@ func graphOf(objs []*unstructured.Unstructured) (*Graph, error) {
 	g := &Graph{Objects: make(map[Key]*unstructured.Unstructured, len(objs))}
 	for _, o := range objs {
 		k := KeyOf(o)
-		if ns := o.GetNamespace(); ns != Namespace {
-			return nil, fmt.Errorf("%s is in namespace %q, not %s: this is not a backup of EKS Anywhere's Cluster API objects (nothing was changed)", k, ns, Namespace)
+		if ns := o.GetNamespace(); ns != eksa.Namespace {
+			return nil, fmt.Errorf("%s is in namespace %q, not %s: this is not a backup of EKS Anywhere's Cluster API objects (nothing was changed)", k, ns, eksa.Namespace)
 		}
 		if _, dup := g.Objects[k]; dup {
 			return nil, fmt.Errorf("the backup holds %s twice (nothing was changed): remove one of its files", k)

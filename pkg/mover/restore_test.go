@@ -18,15 +18,16 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
 // The Missing world: no CAPI object of cluster3 anywhere, no KinD, and the
 // backup eksctl took from KinD when the upgrade failed.
 
-func connectManagement(t *testing.T, w *testworld.World) *mover.Cluster {
+func connectManagement(t *testing.T, w *testworld.World) *kube.Cluster {
 	t.Helper()
-	mgmt, err := mover.Connect(t.Context(), "management", w.Management.Config)
+	mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func readEksctlBackup(t *testing.T, w *testworld.World) []*unstructured.Unstruct
 	return objs
 }
 
-func restore(t *testing.T, mgmt *mover.Cluster, objs []*unstructured.Unstructured, m *backup.Manifest, force, dryRun bool) (*mover.RestoreResult, error) {
+func restore(t *testing.T, mgmt *kube.Cluster, objs []*unstructured.Unstructured, m *backup.Manifest, force, dryRun bool) (*mover.RestoreResult, error) {
 	t.Helper()
 	return mover.Restore(t.Context(), mover.RestoreOptions{To: mgmt, Objects: objs, Manifest: m, Force: force, DryRun: dryRun, Pace: mover.Pace{Progress: testWriter{t}}})
 }
@@ -63,7 +64,7 @@ func restore(t *testing.T, mgmt *mover.Cluster, objs []*unstructured.Unstructure
 // namespaceState is every object in eksa-system on c, Leases included, by
 // kind and name, with its resourceVersion: equal before and after means
 // nothing was written there.
-func namespaceState(t *testing.T, c *mover.Cluster) map[string]string {
+func namespaceState(t *testing.T, c *kube.Cluster) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	gvrs := []schema.GroupVersionResource{{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}}
@@ -71,7 +72,7 @@ func namespaceState(t *testing.T, c *mover.Cluster) map[string]string {
 		gvrs = append(gvrs, r.GVR)
 	}
 	for _, gvr := range gvrs {
-		l, err := c.Dyn.Resource(gvr).Namespace(mover.Namespace).List(t.Context(), metav1.ListOptions{})
+		l, err := c.Dyn.Resource(gvr).Namespace(eksa.Namespace).List(t.Context(), metav1.ListOptions{})
 		if apierrors.IsNotFound(err) {
 			continue
 		}
@@ -174,7 +175,7 @@ func TestRestore_MissingFromEksctlBackup(t *testing.T) {
 			machine := firstOfKind(t, after, "Machine")
 			edited := machine.DeepCopy()
 			edited.SetLabels(map[string]string{"edited": "by-hand"})
-			ri := mgmt.Dyn.Resource(mgmt.Resources[schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Machine"}].GVR).Namespace(mover.Namespace)
+			ri := mgmt.Dyn.Resource(mgmt.Resources[schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Machine"}].GVR).Namespace(eksa.Namespace)
 			if _, err := ri.Update(t.Context(), edited, metav1.UpdateOptions{}); err != nil {
 				t.Fatal(err)
 			}
@@ -317,7 +318,7 @@ func TestRestore_RefusedBeforeWriting(t *testing.T) {
 	if err := crds.Delete(t.Context(), "etcdadmclusters.etcdcluster.cluster.x-k8s.io", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var lacking *mover.Cluster
+	var lacking *kube.Cluster
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		lacking = connectManagement(t, w)
 		if _, served := lacking.Resources[schema.GroupKind{Group: "etcdcluster.cluster.x-k8s.io", Kind: "EtcdadmCluster"}]; !served {
@@ -352,18 +353,18 @@ func TestMove_LeavesACutOffRestoreAlone(t *testing.T) {
 	if _, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "backup"), false); err != nil {
 		t.Fatal(err)
 	}
-	clusters := mgmt.Dyn.Resource(schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: string(w.Flavour), Resource: "clusters"}).Namespace(mover.Namespace)
+	clusters := mgmt.Dyn.Resource(schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: string(w.Flavour), Resource: "clusters"}).Namespace(eksa.Namespace)
 	if _, err := clusters.Patch(t.Context(), "cluster3", types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	dead := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-		"metadata": map[string]any{"name": "eksa-recover-move-cluster3", "namespace": mover.Namespace,
+		"metadata": map[string]any{"name": "eksa-recover-move-cluster3", "namespace": eksa.Namespace,
 			"annotations": map[string]any{mover.AnnotationOperation: mover.OperationRestore}},
 		"spec": map[string]any{"holderIdentity": "elsewhere/1/2026-01-01T00:00:00Z", "leaseDurationSeconds": int64(30),
 			"renewTime": "2026-01-01T00:00:00.000000Z"},
 	}}
-	leases := mgmt.Dyn.Resource(schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}).Namespace(mover.Namespace)
+	leases := mgmt.Dyn.Resource(schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}).Namespace(eksa.Namespace)
 	if _, err := leases.Create(t.Context(), dead, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func VerifyRestore(ctx context.Context, target *Cluster, backup []*unstructured.
 	var differs []string
 	for _, k := range v.Differs {
 		want := byKey[k]
-		ri, _, err := target.resource(KeyOf(want).GroupKind())
+		ri, _, err := target.Resource(KeyOf(want).GroupKind())
 		if err != nil {
 			return nil, err
 		}

@@ -43,7 +43,7 @@ func Verify(ctx context.Context, source, target *Cluster, cluster string, backup
 	}
 	for _, want := range backup {
 		k := KeyOf(want)
-		ri, _, err := target.resource(k.GroupKind())
+		ri, _, err := target.Resource(k.GroupKind())
 		if err != nil {
 			v.MissingOnTarget = append(v.MissingOnTarget, k.String()+" (no CRD)")
 			continue

@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // The mover writes each object in the apiVersion it was read (or backed up)
@@ -19,8 +21,8 @@ import (
 // belong. So the target must serve each object's own version.
 
 // resourceFor returns the client for obj's kind in obj's own version.
-func (c *Cluster) resourceFor(obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
-	ri, res, err := c.resource(KeyOf(obj).GroupKind())
+func resourceFor(c *Cluster, obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
+	ri, res, err := c.Resource(KeyOf(obj).GroupKind())
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +30,7 @@ func (c *Cluster) resourceFor(obj *unstructured.Unstructured) (dynamic.ResourceI
 	if err != nil || gv == res.GVR.GroupVersion() {
 		return ri, nil
 	}
-	return c.Dyn.Resource(gv.WithResource(res.GVR.Resource)).Namespace(Namespace), nil
+	return c.Dyn.Resource(gv.WithResource(res.GVR.Resource)).Namespace(eksa.Namespace), nil
 }
 
 // servesVersions fails, before any write, when the target does not serve

@@ -164,14 +164,6 @@ func toNode(k *corev1.Node) snapshot.Node {
 	return n
 }
 
-func toProvider(u *unstructured.Unstructured) snapshot.Provider {
-	p := snapshot.Provider{Namespace: u.GetNamespace(), Name: u.GetName()}
-	p.ProviderName, _, _ = unstructured.NestedString(u.Object, "providerName")
-	p.Type, _, _ = unstructured.NestedString(u.Object, "type")
-	p.Version, _, _ = unstructured.NestedString(u.Object, "version")
-	return p
-}
-
 func groupOf(apiVersion string) string {
 	if i := strings.LastIndex(apiVersion, "/"); i >= 0 {
 		return apiVersion[:i]

@@ -195,7 +195,7 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 			mu.Lock()
 			defer mu.Unlock()
 			for i := range items {
-				st.Providers = append(st.Providers, toProvider(&items[i]))
+				st.Providers = append(st.Providers, snapshot.ProviderOf(&items[i]))
 			}
 			return err
 		})

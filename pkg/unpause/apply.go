@@ -18,7 +18,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/rest"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
@@ -26,29 +25,8 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 )
 
-// Target is the management cluster, as resume writes to it.
-type Target struct {
-	Dyn dynamic.Interface
-	// Resources are the CAPI and EKS-A kinds it serves, by group and kind.
-	Resources map[schema.GroupKind]kube.Resource
-}
-
-// Connect discovers the kinds the plan may name, as the snapshot did.
-func Connect(ctx context.Context, cfg *rest.Config) (*Target, error) {
-	clients, err := kube.NewClients(cfg)
-	if err != nil {
-		return nil, err
-	}
-	found, err := kube.DiscoverResources(ctx, clients.Meta, clients.Disc)
-	if err != nil {
-		return nil, fmt.Errorf("the management cluster (%s) does not answer: %w; nothing was changed", cfg.Host, err)
-	}
-	t := &Target{Dyn: clients.Dyn, Resources: map[schema.GroupKind]kube.Resource{}}
-	for _, r := range append(found.Moveable, found.EKSA...) {
-		t.Resources[schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}] = r
-	}
-	return t, nil
-}
+// target is the management cluster, as resume writes to it.
+type target struct{ *kube.Cluster }
 
 // Options drive Apply.
 type Options struct {
@@ -72,7 +50,8 @@ type Result struct {
 // backed up (a conflict means the object changed since: resume stops, the
 // backup still holds what it patched), and reads each back to check that
 // no marker it cleared remains.
-func Apply(ctx context.Context, t *Target, c *pause.Changes, o Options) (*Result, error) {
+func Apply(ctx context.Context, mgmt *kube.Cluster, c *pause.Changes, o Options) (*Result, error) {
+	t := target{mgmt}
 	if o.Progress == nil {
 		o.Progress = io.Discard
 	}
@@ -114,8 +93,12 @@ func Apply(ctx context.Context, t *Target, c *pause.Changes, o Options) (*Result
 	return res, nil
 }
 
-func (t *Target) client(r pause.Ref) (dynamic.ResourceInterface, error) {
-	res, ok := t.Resources[schema.GroupKind{Group: r.Group, Kind: r.Kind}]
+func (t target) client(r pause.Ref) (dynamic.ResourceInterface, error) {
+	gk := schema.GroupKind{Group: r.Group, Kind: r.Kind}
+	res, ok := t.Resources[gk]
+	if !ok {
+		res, ok = t.EKSA[gk]
+	}
 	if !ok {
 		return nil, fmt.Errorf("the management cluster does not serve %s.%s any more", r.Kind, r.Group)
 	}
@@ -125,7 +108,7 @@ func (t *Target) client(r pause.Ref) (dynamic.ResourceInterface, error) {
 	return t.Dyn.Resource(res.GVR), nil
 }
 
-func (t *Target) get(ctx context.Context, r pause.Ref) (*unstructured.Unstructured, error) {
+func (t target) get(ctx context.Context, r pause.Ref) (*unstructured.Unstructured, error) {
 	ri, err := t.client(r)
 	if err != nil {
 		return nil, err
@@ -141,7 +124,7 @@ func (t *Target) get(ctx context.Context, r pause.Ref) (*unstructured.Unstructur
 }
 
 // read gets every object of the plan, in the plan's order.
-func (t *Target) read(ctx context.Context, c *pause.Changes) ([]*unstructured.Unstructured, error) {
+func (t target) read(ctx context.Context, c *pause.Changes) ([]*unstructured.Unstructured, error) {
 	out := make([]*unstructured.Unstructured, 0, len(c.Objects))
 	for _, ch := range c.Objects {
 		u, err := t.get(ctx, ch.Object)
@@ -157,7 +140,7 @@ func (t *Target) read(ctx context.Context, c *pause.Changes) ([]*unstructured.Un
 // an annotation, and spec.paused null is what eksctl's resume writes. The
 // resourceVersion makes the server refuse if the object changed since it
 // was backed up.
-func (t *Target) patch(ctx context.Context, ch pause.Change, resourceVersion string) error {
+func (t target) patch(ctx context.Context, ch pause.Change, resourceVersion string) error {
 	annotations := map[string]any{}
 	for _, a := range ch.Annotations {
 		annotations[a] = nil
@@ -189,7 +172,7 @@ func (t *Target) patch(ctx context.Context, ch pause.Change, resourceVersion str
 }
 
 // verify reads the object back: none of the markers it cleared may remain.
-func (t *Target) verify(ctx context.Context, ch pause.Change) (string, error) {
+func (t target) verify(ctx context.Context, ch pause.Change) (string, error) {
 	u, err := t.get(ctx, ch.Object)
 	if err != nil {
 		return "", err

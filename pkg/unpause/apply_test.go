@@ -11,6 +11,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
@@ -68,7 +69,7 @@ func resumeWorld(t *testing.T, w *testworld.World) *pause.Changes {
 	if c.Empty() {
 		t.Fatal("Plan(...) is empty before resume: the test would prove nothing")
 	}
-	target, err := unpause.Connect(t.Context(), w.Management.Config)
+	target, err := kube.Connect(t.Context(), "management", w.Management.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,11 +153,11 @@ func TestApply_AfterMove(t *testing.T) {
 		!strings.Contains(err.Error(), "objects of cluster3: run `kubectl eksa-recover move` first") {
 		t.Fatalf("Plan(stranded) = %v, want a refusal pointing to move", err)
 	}
-	boot, err := mover.Connect(t.Context(), "bootstrap", w.Bootstrap.Config)
+	boot, err := kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mgmt, err := mover.Connect(t.Context(), "management", w.Management.Config)
+	mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/clusterctlmove"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -97,7 +99,7 @@ func measureMove(t *testing.T, cc *clusterctlmove.Mover, name string, o testworl
 			if side == "plugin" {
 				took, err = pluginMove(ctx, src, dst, filepath.Join(t.TempDir(), "backup"), row.objects)
 			} else {
-				took, err = cc.Move(ctx, src, dst, mover.Namespace)
+				took, err = cc.Move(ctx, src, dst, eksa.Namespace)
 			}
 			if err != nil {
 				t.Fatalf("%s, %s move from %s to %s: %v", name, side, src.Name, dst.Name, err)
@@ -125,11 +127,11 @@ func measureMove(t *testing.T, cc *clusterctlmove.Mover, name string, o testworl
 // dry run it shows first: connect to both clusters, then move.
 func pluginMove(ctx context.Context, src, dst *testworld.Server, backup string, objects int) (time.Duration, error) {
 	start := time.Now()
-	from, err := mover.Connect(ctx, src.Name, src.Config)
+	from, err := kube.Connect(ctx, src.Name, src.Config)
 	if err != nil {
 		return 0, err
 	}
-	to, err := mover.Connect(ctx, dst.Name, dst.Config)
+	to, err := kube.Connect(ctx, dst.Name, dst.Config)
 	if err != nil {
 		return 0, err
 	}

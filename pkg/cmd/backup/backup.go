@@ -15,6 +15,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -41,7 +42,7 @@ in either cluster is changed.`,
 			}
 			var graphs []backup.Set
 			total := 0
-			for _, c := range []*mover.Cluster{boot, mgmt} {
+			for _, c := range []*kube.Cluster{boot, mgmt} {
 				if c == nil {
 					continue
 				}

@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 // Connect opens the mover's clients to a cluster; one without a kubeconfig
 // is an error naming the flag to pass.
-func Connect(ctx context.Context, src reader.Source) (*mover.Cluster, error) {
+func Connect(ctx context.Context, src reader.Source) (*kube.Cluster, error) {
 	flag := "--kubeconfig"
 	if src.Role == snapshot.Bootstrap {
 		flag = "--bootstrap-kubeconfig"
@@ -21,7 +21,7 @@ func Connect(ctx context.Context, src reader.Source) (*mover.Cluster, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, DefaultTimeout)
 	defer cancel()
-	c, err := mover.Connect(ctx, string(src.Role), src.Config)
+	c, err := kube.Connect(ctx, string(src.Role), src.Config)
 	if err != nil {
 		return nil, fmt.Errorf("%w; start its API server, or pass %s (and its context) for one that answers", err, flag)
 	}
@@ -30,7 +30,7 @@ func Connect(ctx context.Context, src reader.Source) (*mover.Cluster, error) {
 
 // ConnectBoth opens the mover's clients to both clusters. Without a KinD
 // kubeconfig, boot is nil unless needBootstrap, when that is an error.
-func ConnectBoth(ctx context.Context, r *Resolved, needBootstrap bool) (boot, mgmt *mover.Cluster, err error) {
+func ConnectBoth(ctx context.Context, r *Resolved, needBootstrap bool) (boot, mgmt *kube.Cluster, err error) {
 	if r.Bootstrap.Config != nil || needBootstrap {
 		if boot, err = Connect(ctx, r.Bootstrap); err != nil {
 			return nil, nil, err

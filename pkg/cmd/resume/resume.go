@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
@@ -92,9 +93,9 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "resume writes to the management cluster"); err != nil {
 		return err
 	}
-	target, err := unpause.Connect(ctx, r.Management.Config)
+	target, err := kube.Connect(ctx, "management", r.Management.Config)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	// Stamped after the answer: a prompt can wait a while.
 	at := o.Now()

@@ -20,9 +20,6 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
 // A move cut off at any request, on either cluster, then rerun without the
@@ -214,16 +211,11 @@ func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, 
 // diagnosis is what `status` reports on the world.
 func diagnosis(t *testing.T, w *testworld.World) diagnose.Report {
 	t.Helper()
-	ws, err := workspace.Locate(workspace.Options{Dir: w.Dir})
+	_, r, err := w.Inspect(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	snap := reader.Read(t.Context(),
-		reader.Source{Role: snapshot.Management, Kubeconfig: ws.ManagementKubeconfig, Config: w.Management.Config},
-		reader.Source{Role: snapshot.Bootstrap, Kubeconfig: ws.BootstrapKubeconfig, Config: w.Bootstrap.Config},
-		reader.Options{Timeout: 15 * time.Second, Now: now})
-	return diagnose.Diagnose(diagnose.Input{Snapshot: snap, Workspace: ws, ClusterName: "cluster3", Now: now, Plugin: "kubectl eksa-recover"})
+	return *r
 }
 
 func first[T any](s []T, n int) []T {

@@ -14,31 +14,28 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
 // read takes the snapshot status takes.
 func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	t.Helper()
-	mgmt := reader.Source{Role: snapshot.Management, Kubeconfig: w.Layout.ManagementKubeconfig(), Config: w.Management.Config}
-	boot := reader.Source{Role: snapshot.Bootstrap}
-	if w.Bootstrap != nil {
-		boot.Kubeconfig, boot.Config = w.Layout.BootstrapKubeconfig(), w.Bootstrap.Config
+	snap, _, err := w.Inspect(t.Context())
+	if err != nil {
+		t.Fatal(err)
 	}
-	return reader.Read(t.Context(), mgmt, boot, reader.Options{Timeout: 15 * time.Second, Now: time.Now()})
+	return snap
 }
 
 // diagnosis is what status would say now.
 func diagnosis(t *testing.T, w *testworld.World) diagnose.Report {
 	t.Helper()
-	ws, err := workspace.Locate(workspace.Options{Dir: w.Dir, ClusterName: "cluster3"})
+	_, r, err := w.Inspect(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return diagnose.Diagnose(diagnose.Input{Snapshot: read(t, w), Workspace: ws, ClusterName: "cluster3", Now: time.Now()})
+	return *r
 }
 
 func pauseFindings(r diagnose.Report) []string {

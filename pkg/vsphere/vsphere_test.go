@@ -1,4 +1,4 @@
-package vsphere
+package vsphere_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere"
 )
 
 // The cluster the tests give vcsim: a control-plane, an etcd and a worker
@@ -18,17 +19,17 @@ var (
 	worker = testworld.Machine{Name: "c3-md-0-854976576-tw6hr", UUID: "42301111-2222-3333-4444-555566667777"}
 )
 
-func expect(ms ...testworld.Machine) []Expect {
-	var out []Expect
+func expect(ms ...testworld.Machine) []vsphere.Expect {
+	var out []vsphere.Expect
 	for _, m := range ms {
-		out = append(out, Expect{Machine: m.Name, UUID: m.UUID})
+		out = append(out, vsphere.Expect{Machine: m.Name, UUID: m.UUID})
 	}
 	return out
 }
 
 // startVCSim starts the world's vcsim with the three VMs and returns a
 // Config that trusts it by thumbprint.
-func startVCSim(t *testing.T) (*testworld.VCSim, Config) {
+func startVCSim(t *testing.T) (*testworld.VCSim, vsphere.Config) {
 	t.Helper()
 	v, err := testworld.StartVCSim()
 	if err != nil {
@@ -38,11 +39,11 @@ func startVCSim(t *testing.T) (*testworld.VCSim, Config) {
 	if err := v.AddVMs(t.Context(), []testworld.Machine{cp, etcd, worker}); err != nil {
 		t.Fatal(err)
 	}
-	return v, Config{Server: v.URL.Host, Datacenter: "DC0", Thumbprint: v.Thumbprint(),
+	return v, vsphere.Config{Server: v.URL.Host, Datacenter: "DC0", Thumbprint: v.Thumbprint(),
 		Username: testworld.VCenterUser, Password: v.Password, Cluster: "c3", Folders: []string{"/DC0/vm"}}
 }
 
-func codes(fs []Finding) string {
+func codes(fs []vsphere.Finding) string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, f.Code+":"+f.Machine+f.VM.Name)
@@ -54,7 +55,7 @@ func TestCheck_Findings(t *testing.T) {
 	ctx := t.Context()
 	v, cfg := startVCSim(t)
 
-	res, err := Check(ctx, cfg, expect(cp, etcd, worker))
+	res, err := vsphere.Check(ctx, cfg, expect(cp, etcd, worker))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestCheck_Findings(t *testing.T) {
 	if res.RoundTrips != 5 {
 		t.Errorf("Check(...).RoundTrips = %d, want 5 (service content, login, view, retrieve, logout)", res.RoundTrips)
 	}
-	if vm := res.VMs[0]; vm.Name != cp.Name || vm.Machine != cp.Name || vm.PowerState != PoweredOn || vm.Path() != "/DC0/vm/"+cp.Name {
+	if vm := res.VMs[0]; vm.Name != cp.Name || vm.Machine != cp.Name || vm.PowerState != vsphere.PoweredOn || vm.Path() != "/DC0/vm/"+cp.Name {
 		t.Errorf("Check(...).VMs[0] = %+v, want %s powered on in /DC0/vm, pointed to by its Machine", vm, cp.Name)
 	}
 
@@ -83,7 +84,7 @@ func TestCheck_Findings(t *testing.T) {
 		}
 	}
 	cfg.OtherClusters = []string{"c3-w1"}
-	res, err = Check(ctx, cfg, expect(cp, etcd, worker))
+	res, err = vsphere.Check(ctx, cfg, expect(cp, etcd, worker))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func TestCheck_Findings(t *testing.T) {
 // A Machine CAPV has not given a providerID yet is matched by name.
 func TestCheck_MachineWithoutProviderID(t *testing.T) {
 	_, cfg := startVCSim(t)
-	res, err := Check(t.Context(), cfg, []Expect{{Machine: cp.Name}, {Machine: etcd.Name, UUID: etcd.UUID}, {Machine: worker.Name, UUID: worker.UUID}})
+	res, err := vsphere.Check(t.Context(), cfg, []vsphere.Expect{{Machine: cp.Name}, {Machine: etcd.Name, UUID: etcd.UUID}, {Machine: worker.Name, UUID: worker.UUID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,19 +128,19 @@ func TestCheck_Errors(t *testing.T) {
 
 	tests := []struct {
 		name    string
-		change  func(*Config)
-		kind    ErrorKind
+		change  func(*vsphere.Config)
+		kind    vsphere.ErrorKind
 		wantErr string
 	}{
-		{"wrong password", func(c *Config) { c.Password = "not-" + v.Password }, ErrLogin,
+		{"wrong password", func(c *vsphere.Config) { c.Password = "not-" + v.Password }, vsphere.ErrLogin,
 			"vCenter " + v.URL.Host + " rejected the login for administrator@vsphere.local"},
-		{"wrong user", func(c *Config) { c.Username = "root" }, ErrLogin, "rejected the login for root"},
-		{"refused", func(c *Config) { c.Server = closedAddr }, ErrUnreachable, "vCenter " + closedAddr + " is unreachable (connection refused)"},
-		{"unknown host", func(c *Config) { c.Server = "vcenter.invalid" }, ErrUnreachable, "vCenter vcenter.invalid:443 is unreachable"},
-		{"silent", func(c *Config) { c.Server = silent.Addr().String() }, ErrTimeout, "did not answer in time"},
-		{"no thumbprint", func(c *Config) { c.Thumbprint = "" }, ErrUntrusted, "certificate is not trusted (certificate signed by unknown authority) and no thumbprint was given"},
-		{"wrong thumbprint", func(c *Config) { c.Thumbprint = strings.Repeat("AB:", 19) + "AB" }, ErrThumbprint, "does not match the thumbprint AB:AB"},
-		{"no datacenter", func(c *Config) { c.Datacenter = "DC9" }, ErrNoDatacenter, `has no datacenter "DC9"`},
+		{"wrong user", func(c *vsphere.Config) { c.Username = "root" }, vsphere.ErrLogin, "rejected the login for root"},
+		{"refused", func(c *vsphere.Config) { c.Server = closedAddr }, vsphere.ErrUnreachable, "vCenter " + closedAddr + " is unreachable (connection refused)"},
+		{"unknown host", func(c *vsphere.Config) { c.Server = "vcenter.invalid" }, vsphere.ErrUnreachable, "vCenter vcenter.invalid:443 is unreachable"},
+		{"silent", func(c *vsphere.Config) { c.Server = silent.Addr().String() }, vsphere.ErrTimeout, "did not answer in time"},
+		{"no thumbprint", func(c *vsphere.Config) { c.Thumbprint = "" }, vsphere.ErrUntrusted, "certificate is not trusted (certificate signed by unknown authority) and no thumbprint was given"},
+		{"wrong thumbprint", func(c *vsphere.Config) { c.Thumbprint = strings.Repeat("AB:", 19) + "AB" }, vsphere.ErrThumbprint, "does not match the thumbprint AB:AB"},
+		{"no datacenter", func(c *vsphere.Config) { c.Datacenter = "DC9" }, vsphere.ErrNoDatacenter, `has no datacenter "DC9"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,8 +148,8 @@ func TestCheck_Errors(t *testing.T) {
 			tt.change(&cfg)
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 			defer cancel()
-			_, err := Check(ctx, cfg, expect(cp))
-			e, ok := err.(*Error)
+			_, err := vsphere.Check(ctx, cfg, expect(cp))
+			e, ok := err.(*vsphere.Error)
 			if !ok || e.Kind != tt.kind || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Check(%s) = %v, want kind %d containing %q", tt.name, err, tt.kind, tt.wantErr)
 			}
@@ -163,7 +164,7 @@ func TestCheck_Errors(t *testing.T) {
 func TestCheck_Insecure(t *testing.T) {
 	_, cfg := startVCSim(t)
 	cfg.Thumbprint, cfg.Insecure = "AB:CD", true
-	if _, err := Check(t.Context(), cfg, expect(cp, etcd, worker)); err != nil {
+	if _, err := vsphere.Check(t.Context(), cfg, expect(cp, etcd, worker)); err != nil {
 		t.Errorf("Check(insecure) = %v, want no error", err)
 	}
 }

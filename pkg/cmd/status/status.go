@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -17,7 +17,6 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 var (
@@ -143,26 +142,16 @@ func (o *Options) Validate() error {
 func (o *Options) Run(cmd *cobra.Command) error {
 	r := o.resolved
 	now := o.Now()
-	snap := reader.Read(cmd.Context(), r.Management, r.Bootstrap, reader.Options{
-		Timeout: r.Timeout, Now: now, InfraMachineSpecs: o.wantsVCenter(),
+	_, report, err := inspect.Inspect(cmd.Context(), inspect.Options{
+		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
+		EKSAVersion: o.EKSAVersion, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
+		VCenter: inspect.VCenter{Enabled: o.VSphere, Insecure: o.VSphereInsecure, Thumbprint: o.VSphereThumbprint,
+			Username: o.Getenv(inspect.EnvVSphereUsername), Password: o.Getenv(inspect.EnvVSpherePassword)},
 	})
-	// A cluster that answers but refuses to be read is a wrong kubeconfig,
-	// not a state of the cluster: say which, and what it needs.
-	for _, c := range []*snapshot.ClusterState{&snap.Management, &snap.Bootstrap} {
-		if c.Forbidden {
-			return fmt.Errorf("reading the %s cluster with %s: %s", c.Role, c.Kubeconfig, c.Error)
-		}
-	}
-	vcenter, err := o.checkVCenter(cmd.Context(), snap, r.Workspace.ClusterName)
 	if err != nil {
 		return err
 	}
-	report := diagnose.Diagnose(diagnose.Input{
-		Snapshot: snap, Workspace: r.Workspace, ClusterName: r.Workspace.ClusterName,
-		EKSAVersion: o.EKSAVersion, Now: now, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
-		VCenter: vcenter,
-	})
-	if err := o.print(&report, now); err != nil {
+	if err := o.print(report, now); err != nil {
 		return err
 	}
 	if report.State != diagnose.Healthy {

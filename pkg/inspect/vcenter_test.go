@@ -1,4 +1,4 @@
-package status
+package inspect
 
 import (
 	"strings"
@@ -6,12 +6,14 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 func raw(kind, name string, spec map[string]any) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
-	u.SetAPIVersion(infraGroup + "/v1beta1")
+	u.SetAPIVersion(eksa.GroupInfrastructure + "/v1beta1")
 	u.SetKind(kind)
 	u.SetNamespace("eksa-system")
 	u.SetName(name)
@@ -53,6 +55,12 @@ func TestFindVCenter(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			snap := tt.snap
 			snap.Management.Role = snapshot.Management
+			// As the reader leaves it: the membership rule's view of Raw.
+			for _, cs := range []*snapshot.ClusterState{&snap.Management, &snap.Bootstrap} {
+				for _, u := range cs.Raw {
+					cs.Graph = append(cs.Graph, objgraph.NodeOf(u))
+				}
+			}
 			got, ok := findVCenter(&snap, "cluster3")
 			folders := ""
 			if len(got.folders) > 0 {
@@ -82,8 +90,8 @@ func TestCheckVCenter_Credentials(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := &Options{VSphere: tt.vsphere, Getenv: func(k string) string { return tt.env[k] }}
-			vc, err := o.checkVCenter(t.Context(), snap, "cluster3")
+			o := Options{VCenter: VCenter{Enabled: tt.vsphere, Username: tt.env[EnvVSphereUsername], Password: tt.env[EnvVSpherePassword]}}
+			vc, err := checkVCenter(t.Context(), o, snap, "cluster3")
 			switch {
 			case tt.wantErr != "":
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {

@@ -1,15 +1,18 @@
-package status
+package inspect
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere"
 )
@@ -20,8 +23,6 @@ const (
 	EnvVSpherePassword = "EKSA_VSPHERE_PASSWORD"
 )
 
-const infraGroup = "infrastructure.cluster.x-k8s.io"
-
 // vcenterTarget is where the cluster's VMs are, as its objects say.
 type vcenterTarget struct {
 	server, thumbprint, datacenter string
@@ -31,15 +32,15 @@ type vcenterTarget struct {
 
 // checkVCenter cross-checks the Machines against vCenter when the cluster
 // runs on vSphere and the credentials are set. nil: not asked, nothing to say.
-func (o *Options) checkVCenter(ctx context.Context, snap *snapshot.Snapshot, cluster string) (*diagnose.VCenterFacts, error) {
-	if !o.VSphere {
+func checkVCenter(ctx context.Context, o Options, snap *snapshot.Snapshot, cluster string) (*diagnose.VCenterFacts, error) {
+	if !o.VCenter.Enabled {
 		return nil, nil
 	}
 	t, ok := findVCenter(snap, cluster)
 	if !ok {
 		return nil, nil
 	}
-	user, password := o.Getenv(EnvVSphereUsername), o.Getenv(EnvVSpherePassword)
+	user, password := o.VCenter.Username, o.VCenter.Password
 	switch {
 	case user == "" && password == "":
 		return &diagnose.VCenterFacts{Skipped: fmt.Sprintf("set %s and %s (as for eksctl) to check the cluster's VMs",
@@ -53,23 +54,23 @@ func (o *Options) checkVCenter(ctx context.Context, snap *snapshot.Snapshot, clu
 	case t.server == "":
 		return &diagnose.VCenterFacts{Skipped: t.source + " names no vCenter server (spec.server)"}, nil
 	}
-	if o.VSphereThumbprint != "" {
-		t.thumbprint = o.VSphereThumbprint
+	if o.VCenter.Thumbprint != "" {
+		t.thumbprint = o.VCenter.Thumbprint
 	}
 	cfg := vsphere.Config{
-		Server: t.server, Datacenter: t.datacenter, Thumbprint: t.thumbprint, Insecure: o.VSphereInsecure,
+		Server: t.server, Datacenter: t.datacenter, Thumbprint: t.thumbprint, Insecure: o.VCenter.Insecure,
 		Username: user, Password: password, Cluster: cluster, Folders: t.folders, OtherClusters: otherClusters(snap, cluster),
 	}
 	machines := expectedVMs(snap, cluster)
 	klog.V(2).Infof("checking vCenter %s (from %s) for %d Machines", t.server, t.source, len(machines))
-	if timeout := o.resolved.Timeout; timeout > 0 {
+	if timeout := o.Timeout; timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
 	res, err := vsphere.Check(ctx, cfg, machines)
 	if err != nil {
-		return nil, o.vcenterError(err, t)
+		return nil, vcenterError(err, t, o.Timeout)
 	}
 	vc := &diagnose.VCenterFacts{Server: res.Server, Datacenter: t.datacenter, Checked: res.Checked,
 		RoundTrips: res.RoundTrips, MachinesWithoutVM: res.MachinesWithoutVM}
@@ -82,7 +83,7 @@ func (o *Options) checkVCenter(ctx context.Context, snap *snapshot.Snapshot, clu
 
 // vcenterError adds the fix to a failed check: vCenter's answer is bad
 // input (wrong credentials, server or thumbprint), not a state of the cluster.
-func (o *Options) vcenterError(err error, t vcenterTarget) error {
+func vcenterError(err error, t vcenterTarget, timeout time.Duration) error {
 	var e *vsphere.Error
 	if !errors.As(err, &e) {
 		return fmt.Errorf("checking vCenter %s: %w; pass --vsphere=false to skip the check", t.server, err)
@@ -94,7 +95,7 @@ func (o *Options) vcenterError(err error, t vcenterTarget) error {
 		return fmt.Errorf("%w: check the network to it and the server in %s, or pass --vsphere=false to skip the check", err, t.source)
 	case vsphere.ErrTimeout:
 		return fmt.Errorf("%w (--request-timeout %s): check the network to it, raise --request-timeout, or pass --vsphere=false to skip the check",
-			err, o.resolved.Timeout)
+			err, timeout)
 	case vsphere.ErrUntrusted:
 		return fmt.Errorf("%w: pass its thumbprint with --vsphere-thumbprint (`govc about.cert -k -u %s -thumbprint` prints it), "+
 			"or skip verification with --vsphere-insecure", err, e.Host)
@@ -117,8 +118,12 @@ func findVCenter(snap *snapshot.Snapshot, cluster string) (t vcenterTarget, ok b
 			source: "VSphereDatacenterConfig " + dc.Namespace + "/" + dc.Name + " on the management cluster"}
 	}
 	for _, cs := range []*snapshot.ClusterState{&snap.Management, &snap.Bootstrap} {
+		members := map[objgraph.Key]bool{}
+		for _, k := range cs.Members(cluster) {
+			members[k] = true
+		}
 		for _, u := range cs.Raw {
-			if !ofCluster(u, cluster) {
+			if u.GroupVersionKind().Group != eksa.GroupInfrastructure || !members[objgraph.KeyOf(u)] {
 				continue
 			}
 			switch u.GetKind() {
@@ -177,16 +182,6 @@ func datacenterConfig(eksa []snapshot.Object, cluster string) (snapshot.Object, 
 	return snapshot.Object{}, false
 }
 
-func ofCluster(u *unstructured.Unstructured, cluster string) bool {
-	if !strings.HasPrefix(u.GetAPIVersion(), infraGroup+"/") {
-		return false
-	}
-	if c := u.GetLabels()["cluster.x-k8s.io/cluster-name"]; c != "" {
-		return c == cluster
-	}
-	return u.GetName() == cluster
-}
-
 // expectedVMs are the cluster's Machines on the sides that could be read,
 // each once (a cut-off move leaves some on both).
 func expectedVMs(snap *snapshot.Snapshot, cluster string) []vsphere.Expect {
@@ -219,10 +214,4 @@ func otherClusters(snap *snapshot.Snapshot, cluster string) []string {
 		}
 	}
 	return out
-}
-
-// wantsVCenter: the check will run if the cluster is on vSphere, so the
-// read must keep the infrastructure machines' placement.
-func (o *Options) wantsVCenter() bool {
-	return o.VSphere && o.Getenv(EnvVSphereUsername) != "" && o.Getenv(EnvVSpherePassword) != ""
 }

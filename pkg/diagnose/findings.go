@@ -112,7 +112,7 @@ func (f *facts) machineObject(side snapshot.Role, name string) snapshot.Object {
 			return o
 		}
 	}
-	return snapshot.Object{Kind: "Machine", Namespace: "eksa-system", Name: name}
+	return snapshot.Object{Kind: "Machine", Namespace: eksa.Namespace, Name: name}
 }
 
 func isEtcd(m snapshot.Machine, obj snapshot.Object) bool {
@@ -163,7 +163,7 @@ func skewFinding(f *facts) (Finding, bool) {
 		msg = fmt.Sprintf("Machines run several versions (control plane: %s; workers: %s): a rolling upgrade was cut off midway",
 			listOrNone(cp), listOrNone(workers))
 	}
-	obj := snapshot.Object{Kind: "Cluster", Namespace: "eksa-system", Name: f.name}
+	obj := snapshot.Object{Kind: "Cluster", Namespace: eksa.Namespace, Name: f.name}
 	for _, o := range append(append([]snapshot.Object(nil), f.mgmtObjs...), f.bootObjs...) {
 		if o.Kind == "Cluster" && o.Group == eksa.GroupCAPI {
 			obj = o

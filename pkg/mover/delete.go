@@ -8,10 +8,10 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // deleteGroup removes one group's objects from the source. Each is first
@@ -75,7 +75,7 @@ func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
 // every one is paused: deleting a live cluster's objects would let its
 // controllers delete the machines.
 func checkPaused(ctx context.Context, c *Cluster, g *Graph) error {
-	ri, _, err := c.Resource(schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"})
+	ri, _, err := c.Resource(objgraph.ClusterKey("").GroupKind())
 	if err != nil {
 		return err
 	}

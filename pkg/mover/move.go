@@ -9,11 +9,11 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // Options drive one move.
@@ -229,7 +229,7 @@ func backupAndCheck(o Options, from, to *Graph) error {
 // being deleted), false on the target at the end, as clusterctl does.
 func pauseClusters(ctx context.Context, c *Cluster, g *Graph, paused bool) error {
 	for _, cl := range g.Clusters() {
-		ri, _, err := c.Resource(schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"})
+		ri, _, err := c.Resource(objgraph.ClusterKey("").GroupKind())
 		if err != nil {
 			return err
 		}

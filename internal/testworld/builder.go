@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // The seed's cluster: cluster3, cut off mid-upgrade with its control plane on
@@ -125,10 +127,10 @@ func (b *ClusterBuilder) Build(now time.Time) (*Cluster, error) {
 	for _, t := range []*unstructured.Unstructured{cpTemplate, etcdTemplate, mdTemplate, configTemplate} {
 		ownedBy(t, cluster, false)
 	}
-	set(kcp, b.flavour.ref(InfraAPIVersion, "VSphereMachineTemplate", cpTemplate.GetName(), Namespace),
+	set(kcp, b.flavour.ref(InfraAPIVersion, "VSphereMachineTemplate", cpTemplate.GetName(), eksa.Namespace),
 		kcpInfraRefPath(b.flavour)...)
 	set(etcd, map[string]any{"apiVersion": InfraAPIVersion, "kind": "VSphereMachineTemplate",
-		"name": etcdTemplate.GetName(), "namespace": Namespace}, "spec", "infrastructureTemplate")
+		"name": etcdTemplate.GetName(), "namespace": eksa.Namespace}, "spec", "infrastructureTemplate")
 
 	md, ms := b.machineDeployment(now, mdTemplate, configTemplate)
 	ownedBy(md, cluster, false)
@@ -187,7 +189,7 @@ func (b *ClusterBuilder) machineSetHash() string {
 }
 
 func (b *ClusterBuilder) labels(extra ...string) map[string]string {
-	l := map[string]string{LabelClusterName: b.name}
+	l := map[string]string{eksa.LabelClusterName: b.name}
 	for i := 0; i+1 < len(extra); i += 2 {
 		l[extra[i]] = extra[i+1]
 	}

@@ -12,15 +12,14 @@ import (
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
-// Labels a real clusterctl installation puts on every provider CRD. The CRD
-// files in the module lack them, and without the first clusterctl's move
-// discovers nothing, so the world adds them as clusterctl init would.
-const (
-	LabelClusterctl = "clusterctl.cluster.x-k8s.io"
-	LabelProvider   = "cluster.x-k8s.io/provider"
-)
+// A real clusterctl installation puts eksa.LabelClusterctl and
+// eksa.LabelProvider on every provider CRD. The CRD files in the module lack
+// them, and without the first clusterctl's move discovers nothing, so the
+// world adds them as clusterctl init would.
 
 // capiCRDDirs maps each provider of the cluster-api module to the folder of
 // its CRD files, by flavour: v1.11 moved the core CRDs under core/.
@@ -72,7 +71,7 @@ func CAPICRDs(f Flavour) ([]*apiextensionsv1.CustomResourceDefinition, error) {
 					continue
 				}
 			} else {
-				crd.Labels = map[string]string{LabelClusterctl: "", LabelProvider: provider}
+				crd.Labels = map[string]string{eksa.LabelClusterctl: "", eksa.LabelProvider: provider}
 			}
 			keepStorageVersionOnly(crd)
 			addContractLabels(crd, contractLabels(f)[provider])

@@ -6,13 +6,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-)
 
-// EKS-A's own pause markers (docs/eksa-facts.md, "Pause markers").
-const (
-	AnnotationEKSAPaused   = "anywhere.eks.amazonaws.com/paused"
-	AnnotationManagedByCLI = "anywhere.eks.amazonaws.com/managed-by-cli"
-	AnnotationFluxDisabled = "kustomize.toolkit.fluxcd.io/reconcile"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // DefaultEKSAVersion is the seed's era: a KinD round trip, --force-cleanup.
@@ -39,7 +34,7 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 			if a == nil {
 				a = map[string]string{}
 			}
-			a[AnnotationEKSAPaused] = "true"
+			a[eksa.AnnotationEKSAPaused] = "true"
 			u.SetAnnotations(a)
 		}
 	}
@@ -74,7 +69,7 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 	pause(cluster)
 	if s.Paused {
 		a := cluster.GetAnnotations()
-		a[AnnotationManagedByCLI] = "true"
+		a[eksa.AnnotationManagedByCLI] = "true"
 		cluster.SetAnnotations(a)
 	}
 
@@ -112,7 +107,7 @@ func bundlesObjects(eksaVersion string) []*unstructured.Unstructured {
 			"eksa":        map[string]any{"version": eksaVersion, "clusterController": map[string]any{"uri": image}},
 		}},
 	}, "spec")
-	deploy := newObject("apps/v1", "Deployment", Namespace, "eksa-controller-manager", map[string]string{"control-plane": "controller-manager"})
+	deploy := newObject("apps/v1", "Deployment", eksa.Namespace, "eksa-controller-manager", map[string]string{"control-plane": "controller-manager"})
 	selector := map[string]any{"control-plane": "controller-manager"}
 	set(deploy, map[string]any{
 		"replicas": 1,

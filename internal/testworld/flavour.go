@@ -3,6 +3,8 @@ package testworld
 import (
 	"fmt"
 	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // Flavour is the Cluster API contract the world's CAPI CRDs serve. The two
@@ -38,16 +40,6 @@ func (f Flavour) CAPIModuleVersion() string {
 	return "v1.10.10"
 }
 
-// Group API groups of the objects the world writes.
-const (
-	GroupCluster      = "cluster.x-k8s.io"
-	GroupControlPlane = "controlplane.cluster.x-k8s.io"
-	GroupBootstrap    = "bootstrap.cluster.x-k8s.io"
-	GroupInfra        = "infrastructure.cluster.x-k8s.io"
-	GroupEtcdCluster  = "etcdcluster.cluster.x-k8s.io"
-	GroupEKSA         = "anywhere.eks.amazonaws.com"
-)
-
 // APIVersion is the apiVersion of a CAPI core, kubeadm bootstrap or kubeadm
 // control-plane object in this flavour.
 func (f Flavour) APIVersion(group string) string { return group + "/" + string(f) }
@@ -55,10 +47,10 @@ func (f Flavour) APIVersion(group string) string { return group + "/" + string(f
 // Provider API versions do not follow the core contract: CAPV and etcdadm
 // stay on v1beta1 in both flavours, as in EKS-A's bundles.
 const (
-	InfraAPIVersion         = GroupInfra + "/v1beta1"
-	EtcdadmConfigAPIVersion = GroupBootstrap + "/v1beta1"
-	EtcdClusterAPIVersion   = GroupEtcdCluster + "/v1beta1"
-	EKSAAPIVersion          = GroupEKSA + "/v1alpha1"
+	InfraAPIVersion         = eksa.GroupInfrastructure + "/v1beta1"
+	EtcdadmConfigAPIVersion = eksa.GroupBootstrap + "/v1beta1"
+	EtcdClusterAPIVersion   = eksa.GroupEtcdCluster + "/v1beta1"
+	EKSAAPIVersion          = eksa.GroupEKSA + "/v1alpha1"
 )
 
 // ref is an object reference in this flavour's shape: v1beta1 carries

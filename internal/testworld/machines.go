@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // machineObjects renders one Machine and what hangs off it, owners first:
@@ -16,30 +18,30 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 	labels := b.labels()
 	switch m.Role {
 	case RoleControlPlane:
-		labels[LabelControlPlane] = ""
-		labels[LabelControlPlaneName] = b.name
+		labels[eksa.LabelControlPlane] = ""
+		labels[eksa.LabelControlPlaneName] = b.name
 	case RoleEtcd:
-		labels[LabelEtcdCluster] = owner.GetName()
+		labels[eksa.LabelEtcdCluster] = owner.GetName()
 	case RoleWorker:
 		for k, v := range owner.GetLabels() {
 			labels[k] = v
 		}
 	}
 
-	configAPIVersion, configKind := f.APIVersion(GroupBootstrap), "KubeadmConfig"
+	configAPIVersion, configKind := f.APIVersion(eksa.GroupBootstrap), "KubeadmConfig"
 	if m.Role == RoleEtcd {
 		configAPIVersion, configKind = EtcdadmConfigAPIVersion, "EtcdadmConfig"
 	}
 
-	machine := newObject(f.APIVersion(GroupCluster), "Machine", Namespace, m.Name, labels)
+	machine := newObject(f.APIVersion(eksa.GroupCAPI), "Machine", eksa.Namespace, m.Name, labels)
 	spec := map[string]any{
 		"clusterName": b.name,
 		"providerID":  m.ProviderID(),
 		"bootstrap": map[string]any{
-			"configRef":      f.ref(configAPIVersion, configKind, m.Name, Namespace),
+			"configRef":      f.ref(configAPIVersion, configKind, m.Name, eksa.Namespace),
 			"dataSecretName": m.Name,
 		},
-		"infrastructureRef": f.ref(InfraAPIVersion, "VSphereMachine", m.Name, Namespace),
+		"infrastructureRef": f.ref(InfraAPIVersion, "VSphereMachine", m.Name, eksa.Namespace),
 	}
 	if m.Version != "" {
 		spec["version"] = m.Version
@@ -48,7 +50,7 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 	set(machine, b.machineStatus(now, m), "status")
 	ownedBy(machine, owner, true)
 
-	config := newObject(configAPIVersion, configKind, Namespace, m.Name, labels)
+	config := newObject(configAPIVersion, configKind, eksa.Namespace, m.Name, labels)
 	set(config, map[string]any{"format": "cloud-config"}, "spec")
 	if m.Role == RoleEtcd {
 		set(config, map[string]any{"etcdadmBuiltin": true, "format": "cloud-config"}, "spec")
@@ -67,7 +69,7 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 	data := bootstrapDataSecret(b.name, m.Name)
 	ownedBy(data, config, true)
 
-	vsphereMachine := newObject(InfraAPIVersion, "VSphereMachine", Namespace, m.Name, labels)
+	vsphereMachine := newObject(InfraAPIVersion, "VSphereMachine", eksa.Namespace, m.Name, labels)
 	set(vsphereMachine, b.vsphereMachineSpec(m.ProviderID()), "spec")
 	set(vsphereMachine, map[string]any{
 		"ready":      true,
@@ -79,10 +81,10 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 	// CAPI records the template an infrastructure machine was cloned from.
 	vsphereMachine.SetAnnotations(map[string]string{
 		"cluster.x-k8s.io/cloned-from-name":      template.GetName(),
-		"cluster.x-k8s.io/cloned-from-groupkind": "VSphereMachineTemplate." + GroupInfra,
+		"cluster.x-k8s.io/cloned-from-groupkind": "VSphereMachineTemplate." + eksa.GroupInfrastructure,
 	})
 
-	vm := newObject(InfraAPIVersion, "VSphereVM", Namespace, m.Name, labels)
+	vm := newObject(InfraAPIVersion, "VSphereVM", eksa.Namespace, m.Name, labels)
 	vmSpec := b.vsphereMachineSpec("")
 	vmSpec["biosUUID"] = m.UUID
 	set(vm, vmSpec, "spec")

@@ -8,20 +8,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// Namespace is where EKS-A keeps every CAPI object of its clusters.
-const Namespace = "eksa-system"
-
-// Labels CAPI's controllers set.
-const (
-	LabelClusterName      = "cluster.x-k8s.io/cluster-name"
-	LabelControlPlane     = "cluster.x-k8s.io/control-plane"
-	LabelControlPlaneName = "cluster.x-k8s.io/control-plane-name"
-	LabelDeploymentName   = "cluster.x-k8s.io/deployment-name"
-	LabelSetName          = "cluster.x-k8s.io/set-name"
-	LabelEtcdCluster      = "cluster.x-k8s.io/etcd-cluster"
-	LabelMove             = "clusterctl.cluster.x-k8s.io/move"
-)
-
 // newObject builds an unstructured object. Status, when given, is seeded
 // through the status subresource afterwards, as a controller would write it.
 func newObject(apiVersion, kind, namespace, name string, labels map[string]string) *unstructured.Unstructured {

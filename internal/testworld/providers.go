@@ -1,6 +1,10 @@
 package testworld
 
-import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+import (
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+)
 
 // inventoryProvider is one entry of clusterctl's provider inventory.
 type inventoryProvider struct {
@@ -38,7 +42,7 @@ func inventoryObjects(f Flavour) []*unstructured.Unstructured {
 	var out []*unstructured.Unstructured
 	for _, p := range inventory(f) {
 		u := newObject("clusterctl.cluster.x-k8s.io/v1alpha3", "Provider", p.namespace, p.name, map[string]string{
-			LabelClusterctl: "", "clusterctl.cluster.x-k8s.io/core": "inventory", LabelProvider: p.name,
+			eksa.LabelClusterctl: "", "clusterctl.cluster.x-k8s.io/core": "inventory", eksa.LabelProvider: p.name,
 		})
 		u.Object["providerName"] = p.providerName
 		u.Object["type"] = p.providerType

@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 var leaseGVR = schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}
@@ -47,7 +49,7 @@ func (w *World) deleteCluster3(ctx context.Context, s *Server) error {
 	if err != nil {
 		return err
 	}
-	if err := seeder.client.Resource(leaseGVR).Namespace(Namespace).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
+	if err := seeder.client.Resource(leaseGVR).Namespace(eksa.Namespace).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
 		return fmt.Errorf("deleting the move Leases: %w", err)
 	}
 	var (

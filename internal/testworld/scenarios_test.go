@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 const (
@@ -87,7 +88,7 @@ func TestWorld_SplitIsPartOnEachSide(t *testing.T) {
 	_, mgmt := clientFor(t, w.Layout.ManagementKubeconfig())
 	// The first 12 objects in owner order reached management, without the
 	// status a move never carries; nothing was deleted from KinD yet.
-	mds := list(t, mgmt, schema.GroupVersionResource{Group: testworld.GroupCluster, Version: "v1beta2", Resource: "machinedeployments"}, testworld.Namespace)
+	mds := list(t, mgmt, schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: "v1beta2", Resource: "machinedeployments"}, eksa.Namespace)
 	if len(mds) != 1 {
 		t.Fatalf("management machinedeployments = %d, want 1", len(mds))
 	}
@@ -111,8 +112,8 @@ func machinesIn(t *testing.T, kubeconfig string, f testworld.Flavour, down bool)
 	_, dyn := clientFor(t, kubeconfig)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	l, err := dyn.Resource(machinesGVR(f)).Namespace(testworld.Namespace).List(ctx, metav1.ListOptions{
-		LabelSelector: testworld.LabelClusterName + "=cluster3",
+	l, err := dyn.Resource(machinesGVR(f)).Namespace(eksa.Namespace).List(ctx, metav1.ListOptions{
+		LabelSelector: eksa.LabelClusterName + "=cluster3",
 	})
 	switch {
 	case down && err != nil && (strings.Contains(err.Error(), "connection refused") || ctx.Err() != nil):
@@ -128,16 +129,16 @@ func machinesIn(t *testing.T, kubeconfig string, f testworld.Flavour, down bool)
 
 func checkEKSAPaused(t *testing.T, mgmt dynamic.Interface, want bool) {
 	t.Helper()
-	gvr := schema.GroupVersionResource{Group: testworld.GroupEKSA, Version: "v1alpha1", Resource: "clusters"}
+	gvr := schema.GroupVersionResource{Group: eksa.GroupEKSA, Version: "v1alpha1", Resource: "clusters"}
 	c, err := mgmt.Resource(gvr).Namespace("default").Get(t.Context(), "cluster3", metav1.GetOptions{})
 	if err != nil {
 		t.Fatalf("getting the EKS-A cluster: %v", err)
 	}
 	a := c.GetAnnotations()
-	if got := a[testworld.AnnotationEKSAPaused] == "true"; got != want {
+	if got := a[eksa.AnnotationEKSAPaused] == "true"; got != want {
 		t.Errorf("EKS-A cluster paused annotation = %v, want %v", got, want)
 	}
-	if got := a[testworld.AnnotationManagedByCLI] == "true"; got != want {
+	if got := a[eksa.AnnotationManagedByCLI] == "true"; got != want {
 		t.Errorf("EKS-A cluster managed-by-cli annotation = %v, want %v", got, want)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // clusterSecrets renders the Secrets CAPI and etcdadm keep for a cluster,
@@ -21,7 +23,7 @@ import (
 func (b *ClusterBuilder) clusterSecrets(c *Cluster, kcp, etcd *unstructured.Unstructured) ([]*unstructured.Unstructured, error) {
 	var out []*unstructured.Unstructured
 	add := func(name, secretType string, data map[string][]byte, owner *unstructured.Unstructured, extraLabels ...string) {
-		u := newObject("v1", "Secret", Namespace, name, b.labels(extraLabels...))
+		u := newObject("v1", "Secret", eksa.Namespace, name, b.labels(extraLabels...))
 		set(u, secretType, "type")
 		set(u, encodeData(data), "data")
 		if owner != nil {
@@ -57,14 +59,14 @@ func (b *ClusterBuilder) clusterSecrets(c *Cluster, kcp, etcd *unstructured.Unst
 	add(b.name+"-vsphere-credentials", "Opaque", map[string][]byte{
 		"username": []byte("administrator@vsphere.local"),
 		"password": []byte("world-secret-" + stableSuffix(b.name+"/password")),
-	}, nil, LabelMove, "")
+	}, nil, eksa.LabelMove, "")
 	return out, nil
 }
 
 // bootstrapDataSecret is the cloud-init a bootstrap provider renders for one
 // Machine; it holds a join token, so it is secret too.
 func bootstrapDataSecret(cluster, machine string) *unstructured.Unstructured {
-	u := newObject("v1", "Secret", Namespace, machine, map[string]string{LabelClusterName: cluster})
+	u := newObject("v1", "Secret", eksa.Namespace, machine, map[string]string{eksa.LabelClusterName: cluster})
 	set(u, "cluster.x-k8s.io/secret", "type")
 	set(u, encodeData(map[string][]byte{
 		"format": []byte("cloud-config"),

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // seed writes the scenario into the servers.
@@ -83,8 +85,8 @@ func (w *World) seedBase(ctx context.Context, s *Server) (*Seeder, error) {
 		return nil, err
 	}
 	var objs []*unstructured.Unstructured
-	for _, ns := range append([]string{Namespace}, ProviderNamespaces(w.Flavour)...) {
-		objs = append(objs, newObject("v1", "Namespace", "", ns, nil))
+	for _, ns := range append([]string{eksa.Namespace}, ProviderNamespaces(w.Flavour)...) {
+		objs = append(objs, newObject("v1", "eksa.Namespace", "", ns, nil))
 	}
 	if err := seeder.Apply(ctx, objs); err != nil {
 		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)

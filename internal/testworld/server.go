@@ -2,10 +2,11 @@ package testworld
 
 import (
 	"fmt"
-	"github.com/go-logr/logr"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/go-logr/logr"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/client-go/rest"

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 func TestCluster_WithoutExternalEtcd(t *testing.T) {
@@ -20,7 +22,7 @@ func TestCluster_WithoutExternalEtcd(t *testing.T) {
 	}
 	for _, o := range s.Objects {
 		switch {
-		case o.GetKind() == "EtcdadmCluster" || o.GetKind() == "EtcdadmConfig" || o.GetLabels()[LabelEtcdCluster] != "":
+		case o.GetKind() == "EtcdadmCluster" || o.GetKind() == "EtcdadmConfig" || o.GetLabels()[eksa.LabelEtcdCluster] != "":
 			t.Errorf("%s %s is left", o.GetKind(), o.GetName())
 		case o.GetKind() == "Cluster":
 			if _, ok := o.Object["spec"].(map[string]any)["managedExternalEtcdRef"]; ok {

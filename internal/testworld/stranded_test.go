@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // The seed, RECOVERY-PROCEDURE.md step 3: what the operator saw in KinD.
@@ -53,7 +54,7 @@ func TestWorld_Stranded(t *testing.T) {
 			}
 
 			// Management holds no CAPI objects of the cluster, but its nodes.
-			if n := len(list(t, mgmt, machinesGVR(f), testworld.Namespace)); n != 0 {
+			if n := len(list(t, mgmt, machinesGVR(f), eksa.Namespace)); n != 0 {
 				t.Errorf("management machines = %d, want 0", n)
 			}
 			nodes := table(t, mgmtCfg, "/api/v1/nodes")
@@ -68,7 +69,7 @@ func TestWorld_Stranded(t *testing.T) {
 
 			// The stranded Cluster is paused, with both CAPI conditions
 			// clusterctl's move preflight reads.
-			clusters := list(t, boot, clustersGVR(f), testworld.Namespace)
+			clusters := list(t, boot, clustersGVR(f), eksa.Namespace)
 			if len(clusters) != 1 {
 				t.Fatalf("bootstrap clusters = %d, want 1", len(clusters))
 			}

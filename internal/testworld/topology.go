@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // The cluster-level objects: Cluster, VSphereCluster, KubeadmControlPlane,
@@ -11,19 +13,19 @@ import (
 
 func (b *ClusterBuilder) cluster(now time.Time) *unstructured.Unstructured {
 	f := b.flavour
-	u := newObject(f.APIVersion(GroupCluster), "Cluster", Namespace, b.name, b.labels())
+	u := newObject(f.APIVersion(eksa.GroupCAPI), "Cluster", eksa.Namespace, b.name, b.labels())
 	set(u, map[string]any{
 		"clusterNetwork": map[string]any{
 			"pods":     map[string]any{"cidrBlocks": []string{"192.168.0.0/16"}},
 			"services": map[string]any{"cidrBlocks": []string{"10.96.0.0/12"}},
 		},
 		"controlPlaneEndpoint": map[string]any{"host": b.controlPlaneIP, "port": 6443},
-		"controlPlaneRef":      f.ref(f.APIVersion(GroupControlPlane), "KubeadmControlPlane", b.name, Namespace),
-		"infrastructureRef":    f.ref(InfraAPIVersion, "VSphereCluster", b.name, Namespace),
+		"controlPlaneRef":      f.ref(f.APIVersion(eksa.GroupControlPlane), "KubeadmControlPlane", b.name, eksa.Namespace),
+		"infrastructureRef":    f.ref(InfraAPIVersion, "VSphereCluster", b.name, eksa.Namespace),
 		// EKS-A's CAPI fork: the external etcd cluster the control plane waits for.
 		"managedExternalEtcdRef": map[string]any{
 			"apiVersion": EtcdClusterAPIVersion, "kind": "EtcdadmCluster",
-			"name": b.name + "-etcd", "namespace": Namespace,
+			"name": b.name + "-etcd", "namespace": eksa.Namespace,
 		},
 	}, "spec")
 	if b.paused {
@@ -59,7 +61,7 @@ func replicaCounts(n int) map[string]any {
 }
 
 func (b *ClusterBuilder) vsphereCluster(now time.Time) *unstructured.Unstructured {
-	u := newObject(InfraAPIVersion, "VSphereCluster", Namespace, b.name, b.labels())
+	u := newObject(InfraAPIVersion, "VSphereCluster", eksa.Namespace, b.name, b.labels())
 	set(u, map[string]any{
 		"server":               b.vcenter.Server,
 		"thumbprint":           b.vcenter.Thumbprint,
@@ -72,13 +74,13 @@ func (b *ClusterBuilder) vsphereCluster(now time.Time) *unstructured.Unstructure
 
 func (b *ClusterBuilder) controlPlane(now time.Time) *unstructured.Unstructured {
 	f := b.flavour
-	u := newObject(f.APIVersion(GroupControlPlane), "KubeadmControlPlane", Namespace, b.name, b.labels())
+	u := newObject(f.APIVersion(eksa.GroupControlPlane), "KubeadmControlPlane", eksa.Namespace, b.name, b.labels())
 	set(u, map[string]any{
 		"replicas":          1,
 		"version":           b.cpVersion,
 		"kubeadmConfigSpec": map[string]any{"format": "cloud-config"},
 	}, "spec")
-	selector := LabelClusterName + "=" + b.name + "," + LabelControlPlane
+	selector := eksa.LabelClusterName + "=" + b.name + "," + eksa.LabelControlPlane
 	if f == V1Beta2 {
 		set(u, map[string]any{
 			"initialization": map[string]any{"controlPlaneInitialized": true},
@@ -100,7 +102,7 @@ func (b *ClusterBuilder) controlPlane(now time.Time) *unstructured.Unstructured 
 }
 
 func (b *ClusterBuilder) etcdCluster(now time.Time) *unstructured.Unstructured {
-	u := newObject(EtcdClusterAPIVersion, "EtcdadmCluster", Namespace, b.name+"-etcd", b.labels())
+	u := newObject(EtcdClusterAPIVersion, "EtcdadmCluster", eksa.Namespace, b.name+"-etcd", b.labels())
 	set(u, map[string]any{
 		"replicas":          1,
 		"etcdadmConfigSpec": map[string]any{"etcdadmBuiltin": true, "format": "cloud-config"},
@@ -108,7 +110,7 @@ func (b *ClusterBuilder) etcdCluster(now time.Time) *unstructured.Unstructured {
 	set(u, map[string]any{
 		"ready": true, "readyReplicas": 1, "initializedAPIServer": true, "creationComplete": true,
 		"endpoints":  "https://10.0.0.20:2379",
-		"selector":   LabelEtcdCluster + "=" + b.name + "-etcd",
+		"selector":   eksa.LabelEtcdCluster + "=" + b.name + "-etcd",
 		"conditions": V1Beta1.conditions(now, "Ready", "EtcdClusterResizeCompleted", "EtcdMachinesReady"),
 	}, "status")
 	return u
@@ -116,7 +118,7 @@ func (b *ClusterBuilder) etcdCluster(now time.Time) *unstructured.Unstructured {
 
 // machineTemplate names templates as EKS-A does: <cluster>-<role>-<unix millis>.
 func (b *ClusterBuilder) machineTemplate(role string) *unstructured.Unstructured {
-	u := newObject(InfraAPIVersion, "VSphereMachineTemplate", Namespace,
+	u := newObject(InfraAPIVersion, "VSphereMachineTemplate", eksa.Namespace,
 		b.name+"-"+role+"-1681571234567", b.labels())
 	set(u, map[string]any{"template": map[string]any{"spec": b.vsphereMachineSpec("")}}, "spec")
 	return u
@@ -139,7 +141,7 @@ func (b *ClusterBuilder) vsphereMachineSpec(providerID string) map[string]any {
 
 func (b *ClusterBuilder) kubeadmConfigTemplate() *unstructured.Unstructured {
 	f := b.flavour
-	u := newObject(f.APIVersion(GroupBootstrap), "KubeadmConfigTemplate", Namespace,
+	u := newObject(f.APIVersion(eksa.GroupBootstrap), "KubeadmConfigTemplate", eksa.Namespace,
 		b.name+"-md-0-template-1681571234567", b.labels())
 	// EKS-A's fork also allows "bottlerocket"; upstream's schema does not.
 	set(u, map[string]any{"template": map[string]any{"spec": map[string]any{"format": "cloud-config"}}}, "spec")
@@ -153,12 +155,12 @@ func (b *ClusterBuilder) machineDeployment(now time.Time, infra, config *unstruc
 	msName := mdName + "-" + b.machineSetHash()
 	template := func(extra ...string) map[string]any {
 		return map[string]any{
-			"metadata": map[string]any{"labels": b.labels(append([]string{LabelDeploymentName, mdName}, extra...)...)},
+			"metadata": map[string]any{"labels": b.labels(append([]string{eksa.LabelDeploymentName, mdName}, extra...)...)},
 			"spec": map[string]any{
 				"clusterName":       b.name,
 				"version":           b.workerVersion,
-				"bootstrap":         map[string]any{"configRef": f.ref(config.GetAPIVersion(), config.GetKind(), config.GetName(), Namespace)},
-				"infrastructureRef": f.ref(infra.GetAPIVersion(), infra.GetKind(), infra.GetName(), Namespace),
+				"bootstrap":         map[string]any{"configRef": f.ref(config.GetAPIVersion(), config.GetKind(), config.GetName(), eksa.Namespace)},
+				"infrastructureRef": f.ref(infra.GetAPIVersion(), infra.GetKind(), infra.GetName(), eksa.Namespace),
 			},
 		}
 	}
@@ -175,23 +177,23 @@ func (b *ClusterBuilder) machineDeployment(now time.Time, infra, config *unstruc
 		return s
 	}
 
-	md = newObject(f.APIVersion(GroupCluster), "MachineDeployment", Namespace, mdName, b.labels())
+	md = newObject(f.APIVersion(eksa.GroupCAPI), "MachineDeployment", eksa.Namespace, mdName, b.labels())
 	set(md, map[string]any{
 		"clusterName": b.name, "replicas": b.workers,
-		"selector": map[string]any{"matchLabels": b.labels(LabelDeploymentName, mdName)},
+		"selector": map[string]any{"matchLabels": b.labels(eksa.LabelDeploymentName, mdName)},
 		"template": template(),
 	}, "spec")
 	mdStatus := status()
 	mdStatus["phase"] = "Running"
-	mdStatus["selector"] = LabelClusterName + "=" + b.name + "," + LabelDeploymentName + "=" + mdName
+	mdStatus["selector"] = eksa.LabelClusterName + "=" + b.name + "," + eksa.LabelDeploymentName + "=" + mdName
 	set(md, mdStatus, "status")
 
 	hashLabel := []string{"machine-template-hash", b.machineSetHash()}
-	ms = newObject(f.APIVersion(GroupCluster), "MachineSet", Namespace, msName,
-		b.labels(append([]string{LabelDeploymentName, mdName}, hashLabel...)...))
+	ms = newObject(f.APIVersion(eksa.GroupCAPI), "MachineSet", eksa.Namespace, msName,
+		b.labels(append([]string{eksa.LabelDeploymentName, mdName}, hashLabel...)...))
 	set(ms, map[string]any{
 		"clusterName": b.name, "replicas": b.workers,
-		"selector": map[string]any{"matchLabels": b.labels(append([]string{LabelDeploymentName, mdName}, hashLabel...)...)},
+		"selector": map[string]any{"matchLabels": b.labels(append([]string{eksa.LabelDeploymentName, mdName}, hashLabel...)...)},
 		"template": template(hashLabel...),
 	}, "spec")
 	msStatus := status()
@@ -200,7 +202,7 @@ func (b *ClusterBuilder) machineDeployment(now time.Time, infra, config *unstruc
 		delete(msStatus, "updatedReplicas")
 		msStatus["fullyLabeledReplicas"] = b.workers
 	}
-	msStatus["selector"] = LabelClusterName + "=" + b.name + "," + LabelDeploymentName + "=" + mdName
+	msStatus["selector"] = eksa.LabelClusterName + "=" + b.name + "," + eksa.LabelDeploymentName + "=" + mdName
 	set(ms, msStatus, "status")
 	return md, ms
 }

@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // What goes wrong in vCenter during a failed upgrade, for tests: a VM
@@ -77,8 +79,8 @@ func (v *VCSim) withVM(ctx context.Context, name string, op func(*object.Virtual
 }
 
 var (
-	gvrDatacenterConfig = schema.GroupVersionResource{Group: GroupEKSA, Version: "v1alpha1", Resource: "vspheredatacenterconfigs"}
-	gvrVSphereCluster   = schema.GroupVersionResource{Group: GroupInfra, Version: "v1beta1", Resource: "vsphereclusters"}
+	gvrDatacenterConfig = schema.GroupVersionResource{Group: eksa.GroupEKSA, Version: "v1alpha1", Resource: "vspheredatacenterconfigs"}
+	gvrVSphereCluster   = schema.GroupVersionResource{Group: eksa.GroupInfrastructure, Version: "v1beta1", Resource: "vsphereclusters"}
 )
 
 // SetVCenter points cluster3's VSphereDatacenterConfig and VSphereCluster,
@@ -109,7 +111,7 @@ func (w *World) SetVCenter(ctx context.Context, server, thumbprint string) error
 		if err := patch(s.Config, gvrDatacenterConfig, "default"); err != nil {
 			return err
 		}
-		if err := patch(s.Config, gvrVSphereCluster, Namespace); err != nil {
+		if err := patch(s.Config, gvrVSphereCluster, eksa.Namespace); err != nil {
 			return err
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 func startWorld(t *testing.T, o testworld.Options) *testworld.World {
@@ -89,11 +90,11 @@ func list(t *testing.T, dyn dynamic.Interface, gvr schema.GroupVersionResource, 
 }
 
 func machinesGVR(f testworld.Flavour) schema.GroupVersionResource {
-	return schema.GroupVersionResource{Group: testworld.GroupCluster, Version: string(f), Resource: "machines"}
+	return schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: string(f), Resource: "machines"}
 }
 
 func clustersGVR(f testworld.Flavour) schema.GroupVersionResource {
-	return schema.GroupVersionResource{Group: testworld.GroupCluster, Version: string(f), Resource: "clusters"}
+	return schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: string(f), Resource: "clusters"}
 }
 
 func kubectl(t *testing.T, args ...string) (string, bool) {

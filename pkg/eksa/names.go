@@ -33,6 +33,13 @@ const (
 	// LabelClusterName names the CAPI Cluster an object belongs to.
 	LabelClusterName  = "cluster.x-k8s.io/cluster-name"
 	LabelControlPlane = "cluster.x-k8s.io/control-plane"
+	// The labels CAPI's controllers set on the Machines they make.
+	LabelControlPlaneName = "cluster.x-k8s.io/control-plane-name"
+	LabelDeploymentName   = "cluster.x-k8s.io/deployment-name"
+	LabelSetName          = "cluster.x-k8s.io/set-name"
+	// LabelProvider: `clusterctl init` names each CRD's provider with it
+	// (infrastructure-vsphere, ...).
+	LabelProvider = "cluster.x-k8s.io/provider"
 	// LabelEtcdCluster is on external etcd Machines (they never get a NodeRef).
 	LabelEtcdCluster = "cluster.x-k8s.io/etcd-cluster"
 )

@@ -131,21 +131,11 @@ func (f *facts) resumeStep(p string) Step {
 		return Step{Command: p + " resume", Why: markers + " set on the management cluster (see the PauseMarker findings): resume backs up first, then clears them"}
 	}
 	why := fmt.Sprintf("%s on %s of %s (see the PauseMarker findings): resume backs the objects up first, then clears them",
-		text.Plural(plan.Count(), "pause marker"), text.Plural(len(plan.Objects), "object"), clusterNames(plan.Clusters))
+		text.Plural(plan.Count(), "pause marker"), text.Plural(len(plan.Objects), "object"), plan.ClusterList())
 	if len(plan.Held) > 0 {
 		why += fmt.Sprintf("; it leaves %s set (resume --dry-run says why)", text.Plural(len(plan.Held), "marker"))
 	}
 	return Step{Command: p + " resume", Why: why}
-}
-
-func clusterNames(names []string) string {
-	switch len(names) {
-	case 0:
-		return "the clusters' EKS-A configs"
-	case 1:
-		return "cluster " + names[0]
-	}
-	return "clusters " + strings.Join(names, ", ")
 }
 
 // forceCleanup decides the flag: only where it exists (<= v0.16), and only

@@ -23,7 +23,7 @@ func (c *Changes) Count() int {
 func (c *Changes) Describe(w io.Writer) {
 	if !c.Empty() {
 		fmt.Fprintf(w, "Resume plan: clear %s on %s of %s, on the management cluster:\n",
-			text.Plural(c.Count(), "pause marker"), text.Plural(len(c.Objects), "object"), clusterList(c.Clusters))
+			text.Plural(c.Count(), "pause marker"), text.Plural(len(c.Objects), "object"), c.ClusterList())
 		for _, ch := range c.Objects {
 			fmt.Fprintf(w, "  %s: %s\n", ch.Object, strings.Join(ch.Markers(), ", "))
 		}
@@ -36,12 +36,15 @@ func (c *Changes) Describe(w io.Writer) {
 	}
 }
 
-func clusterList(names []string) string {
-	switch len(names) {
+// ClusterList names the clusters the plan changes, as it reads in a
+// sentence: "cluster w01", "clusters w01, w02", or, when only EKS-A's
+// configs carry markers, "the clusters' EKS-A configs".
+func (c *Changes) ClusterList() string {
+	switch len(c.Clusters) {
 	case 0:
-		return "the clusters' configs"
+		return "the clusters' EKS-A configs"
 	case 1:
-		return "cluster " + names[0]
+		return "cluster " + c.Clusters[0]
 	}
-	return "clusters " + strings.Join(names, ", ")
+	return "clusters " + strings.Join(c.Clusters, ", ")
 }

@@ -86,7 +86,7 @@ func (w *World) seedBase(ctx context.Context, s *Server) (*Seeder, error) {
 	}
 	var objs []*unstructured.Unstructured
 	for _, ns := range append([]string{eksa.Namespace}, ProviderNamespaces(w.Flavour)...) {
-		objs = append(objs, newObject("v1", "eksa.Namespace", "", ns, nil))
+		objs = append(objs, newObject("v1", "Namespace", "", ns, nil))
 	}
 	if err := seeder.Apply(ctx, objs); err != nil {
 		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)

@@ -60,7 +60,7 @@ type ClusterState struct {
 	// Graph is Objects and Core as the membership rule reads them, and
 	// Kinds the moveable kinds' CRD labels: Members counts by them.
 	Graph    []objgraph.Node
-	Kinds    objgraph.Kinds
+	Kinds    objgraph.Kinds `json:"-"` // keyed by GroupKind, which JSON cannot key by
 	Machines []Machine
 	Nodes    []Node
 	// EKSA are EKS-A's own objects (anywhere.eks.amazonaws.com) on this

@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -26,6 +27,8 @@ type Cluster struct {
 	// Resources are the moveable kinds the server serves, by group and
 	// kind, and the core Secrets and ConfigMaps a move carries with them.
 	Resources map[schema.GroupKind]Resource
+	// Kinds are the moveable kinds' CRD labels, as objgraph reads them.
+	Kinds objgraph.Kinds
 	// EKSA are EKS-A's own kinds (never moved; unpause patches them).
 	EKSA map[schema.GroupKind]Resource
 	// Providers is clusterctl's inventory in the version served, nil
@@ -48,7 +51,7 @@ func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, erro
 	if err != nil {
 		return nil, fmt.Errorf("the %s cluster (%s) does not answer: %w", name, cfg.Host, err)
 	}
-	c := &Cluster{Name: name, Dyn: clients.Dyn, Disc: clients.Disc, Providers: found.Providers,
+	c := &Cluster{Name: name, Dyn: clients.Dyn, Disc: clients.Disc, Providers: found.Providers, Kinds: KindFlagsOf(found.Moveable),
 		Resources: map[schema.GroupKind]Resource{}, EKSA: map[schema.GroupKind]Resource{}}
 	for _, r := range found.Moveable {
 		c.Resources[r.GroupKind()] = r

@@ -105,11 +105,12 @@ func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discov
 	return out, nil
 }
 
-// KindFlagsOf is the move labels of kinds, as objgraph reads them.
-func KindFlagsOf(kinds map[schema.GroupKind]Resource) objgraph.Kinds {
-	out := make(objgraph.Kinds, len(kinds))
-	for gk, r := range kinds {
-		out[gk] = objgraph.KindFlags{Move: r.Move, MoveHierarchy: r.MoveHierarchy}
+// KindFlagsOf is the move labels of the moveable kinds, as objgraph
+// reads them.
+func KindFlagsOf(moveable []Resource) objgraph.Kinds {
+	out := make(objgraph.Kinds, len(moveable))
+	for _, r := range moveable {
+		out[r.GroupKind()] = objgraph.KindFlags{Move: r.Move, MoveHierarchy: r.MoveHierarchy}
 	}
 	return out
 }

@@ -78,7 +78,7 @@ func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
 			all = append(all, &l.Items[i])
 		}
 	}
-	return Select(all, c.Resources, clusterName), nil
+	return Select(all, c.Kinds, clusterName), nil
 }
 
 // Len is the number of objects in the graph.

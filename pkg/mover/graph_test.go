@@ -9,8 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // apiVersions of the kinds the table uses, by kind.
@@ -58,13 +58,11 @@ func annotated(u *unstructured.Unstructured, key string) *unstructured.Unstructu
 
 // kinds is what discovery records: every kind moveable, Hardware's CRD
 // labelled move-hierarchy and BMCMachine's labelled move.
-func kinds() map[schema.GroupKind]kube.Resource {
-	out := map[schema.GroupKind]kube.Resource{}
+func kinds() objgraph.Kinds {
+	out := objgraph.Kinds{}
 	for kind, av := range apiVersions {
 		gv, _ := schema.ParseGroupVersion(av)
-		out[schema.GroupKind{Group: gv.Group, Kind: kind}] = kube.Resource{
-			Kind: kind, MoveHierarchy: kind == "Hardware", Move: kind == "BMCMachine",
-		}
+		out[schema.GroupKind{Group: gv.Group, Kind: kind}] = objgraph.KindFlags{MoveHierarchy: kind == "Hardware", Move: kind == "BMCMachine"}
 	}
 	return out
 }

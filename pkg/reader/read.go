@@ -200,7 +200,9 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 			return err
 		})
 	}
-	for _, res := range coreKinds {
+	// The Secrets and ConfigMaps a move carries with the cluster, read as
+	// metadata only: their data is never read.
+	for _, res := range kube.CoreKinds {
 		do(func() error {
 			metas, err := r.listMetadata(ctx, res, eksa.Namespace)
 			mu.Lock()
@@ -222,10 +224,7 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 		return errs[0]
 	}
 	st.Reachable = true
-	st.Kinds = make(objgraph.Kinds, len(capi))
-	for _, res := range capi {
-		st.Kinds[res.GroupKind()] = objgraph.KindFlags{Move: res.Move, MoveHierarchy: res.MoveHierarchy}
-	}
+	st.Kinds = kube.KindFlagsOf(capi)
 	finish(st, capiObjects, core)
 	return nil
 }
@@ -334,13 +333,6 @@ type readObject struct {
 	obj  snapshot.Object
 	raw  *unstructured.Unstructured
 	node objgraph.Node
-}
-
-// coreKinds are the Secrets and ConfigMaps a move carries with the
-// cluster, read as metadata only: their data is never read.
-var coreKinds = []kube.Resource{
-	{GVR: schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, Kind: "Secret", Namespaced: true},
-	{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, Kind: "ConfigMap", Namespaced: true},
 }
 
 // finish sorts what was read (the objects by kind, name and group, Raw

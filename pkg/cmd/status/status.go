@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/apimachinery/pkg/util/version"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
@@ -123,18 +124,18 @@ func (o *Options) Complete() error {
 	return nil
 }
 
-// Validate checks the output format before anything is read.
+// Validate checks the flags before anything is read, the same for every
+// output: text and wide are printed by printers.PrintStatus, every other
+// format by the PrintFlags' printer, which must exist.
 func (o *Options) Validate() error {
+	if v := o.EKSAVersion; v != "" && (v[0] != 'v' || !isSemver(v)) {
+		return fmt.Errorf("--eksa-version %q: write it as eksctl prints it, e.g. v0.16.5", o.EKSAVersion)
+	}
 	if o.format() == "" || o.format() == "wide" {
 		return nil
 	}
-	if _, err := o.PrintFlags.ToPrinter(); err != nil {
-		return err
-	}
-	if o.EKSAVersion != "" && o.EKSAVersion[0] != 'v' {
-		return fmt.Errorf("--eksa-version %q: write it as eksctl prints it, e.g. v0.16.5", o.EKSAVersion)
-	}
-	return nil
+	_, err := o.PrintFlags.ToPrinter()
+	return err
 }
 
 // Run reads both clusters, diagnoses and prints; the exit code carries the state.
@@ -185,6 +186,11 @@ func (o *Options) print(report *diagnose.Report, now time.Time) error {
 		return err
 	}
 	return printer.PrintObj(obj, o.Out)
+}
+
+func isSemver(v string) bool {
+	_, err := version.ParseSemantic(v)
+	return err == nil
 }
 
 func (o *Options) format() string {

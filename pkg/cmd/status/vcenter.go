@@ -31,7 +31,7 @@ type vcenterTarget struct {
 
 // checkVCenter cross-checks the Machines against vCenter when the cluster
 // runs on vSphere and the credentials are set. nil: not asked, nothing to say.
-func (o *Options) checkVCenter(ctx context.Context, snap *snapshot.Snapshot, cluster string) (*diagnose.VCenterFacts, error) {
+func (o *StatusOptions) checkVCenter(ctx context.Context, snap *snapshot.Snapshot, cluster string) (*diagnose.VCenterFacts, error) {
 	if !o.VSphere {
 		return nil, nil
 	}
@@ -82,7 +82,7 @@ func (o *Options) checkVCenter(ctx context.Context, snap *snapshot.Snapshot, clu
 
 // vcenterError adds the fix to a failed check: vCenter's answer is bad
 // input (wrong credentials, server or thumbprint), not a state of the cluster.
-func (o *Options) vcenterError(err error, t vcenterTarget) error {
+func (o *StatusOptions) vcenterError(err error, t vcenterTarget) error {
 	var e *vsphere.Error
 	if !errors.As(err, &e) {
 		return fmt.Errorf("checking vCenter %s: %w; pass --vsphere=false to skip the check", t.server, err)
@@ -223,6 +223,6 @@ func otherClusters(snap *snapshot.Snapshot, cluster string) []string {
 
 // wantsVCenter: the check will run if the cluster is on vSphere, so the
 // read must keep the infrastructure machines' placement.
-func (o *Options) wantsVCenter() bool {
+func (o *StatusOptions) wantsVCenter() bool {
 	return o.VSphere && o.Getenv(EnvVSphereUsername) != "" && o.Getenv(EnvVSpherePassword) != ""
 }

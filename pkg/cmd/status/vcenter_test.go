@@ -82,7 +82,7 @@ func TestCheckVCenter_Credentials(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := &Options{VSphere: tt.vsphere, Getenv: func(k string) string { return tt.env[k] }}
+			o := &StatusOptions{VSphere: tt.vsphere, Getenv: func(k string) string { return tt.env[k] }}
 			vc, err := o.checkVCenter(t.Context(), snap, "cluster3")
 			switch {
 			case tt.wantErr != "":

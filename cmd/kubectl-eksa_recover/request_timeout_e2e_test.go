@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -151,4 +154,87 @@ func writeKubeconfig(t *testing.T, path, server string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestRequestTimeout_LongerThanDefault: a management cluster that answers,
+// but takes 17s to list its CRDs (an API server under load), is read
+// whole when --request-timeout=25s gives it the time: no command gives up
+// at the 15s the plugin defaults to. Every command is run so that it
+// changes nothing (move and restore with --dry-run; restore then refuses,
+// as KinD still holds the objects, after it has read both clusters).
+func TestRequestTimeout_LongerThanDefault(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
+	const delay = 17 * time.Second
+	slow := slowCRDsKubeconfig(t, w.Management.Config, delay, t.TempDir())
+	backups, _ := filepath.Glob(filepath.Join(w.Layout.Dir(), "*backup-*[0-9]"))
+	if len(backups) == 0 {
+		t.Fatal("the stranded world wrote no backup for verify and restore")
+	}
+	commands := []struct {
+		args []string
+		code int
+		want string // in stdout or stderr: the command read the clusters
+	}{
+		{[]string{"status", "-o", "jsonpath={.state}"}, 2, "StrandedInBootstrap"},
+		{[]string{"backup", "--to", filepath.Join(t.TempDir(), "b")}, 0, "Backed up 32 objects of cluster3"},
+		{[]string{"verify", "--from", backups[0]}, 2, "still on the bootstrap cluster"},
+		{[]string{"move", "--dry-run"}, 0, "Dry run: nothing was changed"},
+		{[]string{"restore", "--dry-run", "--from", backups[0]}, 1, "the KinD cluster still holds 32 of cluster3's objects"},
+		{[]string{"resume", "--dry-run"}, 1, "KinD"},
+	}
+	for _, c := range commands {
+		t.Run(c.args[0], func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"--kubeconfig", slow, "--request-timeout=25s"}, c.args...)
+			start := time.Now()
+			res := run(t, w.Dir, args...)
+			took := time.Since(start)
+			out := res.stdout + res.stderr
+			if res.code != c.code || !strings.Contains(out, c.want) || strings.Contains(out, "answer") || took < delay {
+				t.Errorf("%v = exit %d after %s; want exit %d, %q, after the %s the CRD list takes\nstdout: %s\nstderr: %s",
+					args, res.code, took.Round(100*time.Millisecond), c.code, c.want, delay, res.stdout, res.stderr)
+			}
+		})
+	}
+}
+
+// slowCRDsKubeconfig is a kubeconfig for a proxy in front of the API server
+// upstream reaches that holds every CRD list for delay; all else passes at
+// once. The proxy authenticates as upstream does.
+func slowCRDsKubeconfig(t *testing.T, upstream *rest.Config, delay time.Duration, dir string) string {
+	t.Helper()
+	target, err := url.Parse(upstream.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	transport, err := rest.TransportFor(upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.Header.Del("Authorization") // the client's placeholder; the transport authenticates
+		},
+		Transport: transport,
+		ErrorLog:  log.New(io.Discard, "", 0),
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/customresourcedefinitions") {
+			select {
+			case <-time.After(delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	return writeKubeconfig(t, filepath.Join(dir, "slow.kubeconfig"), srv.URL)
 }

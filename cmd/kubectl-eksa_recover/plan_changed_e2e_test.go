@@ -35,6 +35,11 @@ func TestMove_PlanChangedBeforeConfirm(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	master, tty := openPTY(t)
+	dry := run(t, w.Dir, "move", "--dry-run")
+	dryPlan, ok := strings.CutSuffix(dry.stderr, "Dry run: nothing was changed\n")
+	if dry.code != 0 || !ok {
+		t.Fatalf("move --dry-run = exit %d, %q", dry.code, dry.stderr)
+	}
 
 	cmd := exec.CommandContext(t.Context(), binary, "move")
 	cmd.Dir = w.Dir
@@ -48,8 +53,10 @@ func TestMove_PlanChangedBeforeConfirm(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, stderr, "[y/N] ", 2*time.Minute)
-	if !strings.Contains(stderr.String(), "  group 1: ") {
-		t.Fatalf("move asked before it showed the plan:\n%s", stderr.String())
+	// The plan shown before the question is the dry run's, line for line.
+	asked := stderr.String()
+	if shown := asked[:strings.LastIndex(asked, "\n")+1]; shown != dryPlan || !strings.Contains(shown, "  group 1: ") {
+		t.Fatalf("move showed, before asking:\n%s\nwant the dry run's plan:\n%s", shown, dryPlan)
 	}
 
 	// While the question waits, the KinD side changes.

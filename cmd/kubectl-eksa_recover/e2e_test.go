@@ -301,6 +301,12 @@ func TestStatus_BadInput(t *testing.T) {
 		{"unknown bootstrap context", w.Dir, []string{"status", "--bootstrap-context", "nope"}, "fix --bootstrap-context"},
 		{"forbidden", w.Dir, []string{"status", "--kubeconfig", forbidden}, "needs read access"},
 		{"bad output", w.Dir, []string{"status", "-o", "table"}, "allowed formats"},
+		// The version is checked the same whatever the output.
+		{"eksa-version garbage", w.Dir, []string{"status", "--eksa-version", "garbage"}, "write it as eksctl prints it, e.g. v0.16.5"},
+		{"eksa-version garbage, json", w.Dir, []string{"status", "--eksa-version", "garbage", "-o", "json"}, "write it as eksctl prints it, e.g. v0.16.5"},
+		{"eksa-version garbage, yaml", w.Dir, []string{"status", "--eksa-version", "garbage", "-o", "yaml"}, "write it as eksctl prints it, e.g. v0.16.5"},
+		{"eksa-version garbage, wide", w.Dir, []string{"status", "--eksa-version", "garbage", "-o", "wide"}, "write it as eksctl prints it, e.g. v0.16.5"},
+		{"eksa-version v-garbage", w.Dir, []string{"status", "--eksa-version", "vgarbage"}, "write it as eksctl prints it, e.g. v0.16.5"},
 	}
 	for _, tt := range tests {
 		res := run(t, tt.dir, tt.args...)

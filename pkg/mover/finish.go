@@ -33,31 +33,33 @@ func leftLocked(ctx context.Context, c *Cluster, cluster string) (bool, error) {
 	return operation(l) == OperationMove, nil
 }
 
+// planFinish is the plan of a rerun that finds a cut-off move's leftovers:
+// unpause the target's Clusters, under that move's lock.
+func planFinish(p *MovePlan) {
+	for _, c := range p.target.Clusters() {
+		p.Unpause = append(p.Unpause, c.GetName())
+	}
+	fmt.Fprintf(p.o.Progress, "A cut-off move left the %s cluster empty and Cluster %s paused on the %s cluster: unpausing it finishes the move\n",
+		p.o.From.Name, strings.Join(p.Unpause, ", "), p.o.To.Name)
+}
+
 // finishInterrupted does what the cut-off move had left: back up the
 // target's graph, take the lock over, unpause the target's Clusters.
-func finishInterrupted(ctx context.Context, o Options, from, to *Graph) (*Result, error) {
-	var names []string
-	for _, c := range to.Clusters() {
-		names = append(names, c.GetName())
-	}
+func finishInterrupted(ctx context.Context, p *MovePlan) (*Result, error) {
+	o, names := p.o, p.Unpause
 	res := &Result{Objects: 0, Unpause: names}
-	fmt.Fprintf(o.Progress, "A cut-off move left the %s cluster empty and Cluster %s paused on the %s cluster: unpausing it finishes the move\n",
-		o.From.Name, strings.Join(names, ", "), o.To.Name)
-	if o.DryRun {
-		return res, nil
-	}
 	lock, err := AcquireLock(ctx, o.To, lockName(o.ClusterName), Holder(o.Now()), o.Now(), o.Progress)
 	if err != nil {
 		return nil, err
 	}
 	finished := false
 	defer func() { lock.Settle(context.WithoutCancel(ctx), finished) }()
-	fmt.Fprintf(o.Progress, "Backing up %d objects to %s\n", to.Len(), o.BackupDir)
-	if err := backupAndCheck(o, from, to); err != nil {
+	fmt.Fprintf(o.Progress, "Backing up %d objects to %s\n", p.target.Len(), o.BackupDir)
+	if err := backupAndCheck(o, p.source, p.target); err != nil {
 		return nil, fmt.Errorf("backup failed, nothing was changed: %w", err)
 	}
 	res.BackupDir = o.BackupDir
-	if err := pauseClusters(ctx, o.To, to, false); err != nil {
+	if err := pauseClusters(ctx, o.To, p.target, false); err != nil {
 		return res, err
 	}
 	finished = true

@@ -23,7 +23,8 @@ type Options struct {
 	// BackupDir is the new folder the backup is written to before any write.
 	BackupDir   string
 	ToolVersion string
-	DryRun      bool
+	// DryRun makes Move stop after the plan; PlanMove and Run ignore it.
+	DryRun bool
 	Pace
 }
 
@@ -50,20 +51,46 @@ type Result struct {
 	Unpause []string
 }
 
-// Move moves the graph from o.From to o.To: backup (verified), lock, pause
-// the source Clusters, create in the target group by group (updating what
-// exists), check every object arrived, delete from the source in reverse
-// order, unpause the target Clusters. Rerunning it after any interruption
-// converges: what is on the target is updated, what is gone from the
-// source is not needed any more.
+// MovePlan is a move read once and shown: the graphs both clusters held
+// when it was made (objects and resourceVersions), the groups in creation
+// order, and the backup folder. Run executes this plan and no other.
+type MovePlan struct {
+	o              Options
+	source, target *Graph
+	groups         [][]Key
+	// Lines describe the groups, one line each, as printed.
+	Lines []string
+	// Unpause are the target's Clusters a cut-off move left paused with
+	// nothing left to move: all this plan does is unpause them (finish.go).
+	Unpause []string
+}
+
+// Objects is the number of objects the plan moves.
+func (p *MovePlan) Objects() int { return p.source.Len() }
+
+// Empty says the plan does nothing: every object is already on the target.
+func (p *MovePlan) Empty() bool { return p.source.Len() == 0 && len(p.Unpause) == 0 }
+
+// Move plans a move and, unless o.DryRun, runs that plan without asking:
+// for callers that confirm nothing (scripts, tests, benchmarks).
 func Move(ctx context.Context, o Options) (*Result, error) {
+	p, err := PlanMove(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.DryRun {
+		return p.result(), nil
+	}
+	return p.Run(ctx)
+}
+
+// PlanMove reads both clusters once, checks what can be checked without
+// writing (the graph is whole, the target serves every kind and runs every
+// provider) and prints the plan on o.Progress. It writes nothing.
+func PlanMove(ctx context.Context, o Options) (*MovePlan, error) {
 	o.defaults()
 	say := func(format string, args ...any) { fmt.Fprintf(o.Progress, format+"\n", args...) }
-	if o.DryRun {
-		say("Planning move...")
-	} else {
-		say("Performing move...")
-	}
+	say("Planning move...")
 	say("Discovering Cluster API objects")
 	from, err := Read(ctx, o.From, o.ClusterName)
 	if err != nil {
@@ -73,6 +100,7 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	p := &MovePlan{o: o, source: from, target: to}
 	if from.Len() == 0 {
 		if to.Len() == 0 {
 			return nil, fmt.Errorf("no Cluster API objects of %s on the %s or the %s cluster: check --cluster-name, or restore from a backup", name(o.ClusterName), o.From.Name, o.To.Name)
@@ -81,10 +109,11 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			return finishInterrupted(ctx, o, from, to)
+			planFinish(p)
+			return p, nil
 		}
 		say("Nothing to move: the %s cluster holds none of %s's objects, the %s cluster holds %d", o.From.Name, name(o.ClusterName), o.To.Name, to.Len())
-		return &Result{}, nil
+		return p, nil
 	}
 	if err := preflight(ctx, from, o.To); err != nil {
 		return nil, err
@@ -92,19 +121,45 @@ func Move(ctx context.Context, o Options) (*Result, error) {
 	if err := checkProviders(ctx, o.From, o.To); err != nil {
 		return nil, err
 	}
-	groups, err := from.Groups()
-	if err != nil {
+	if p.groups, err = from.Groups(); err != nil {
 		return nil, err
 	}
-	res := &Result{Groups: len(groups), Objects: from.Len()}
 	say("Moving Cluster API objects Clusters=%d", len(from.Clusters()))
-	if o.DryRun {
-		res.Plan = plan(from, groups)
-		for _, line := range res.Plan {
-			say("  %s", line)
-		}
-		return res, nil
+	p.Lines = plan(from, p.groups)
+	for _, line := range p.Lines {
+		say("  %s", line)
 	}
+	return p, nil
+}
+
+// result is what a dry run reports.
+func (p *MovePlan) result() *Result {
+	return &Result{Groups: len(p.groups), Objects: p.source.Len(), Plan: p.Lines, Unpause: p.Unpause}
+}
+
+// Run executes the plan: it reads both clusters again and stops, writing
+// nothing, if either changed since the plan (drift.go); then lock, backup
+// (verified), pause the source Clusters, create in the target group by
+// group (updating what exists), check every object arrived, delete from
+// the source in reverse order, unpause the target Clusters. Rerunning a
+// move after any interruption converges: what is on the target is updated,
+// what is gone from the source is not needed any more. A nil Result with
+// an error means nothing was written.
+func (p *MovePlan) Run(ctx context.Context) (*Result, error) {
+	o := p.o
+	say := func(format string, args ...any) { fmt.Fprintf(o.Progress, format+"\n", args...) }
+	if p.Empty() {
+		return &Result{}, nil
+	}
+	say("Performing move...")
+	if err := checkUnchanged(ctx, "move", graphSide(o.From, p.source, o.ClusterName), graphSide(o.To, p.target, o.ClusterName)); err != nil {
+		return nil, err
+	}
+	if len(p.Unpause) > 0 {
+		return finishInterrupted(ctx, p)
+	}
+	from, to, groups := p.source, p.target, p.groups
+	res := &Result{Groups: len(groups), Objects: from.Len()}
 
 	// The lock first: a move refused for another one's writes nothing,
 	// not even a backup.

@@ -4,13 +4,16 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
 
@@ -237,4 +240,92 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 	if deletes < 10 {
 		t.Errorf("saw %d deletions, want the cluster's Machines, VMs, Secrets and Cluster", deletes)
 	}
+}
+
+// TestMovePlan_RunRefusesWhatChanged: a plan whose clusters changed before
+// Run (an object relabelled, added or removed, on either side) runs
+// nothing: Run names each change and writes nothing, not even its Lease or
+// its backup. A change to status alone, which a move never carries, does
+// not stop it.
+func TestMovePlan_RunRefusesWhatChanged(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Split, Flavour: testworld.V1Beta2})
+	boot, mgmt := connect(t, w)
+	plan := func(dir string) *mover.MovePlan {
+		t.Helper()
+		p, err := mover.PlanMove(t.Context(), mover.Options{From: boot, To: mgmt, ClusterName: "cluster3", BackupDir: dir,
+			ToolVersion: "test", Pace: mover.Pace{Progress: testWriter{t}}})
+		if err != nil || p.Objects() == 0 {
+			t.Fatalf("PlanMove() = %v, %v; want a plan", p, err)
+		}
+		return p
+	}
+	// The split world's KinD keeps the first groups (the Cluster among
+	// them); management holds the objects created before the cut.
+	cluster := firstOfKind(t, graph(t, boot), "Cluster")
+	onMgmt := firstOfKind(t, graph(t, mgmt), "Secret")
+	clusters := boot.Dyn.Resource(boot.Resources[schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"}].GVR).Namespace(eksa.Namespace)
+	secretsOn := func(c *kube.Cluster) dynamic.ResourceInterface {
+		return c.Dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "secrets"}).Namespace(eksa.Namespace)
+	}
+	tests := []struct {
+		name   string
+		change func(t *testing.T)
+		want   string
+	}{
+		{"relabelled in KinD", func(t *testing.T) {
+			patch := []byte(`{"metadata":{"labels":{"example.com/touched":"after-the-plan"}}}`)
+			if _, err := clusters.Patch(t.Context(), cluster.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}, mover.KeyOf(cluster).String() + " changed on the bootstrap cluster"},
+		{"added in KinD", func(t *testing.T) {
+			s := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret",
+				"metadata": map[string]any{"name": "cluster3-added-after-the-plan", "namespace": eksa.Namespace}}}
+			if _, err := secretsOn(boot).Create(t.Context(), s, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}, "Secret/cluster3-added-after-the-plan added on the bootstrap cluster"},
+		{"removed from management", func(t *testing.T) {
+			if err := secretsOn(mgmt).Delete(t.Context(), onMgmt.GetName(), metav1.DeleteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}, "Secret/" + onMgmt.GetName() + " removed from the management cluster"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "b")
+			p := plan(dir)
+			tt.change(t)
+			before := map[string]map[string]string{"bootstrap": namespaceState(t, boot), "management": namespaceState(t, mgmt)}
+			res, err := p.Run(t.Context())
+			if res != nil || err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasSuffix(err.Error(), "rerun move to see the new plan") {
+				t.Fatalf("Run() after the change = %+v, %v; want no result and an error naming %q and the rerun", res, err, tt.want)
+			}
+			checkUnchanged(t, "bootstrap", before["bootstrap"], namespaceState(t, boot))
+			checkUnchanged(t, "management", before["management"], namespaceState(t, mgmt))
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("Run() wrote a backup after the plan changed")
+			}
+		})
+	}
+
+	t.Run("status only", func(t *testing.T) {
+		p := plan(filepath.Join(t.TempDir(), "b"))
+		live, err := clusters.Get(t.Context(), cluster.GetName(), metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = unstructured.SetNestedField(live.Object, "Provisioning", "status", "phase")
+		updated, err := clusters.UpdateStatus(t.Context(), live, metav1.UpdateOptions{})
+		if apierrors.IsNotFound(err) { // no status subresource: status is written with the rest
+			updated, err = clusters.Update(t.Context(), live, metav1.UpdateOptions{})
+		}
+		if err != nil || updated.GetResourceVersion() == live.GetResourceVersion() {
+			t.Fatalf("writing status = %v; want a new resourceVersion", err)
+		}
+		if res, err := p.Run(t.Context()); err != nil || res.Deleted != p.Objects() {
+			t.Errorf("Run() after a status-only change = %+v, %v; want the plan run", res, err)
+		}
+	})
 }

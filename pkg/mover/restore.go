@@ -20,8 +20,14 @@ type RestoreOptions struct {
 	// Manifest is the backup's (nil for eksctl's folders): its
 	// PausedClusters say which Clusters were paused when it was written.
 	Manifest *backup.Manifest
+	// Bootstrap, when set, is the KinD cluster: it must hold none of
+	// ClusterName's objects ("" the namespace's), when the plan is made and
+	// at the first write, or a restore would make two live copies.
+	Bootstrap   *Cluster
+	ClusterName string
 	// Force updates objects the target already holds; without it they are
-	// left as they are, counted and listed.
+	// left as they are, counted and listed. DryRun makes Restore stop
+	// after the plan; PlanRestore and Run ignore it.
 	Force, DryRun bool
 	Pace
 }
@@ -43,54 +49,109 @@ type RestoreResult struct {
 	Plan                 []string // one line per group
 }
 
-// Restore creates a backup's objects on o.To, owners first, rewriting owner
-// references to the target's UIDs. Before any write it checks the objects
-// belong in eksa-system, that the target serves every kind and that the
-// graph is whole. Objects already there are skipped unless Force. Clusters
-// arrive paused; see unpauseRestored for which are resumed at the end.
+// RestorePlan is a restore read once and shown: the backup's graph in
+// creation order, and which of its objects the target held when it was
+// made (whole, with resourceVersions). Run executes this plan and no other.
+type RestorePlan struct {
+	o        RestoreOptions
+	g        *Graph
+	groups   [][]Key
+	existing map[Key]*unstructured.Unstructured
+	left     *Graph // KinD's, as read (empty)
+	// Objects, Clusters, Existing and Plan say what it will do.
+	RestoreResult
+}
+
+// Restore plans a restore and, unless o.DryRun, runs that plan without
+// asking: for callers that confirm nothing (scripts, tests).
 func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
+	p, err := PlanRestore(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.DryRun {
+		res := p.RestoreResult
+		return &res, nil
+	}
+	return p.Run(ctx)
+}
+
+// PlanRestore checks, before any write, that the backup's objects belong
+// in eksa-system, that KinD (o.Bootstrap, when set) holds none of
+// o.ClusterName's objects, that the target serves every kind and that the
+// graph is whole; it reads which objects the target holds already and
+// prints the plan on o.Progress. It writes nothing.
+func PlanRestore(ctx context.Context, o RestoreOptions) (*RestorePlan, error) {
 	o.defaults()
 	say := func(format string, args ...any) { fmt.Fprintf(o.Progress, format+"\n", args...) }
 	g, err := graphOf(o.Objects)
 	if err != nil {
 		return nil, err
 	}
+	p := &RestorePlan{o: o, g: g}
+	if o.Bootstrap != nil {
+		if p.left, err = Read(ctx, o.Bootstrap, o.ClusterName); err != nil {
+			return nil, err
+		}
+		if n := p.left.Len(); n > 0 {
+			return nil, fmt.Errorf("the KinD cluster still holds %d of %s's objects: restoring would make two live copies; run `kubectl eksa-recover move` instead (nothing was changed)", n, name(o.ClusterName))
+		}
+	}
 	if err := preflight(ctx, g, o.To); err != nil {
 		return nil, err
 	}
-	groups, err := g.Groups()
-	if err != nil {
+	if p.groups, err = g.Groups(); err != nil {
 		return nil, err
 	}
-	existing, err := existingOn(ctx, o.To, g)
-	if err != nil {
+	if p.existing, err = listKeys(ctx, o.To, g); err != nil {
 		return nil, err
 	}
-	res := &RestoreResult{Groups: len(groups), Objects: g.Len(), Plan: plan(g, groups)}
+	p.RestoreResult = RestoreResult{Groups: len(p.groups), Objects: g.Len(), Plan: plan(g, p.groups)}
 	for _, c := range g.Clusters() {
-		res.Clusters = append(res.Clusters, c.GetName())
+		p.Clusters = append(p.Clusters, c.GetName())
 	}
-	for k := range existing {
-		res.Existing = append(res.Existing, k.String())
+	for k := range p.existing {
+		p.Existing = append(p.Existing, k.String())
 	}
-	slices.Sort(res.Existing)
+	slices.Sort(p.Existing)
 
-	if o.DryRun {
-		say("Planning the restore of %d objects to the %s cluster Clusters=%s", g.Len(), o.To.Name, strings.Join(res.Clusters, ","))
-		for _, line := range res.Plan {
-			say("  %s", line)
-		}
-		if n := len(existing); n > 0 {
-			verb := "skipped (--force updates them)"
-			if o.Force {
-				verb = "updated (--force)"
-			}
-			say("%d already on the %s cluster, %s: %s", n, o.To.Name, verb, strings.Join(first(res.Existing, 5), ", "))
-		}
-		return res, nil
+	say("Planning the restore of %d objects to the %s cluster Clusters=%s", g.Len(), o.To.Name, strings.Join(p.Clusters, ","))
+	for _, line := range p.Plan {
+		say("  %s", line)
 	}
+	if n := len(p.existing); n > 0 {
+		verb := "skipped (--force updates them)"
+		if o.Force {
+			verb = "updated (--force)"
+		}
+		say("%d already on the %s cluster, %s: %s", n, o.To.Name, verb, strings.Join(first(p.Existing, 5), ", "))
+	}
+	return p, nil
+}
+
+// Writes says whether running the plan writes any object: not when the
+// target holds them all and Force is off.
+func (p *RestorePlan) Writes() bool { return len(p.existing) < p.g.Len() || p.o.Force }
+
+// Run executes the plan: it reads the target (and KinD) again and stops,
+// writing nothing, if either changed since the plan (drift.go); then it
+// creates the backup's objects on the target, owners first, rewriting owner
+// references to the target's UIDs. Objects already there are skipped
+// unless Force. Clusters arrive paused; see unpauseRestored for which are
+// resumed at the end.
+func (p *RestorePlan) Run(ctx context.Context) (*RestoreResult, error) {
+	o, g, groups, existing := p.o, p.g, p.groups, p.existing
+	say := func(format string, args ...any) { fmt.Fprintf(o.Progress, format+"\n", args...) }
+	res := &RestoreResult{Groups: p.Groups, Objects: p.Objects, Clusters: p.Clusters, Existing: p.Existing, Plan: p.Plan}
 	say("Restoring %d objects to the %s cluster Clusters=%s", g.Len(), o.To.Name, strings.Join(res.Clusters, ","))
-	if len(existing) == g.Len() && !o.Force {
+	sides := []readSide{keysSide(o.To, g, existing)}
+	if o.Bootstrap != nil {
+		sides = append(sides, graphSide(o.Bootstrap, p.left, o.ClusterName))
+	}
+	if err := checkUnchanged(ctx, "restore", sides...); err != nil {
+		return nil, err
+	}
+	if !p.Writes() {
 		res.Skipped = g.Len()
 		say("Nothing to restore: the %s cluster holds all %d objects already", o.To.Name, g.Len())
 		return res, nil
@@ -107,8 +168,8 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 	}
 	say("Creating objects in the %s cluster", o.To.Name)
 	uids := make(map[Key]types.UID, g.Len())
-	for k, uid := range existing {
-		uids[k] = uid
+	for k, u := range existing {
+		uids[k] = u.GetUID()
 	}
 	written := map[Key]bool{}
 	for i, group := range groups {

@@ -380,3 +380,36 @@ func TestMove_LeavesACutOffRestoreAlone(t *testing.T) {
 		t.Errorf("move unpaused Cluster cluster3, which a cut-off restore had left paused")
 	}
 }
+
+// TestRestorePlan_RunRefusesWhatChanged: one of the backup's objects
+// appears on management after the plan (which would now skip it, not
+// create it): Run names it and writes nothing, not even its Lease.
+func TestRestorePlan_RunRefusesWhatChanged(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Missing})
+	mgmt := connectManagement(t, w)
+	objs := readEksctlBackup(t, w)
+	p, err := mover.PlanRestore(t.Context(), mover.RestoreOptions{To: mgmt, Objects: objs, Pace: mover.Pace{Progress: testWriter{t}}})
+	if err != nil || !p.Writes() || len(p.Existing) != 0 {
+		t.Fatalf("PlanRestore() = %+v, %v; want a plan that creates every object", p, err)
+	}
+	g := &mover.Graph{Objects: map[mover.Key]*unstructured.Unstructured{}}
+	for _, o := range objs {
+		g.Objects[mover.KeyOf(o)] = o
+	}
+	secret := firstOfKind(t, g, "Secret").DeepCopy()
+	secret.SetResourceVersion("")
+	secret.SetUID("")
+	secret.SetOwnerReferences(nil)
+	if _, err := mgmt.Dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "secrets"}).Namespace(eksa.Namespace).
+		Create(t.Context(), secret, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before := namespaceState(t, mgmt)
+	res, err := p.Run(t.Context())
+	want := "Secret/" + secret.GetName() + " added on the management cluster"
+	if res != nil || err == nil || !strings.Contains(err.Error(), want) || !strings.HasSuffix(err.Error(), "rerun restore to see the new plan") {
+		t.Fatalf("Run() after the change = %+v, %v; want no result and an error naming %q and the rerun", res, err, want)
+	}
+	checkUnchanged(t, "a restore whose plan changed", before, namespaceState(t, mgmt))
+}

@@ -5,6 +5,7 @@
 package backup
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -17,11 +18,29 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
 )
+
+// BackupOptions are backup's settings.
+type BackupOptions struct {
+	Global *globalflags.Global
+	// To is the new folder to write; "" is <workspace>/<cluster>/eksa-recover-backup-<time>.
+	To string
+	// Now stamps the backup (time.Now; tests swap it).
+	Now func() time.Time
+
+	resolved *globalflags.Resolved
+	genericiooptions.IOStreams
+}
+
+// NewBackupOptions returns BackupOptions with their defaults.
+func NewBackupOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *BackupOptions {
+	return &BackupOptions{Global: g, Now: time.Now, IOStreams: streams}
+}
 
 // NewCmdBackup returns the backup command.
 func NewCmdBackup(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
-	var dir string
+	o := NewBackupOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Back up the cluster's Cluster API objects from KinD and/or management, changing nothing",
@@ -32,44 +51,66 @@ from whichever cluster holds them, from both when a move was cut off. Nothing
 in either cluster is changed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := globalflags.Resolve(g)
-			if err != nil {
+			if err := o.Complete(); err != nil {
 				return err
 			}
-			boot, mgmt, err := globalflags.ConnectBoth(cmd.Context(), r, false)
-			if err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			var graphs []backup.Set
-			total := 0
-			for _, c := range []*kube.Cluster{boot, mgmt} {
-				if c == nil {
-					continue
-				}
-				gr, err := mover.Read(cmd.Context(), c, r.Workspace.ClusterName)
-				if err != nil {
-					return err
-				}
-				if gr.Len() > 0 {
-					graphs = append(graphs, backup.Set{Source: c.Name, Objects: gr.Sorted()})
-					total += gr.Len()
-				}
-			}
-			if total == 0 {
-				return fmt.Errorf("neither cluster holds objects of %s: nothing to back up (check --cluster-name)", r.Workspace.ClusterName)
-			}
-			now := time.Now()
-			if dir == "" {
-				dir = eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.PluginBackupPrefix, now)
-			}
-			m, err := backup.Write(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, graphs...)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(streams.Out, "Backed up %d objects of %s to %s (manifest %s)\n", len(m.Objects), r.Workspace.ClusterName, dir, backup.ManifestPath(dir))
-			return nil
+			return o.Run(cmd.Context())
 		},
 	}
-	cmd.Flags().StringVar(&dir, "to", "", "New folder to write (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
+	cmd.Flags().StringVar(&o.To, "to", "", "New folder to write (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
 	return cmd
+}
+
+// Complete locates the workspace and loads the kubeconfigs.
+func (o *BackupOptions) Complete() error {
+	r, err := globalflags.Resolve(o.Global)
+	if err != nil {
+		return err
+	}
+	o.resolved = r
+	return nil
+}
+
+// Validate has nothing to check before the clusters are read: the folder
+// is refused by WriteBackup when it exists.
+func (o *BackupOptions) Validate() error { return nil }
+
+// Run reads whichever clusters answer and writes their objects.
+func (o *BackupOptions) Run(ctx context.Context) error {
+	r := o.resolved
+	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, false)
+	if err != nil {
+		return err
+	}
+	var sets []backup.Set
+	total := 0
+	for _, c := range []*kube.Cluster{boot, mgmt} {
+		if c == nil {
+			continue
+		}
+		gr, err := mover.Read(ctx, c, r.Workspace.ClusterName)
+		if err != nil {
+			return err
+		}
+		if gr.Len() > 0 {
+			sets = append(sets, backup.Set{Source: c.Name, Objects: gr.Sorted()})
+			total += gr.Len()
+		}
+	}
+	if total == 0 {
+		return fmt.Errorf("neither cluster holds objects of %s: nothing to back up (check --cluster-name)", r.Workspace.ClusterName)
+	}
+	now := o.Now()
+	dir := o.To
+	if dir == "" {
+		dir = eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.PluginBackupPrefix, now)
+	}
+	m, err := backup.Write(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, sets...)
+	if err != nil {
+		return err
+	}
+	return printers.PrintBackup(o.Out, r.Workspace.ClusterName, dir, m)
 }

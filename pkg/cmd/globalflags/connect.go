@@ -3,15 +3,17 @@ package globalflags
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
-// Connect opens the mover's clients to a cluster; one without a kubeconfig
-// is an error naming the flag to pass.
-func Connect(ctx context.Context, src reader.Source) (*kube.Cluster, error) {
+// Connect opens the mover's clients to a cluster, within timeout (the
+// user's --request-timeout, DefaultTimeout without it: Resolved.Timeout);
+// one without a kubeconfig is an error naming the flag to pass.
+func Connect(ctx context.Context, src reader.Source, timeout time.Duration) (*kube.Cluster, error) {
 	flag := "--kubeconfig"
 	if src.Role == snapshot.Bootstrap {
 		flag = "--bootstrap-kubeconfig"
@@ -19,7 +21,10 @@ func Connect(ctx context.Context, src reader.Source) (*kube.Cluster, error) {
 	if src.Config == nil {
 		return nil, fmt.Errorf("no kubeconfig for the %s cluster: pass %s", src.Role, flag)
 	}
-	ctx, cancel := context.WithTimeout(ctx, DefaultTimeout)
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c, err := kube.Connect(ctx, string(src.Role), src.Config)
 	if err != nil {
@@ -32,11 +37,11 @@ func Connect(ctx context.Context, src reader.Source) (*kube.Cluster, error) {
 // kubeconfig, boot is nil unless needBootstrap, when that is an error.
 func ConnectBoth(ctx context.Context, r *Resolved, needBootstrap bool) (boot, mgmt *kube.Cluster, err error) {
 	if r.Bootstrap.Config != nil || needBootstrap {
-		if boot, err = Connect(ctx, r.Bootstrap); err != nil {
+		if boot, err = Connect(ctx, r.Bootstrap, r.Timeout); err != nil {
 			return nil, nil, err
 		}
 	}
-	if mgmt, err = Connect(ctx, r.Management); err != nil {
+	if mgmt, err = Connect(ctx, r.Management, r.Timeout); err != nil {
 		return nil, nil, err
 	}
 	return boot, mgmt, nil

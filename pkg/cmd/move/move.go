@@ -3,20 +3,22 @@
 package move
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
-
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
 )
 
 const moveLong = `Move the cluster's Cluster API objects from the KinD bootstrap cluster to the
@@ -29,20 +31,29 @@ created), checks that all arrived, deletes them from KinD (marked
 delete-for-move, so KinD's controllers leave the VMs alone), unpauses them on
 management and verifies the result. Rerun it after any interruption: it converges.`
 
-// Options are move's settings.
-type Options struct {
+// MoveOptions are move's settings.
+type MoveOptions struct {
 	Global    *globalflags.Global
 	DryRun    bool
 	Yes       bool
 	Reverse   bool
 	All       bool
 	BackupDir string
+	// Now stamps the backup folder (time.Now; tests swap it).
+	Now func() time.Time
+
+	resolved *globalflags.Resolved
 	genericiooptions.IOStreams
+}
+
+// NewMoveOptions returns MoveOptions with their defaults.
+func NewMoveOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *MoveOptions {
+	return &MoveOptions{Global: g, Now: time.Now, IOStreams: streams}
 }
 
 // NewCmdMove returns the move command.
 func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Global: g, IOStreams: streams}
+	o := NewMoveOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "move",
 		Short: "Move the cluster's Cluster API objects from KinD to the management cluster",
@@ -51,7 +62,15 @@ func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobr
   kubectl eksa-recover move --dry-run
   kubectl eksa-recover move`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.Run(cmd) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups and counts) and change nothing")
@@ -62,13 +81,37 @@ func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobr
 	return cmd
 }
 
-// Run moves, then verifies.
-func (o *Options) Run(cmd *cobra.Command) error {
-	ctx := cmd.Context()
+// Complete locates the workspace, loads the kubeconfigs and names the
+// backup folder.
+func (o *MoveOptions) Complete() error {
 	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
 	}
+	o.resolved = r
+	if o.BackupDir == "" {
+		// Named by the second: a rerun within the same second (a script
+		// retrying a failed move) takes the next free name.
+		layout := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}
+		for at := o.Now(); o.BackupDir == "" || exists(o.BackupDir); at = at.Add(time.Second) {
+			o.BackupDir = layout.BackupDir(eksa.PluginBackupPrefix, at)
+		}
+	}
+	return nil
+}
+
+// Validate refuses, before anything is read, a backup folder that cannot
+// be created (a dry run writes none).
+func (o *MoveOptions) Validate() error {
+	if o.DryRun {
+		return nil
+	}
+	return checkBackupDir(o.BackupDir)
+}
+
+// Run plans once, prints the plan, asks, runs that plan, then verifies.
+func (o *MoveOptions) Run(ctx context.Context) error {
+	r := o.resolved
 	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, true)
 	if err != nil {
 		return err
@@ -81,46 +124,29 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if o.All {
 		cluster = ""
 	}
-	now := time.Now()
-	dir := o.BackupDir
-	if dir == "" {
-		// Named by the second: a rerun within the same second (a script
-		// retrying a failed move) takes the next free name.
-		layout := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}
-		for at := now; dir == "" || exists(dir); at = at.Add(time.Second) {
-			dir = layout.BackupDir(eksa.PluginBackupPrefix, at)
-		}
-	}
-	if !o.DryRun {
-		if err := checkBackupDir(dir); err != nil {
-			return err
-		}
-	}
-	opts := mover.Options{From: from, To: to, ClusterName: cluster, BackupDir: dir,
-		ToolVersion: buildinfo.Get().Version, Pace: mover.Pace{Progress: o.ErrOut}, DryRun: true}
-	plan, err := mover.Move(ctx, opts)
-	if err != nil || (plan.Objects == 0 && len(plan.Unpause) == 0) {
+	plan, err := mover.PlanMove(ctx, mover.Options{From: from, To: to, ClusterName: cluster, BackupDir: o.BackupDir,
+		ToolVersion: buildinfo.Get().Version, Pace: mover.Pace{Progress: o.ErrOut, Now: o.Now}})
+	if err != nil || plan.Empty() {
 		return err
 	}
 	if o.DryRun {
 		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
 		return nil
 	}
-	question := fmt.Sprintf("Move %d objects from the %s cluster to the %s cluster?", plan.Objects, from.Name, to.Name)
-	if plan.Objects == 0 {
+	question := fmt.Sprintf("Move %d objects from the %s cluster to the %s cluster?", plan.Objects(), from.Name, to.Name)
+	if plan.Objects() == 0 {
 		question = fmt.Sprintf("Unpause Cluster %s on the %s cluster?", strings.Join(plan.Unpause, ", "), to.Name)
 	}
 	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "move writes to both clusters"); err != nil {
 		return err
 	}
-	opts.DryRun = false
-	if res, err := mover.Move(ctx, opts); err != nil {
+	if res, err := plan.Run(ctx); err != nil {
 		if res == nil { // refused before its first write; the error names the fix
 			return err
 		}
-		return fmt.Errorf("%w (the backup is in %s; rerun move to finish)", err, dir)
+		return fmt.Errorf("%w (the backup is in %s; rerun move to finish)", err, o.BackupDir)
 	}
-	backup, _, err := backup.Read(dir)
+	backup, _, err := backup.Read(o.BackupDir)
 	if err != nil {
 		return err
 	}
@@ -128,5 +154,11 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	return Report(o.Out, v, from.Name, to.Name)
+	if err := printers.PrintVerification(o.Out, v, from.Name, to.Name); err != nil {
+		return err
+	}
+	if !v.OK() {
+		return exitcode.NotReady
+	}
+	return nil
 }

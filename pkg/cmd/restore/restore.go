@@ -4,20 +4,21 @@
 package restore
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-
-	"github.com/spf13/cobra"
-	"k8s.io/cli-runtime/pkg/genericiooptions"
-
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
 )
 
 const restoreLong = `Restore the cluster's Cluster API objects from a backup folder onto the
@@ -42,19 +43,30 @@ paused, and verifies the result against the backup.
 Exit codes: 0 when verified, 2 when the management cluster does not hold the
 backup as it is, 1 when the input is wrong (the message names the fix).`
 
-// Options are restore's settings.
-type Options struct {
+// RestoreOptions are restore's settings.
+type RestoreOptions struct {
 	Global *globalflags.Global
 	From   string
 	Force  bool
 	DryRun bool
 	Yes    bool
+	// Now is the restore's clock (time.Now; tests swap it).
+	Now func() time.Time
+
+	resolved *globalflags.Resolved
+	objects  []*unstructured.Unstructured
+	manifest *backup.Manifest
 	genericiooptions.IOStreams
+}
+
+// NewRestoreOptions returns RestoreOptions with their defaults.
+func NewRestoreOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *RestoreOptions {
+	return &RestoreOptions{Global: g, Now: time.Now, IOStreams: streams}
 }
 
 // NewCmdRestore returns the restore command.
 func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Global: g, IOStreams: streams}
+	o := NewRestoreOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "restore --from DIR",
 		Short: "Restore the cluster's Cluster API objects from a backup folder onto the management cluster",
@@ -63,7 +75,15 @@ func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *c
   kubectl eksa-recover restore --from cluster3/bootstrap-cluster-state-backup-2024-04-15T11_48_00 --dry-run
   kubectl eksa-recover restore --from cluster3/bootstrap-cluster-state-backup-2024-04-15T11_48_00`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.Run(cmd) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.From, "from", "", "Backup folder to restore from (required; 'status' names the newest)")
@@ -75,38 +95,42 @@ func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *c
 	return cmd
 }
 
-// Run checks the backup, then the clusters, plans, asks, restores and verifies.
-func (o *Options) Run(cmd *cobra.Command) error {
-	ctx := cmd.Context()
+// Complete locates the workspace, loads the kubeconfigs and reads the
+// whole backup, checked against its manifest when it has one.
+func (o *RestoreOptions) Complete() error {
 	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
 	}
-	objs, manifest, err := backup.Read(o.From)
+	o.resolved = r
+	o.objects, o.manifest, err = backup.Read(o.From)
 	switch {
-	case errors.Is(err, backup.ErrNoManifest) && len(objs) == 0:
+	case errors.Is(err, backup.ErrNoManifest) && len(o.objects) == 0:
 		return fmt.Errorf("%s holds no object files (clusterctl's <Kind>_<namespace>_<name>.yaml): pass a backup folder to --from", o.From)
 	case errors.Is(err, backup.ErrNoManifest):
 		fmt.Fprintln(o.ErrOut, backup.UncheckedNote(o.From))
 	case err != nil:
 		return err
 	}
-	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, false)
+	return nil
+}
+
+// Validate has nothing left to check: --from is required by the flag, and
+// the backup was read whole by Complete.
+func (o *RestoreOptions) Validate() error { return nil }
+
+// Run plans once (KinD holds none of the objects, the target serves every
+// kind, the graph is whole), prints the plan, asks, runs that plan, and
+// verifies against the backup.
+func (o *RestoreOptions) Run(ctx context.Context) error {
+	boot, mgmt, err := globalflags.ConnectBoth(ctx, o.resolved, false)
 	if err != nil {
 		return err
 	}
-	name := r.Workspace.ClusterName
-	if boot != nil {
-		left, err := mover.Read(ctx, boot, name)
-		if err != nil {
-			return err
-		}
-		if left.Len() > 0 {
-			return fmt.Errorf("the KinD cluster still holds %d of %s's objects: restoring would make two live copies; run `kubectl eksa-recover move` instead (nothing was changed)", left.Len(), name)
-		}
-	}
-	opts := mover.RestoreOptions{To: mgmt, Objects: objs, Manifest: manifest, Force: o.Force, DryRun: true, Pace: mover.Pace{Progress: o.ErrOut}}
-	plan, err := mover.Restore(ctx, opts)
+	plan, err := mover.PlanRestore(ctx, mover.RestoreOptions{
+		To: mgmt, Bootstrap: boot, ClusterName: o.resolved.Workspace.ClusterName,
+		Objects: o.objects, Manifest: o.manifest, Force: o.Force, Pace: mover.Pace{Progress: o.ErrOut, Now: o.Now},
+	})
 	if err != nil {
 		return err
 	}
@@ -114,7 +138,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
 		return nil
 	}
-	if toWrite := plan.Objects - len(plan.Existing); toWrite > 0 || o.Force {
+	if plan.Writes() {
 		question := fmt.Sprintf("Restore %d objects from %s to the %s cluster?", plan.Objects, o.From, mgmt.Name)
 		if o.Force && len(plan.Existing) > 0 {
 			question = fmt.Sprintf("Restore %d objects from %s to the %s cluster, overwriting %d already there?", plan.Objects, o.From, mgmt.Name, len(plan.Existing))
@@ -123,43 +147,19 @@ func (o *Options) Run(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	opts.DryRun = false
-	res, err := mover.Restore(ctx, opts)
+	res, err := plan.Run(ctx)
 	if err != nil {
 		return err
 	}
-	v, err := mover.VerifyRestore(ctx, mgmt, objs)
+	v, err := mover.VerifyRestore(ctx, mgmt, o.objects)
 	if err != nil {
 		return err
 	}
-	return report(o.Out, o.From, res, v)
-}
-
-// report prints what was restored and whether the management cluster now
-// holds the backup; exit 2 when it does not.
-func report(w io.Writer, from string, res *mover.RestoreResult, v *mover.Verification) error {
-	fmt.Fprintf(w, "Restored %d objects from %s: %d created, %d already there and skipped, %d updated\n",
-		res.Objects, from, res.Created, res.Skipped, res.Updated)
-	if len(res.Unpaused) > 0 {
-		fmt.Fprintf(w, "Unpaused: %s\n", strings.Join(res.Unpaused, ", "))
+	if err := printers.PrintRestore(o.Out, o.From, res, v); err != nil {
+		return err
 	}
-	if len(res.LeftPaused) > 0 {
-		fmt.Fprintf(w, "Left paused, as the backup recorded them: %s\n", strings.Join(res.LeftPaused, ", "))
+	if !v.OK() {
+		return exitcode.NotReady
 	}
-	if v.OK() {
-		fmt.Fprintf(w, "Verified: the management cluster holds all %d objects, as backed up\n", v.Checked)
-		return nil
-	}
-	fmt.Fprintln(w, "Not verified:")
-	if len(v.MissingOnTarget) > 0 {
-		fmt.Fprintf(w, "  missing on the management cluster (%d): %s\n", len(v.MissingOnTarget), strings.Join(v.MissingOnTarget, ", "))
-	}
-	if len(v.Differs) > 0 {
-		hint := ""
-		if res.Skipped > 0 {
-			hint = " (those that were already there were skipped: --force overwrites them)"
-		}
-		fmt.Fprintf(w, "  different from the backup (%d): %s%s\n", len(v.Differs), strings.Join(v.Differs, ", "), hint)
-	}
-	return exitcode.NotReady
+	return nil
 }

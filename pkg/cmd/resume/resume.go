@@ -3,21 +3,21 @@
 package resume
 
 import (
+	"context"
 	"fmt"
 	"time"
-
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
 )
 
 const resumeLong = `Clear the pause markers a failed eksctl run left on the management cluster:
@@ -35,18 +35,26 @@ still upgrading etcd, and refuses to change anything while the management
 cluster does not answer or KinD holds, or may hold, the clusters' Cluster
 API objects (run move first).`
 
-// Options are resume's settings.
-type Options struct {
+// ResumeOptions are resume's settings.
+type ResumeOptions struct {
 	Global *globalflags.Global
 	DryRun bool
 	Yes    bool
-	Now    func() time.Time
+	// Now stamps the read and the backup (time.Now; tests swap it).
+	Now func() time.Time
+
+	resolved *globalflags.Resolved
 	genericiooptions.IOStreams
+}
+
+// NewResumeOptions returns ResumeOptions with their defaults.
+func NewResumeOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *ResumeOptions {
+	return &ResumeOptions{Global: g, Now: time.Now, IOStreams: streams}
 }
 
 // NewCmdResume returns the resume command.
 func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Global: g, Now: time.Now, IOStreams: streams}
+	o := NewResumeOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "resume",
 		Short: "Clear the pause markers a failed eksctl run left, backed up first",
@@ -55,7 +63,15 @@ func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *co
   kubectl eksa-recover resume --dry-run
   kubectl eksa-recover resume`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.Run(cmd) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print what would be cleared and change nothing")
@@ -63,13 +79,22 @@ func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 	return cmd
 }
 
-// Run reads both clusters, plans, asks, then backs up, patches and checks.
-func (o *Options) Run(cmd *cobra.Command) error {
-	ctx := cmd.Context()
+// Complete locates the workspace and loads the kubeconfigs.
+func (o *ResumeOptions) Complete() error {
 	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
 	}
+	o.resolved = r
+	return nil
+}
+
+// Validate has nothing to check before the clusters are read.
+func (o *ResumeOptions) Validate() error { return nil }
+
+// Run reads both clusters, plans, asks, then backs up, patches and checks.
+func (o *ResumeOptions) Run(ctx context.Context) error {
+	r := o.resolved
 	now := o.Now()
 	name := r.Workspace.ClusterName
 	snap := reader.Read(ctx, r.Management, r.Bootstrap, reader.Options{Timeout: r.Timeout, Now: now})
@@ -93,7 +118,9 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "resume writes to the management cluster"); err != nil {
 		return err
 	}
-	target, err := kube.Connect(ctx, "management", r.Management.Config)
+	connectCtx, cancel := context.WithTimeout(ctx, r.Timeout)
+	defer cancel()
+	target, err := kube.Connect(connectCtx, "management", r.Management.Config)
 	if err != nil {
 		return fmt.Errorf("%w; nothing was changed", err)
 	}

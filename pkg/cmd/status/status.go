@@ -3,19 +3,20 @@
 package status
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
-
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/util/version"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
 )
 
@@ -49,8 +50,8 @@ the input is wrong (the message names the fix).`
   kubectl eksa-recover status --vsphere=false`
 )
 
-// Options are status's settings.
-type Options struct {
+// StatusOptions are status's settings.
+type StatusOptions struct {
 	Global      *globalflags.Global
 	PrintFlags  *genericclioptions.PrintFlags
 	EKSAVersion string
@@ -70,9 +71,9 @@ type Options struct {
 	genericiooptions.IOStreams
 }
 
-// NewOptions returns Options with their defaults.
-func NewOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *Options {
-	return &Options{
+// NewStatusOptions returns StatusOptions with their defaults.
+func NewStatusOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *StatusOptions {
+	return &StatusOptions{
 		Global:     g,
 		PrintFlags: genericclioptions.NewPrintFlags("").WithTypeSetter(nil),
 		Now:        time.Now,
@@ -84,7 +85,7 @@ func NewOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *Opti
 
 // NewCmdStatus returns the status command.
 func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
-	o := NewOptions(g, streams)
+	o := NewStatusOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:     "status",
 		Short:   "Show where the cluster's Cluster API objects are and the next command",
@@ -98,7 +99,7 @@ func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 			if err := o.Validate(); err != nil {
 				return err
 			}
-			return o.Run(cmd)
+			return o.Run(cmd.Context())
 		},
 	}
 	o.PrintFlags.AddFlags(cmd)
@@ -115,7 +116,7 @@ func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *Options) Complete() error {
+func (o *StatusOptions) Complete() error {
 	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
@@ -124,25 +125,25 @@ func (o *Options) Complete() error {
 	return nil
 }
 
-// Validate checks the output format before anything is read.
-func (o *Options) Validate() error {
+// Validate checks the flags before anything is read, the same for every
+// output: text and wide are printed by printers.PrintStatus, every other
+// format by the PrintFlags' printer, which must exist.
+func (o *StatusOptions) Validate() error {
+	if v := o.EKSAVersion; v != "" && (v[0] != 'v' || !isSemver(v)) {
+		return fmt.Errorf("--eksa-version %q: write it as eksctl prints it, e.g. v0.16.5", o.EKSAVersion)
+	}
 	if o.format() == "" || o.format() == "wide" {
 		return nil
 	}
-	if _, err := o.PrintFlags.ToPrinter(); err != nil {
-		return err
-	}
-	if o.EKSAVersion != "" && o.EKSAVersion[0] != 'v' {
-		return fmt.Errorf("--eksa-version %q: write it as eksctl prints it, e.g. v0.16.5", o.EKSAVersion)
-	}
-	return nil
+	_, err := o.PrintFlags.ToPrinter()
+	return err
 }
 
 // Run reads both clusters, diagnoses and prints; the exit code carries the state.
-func (o *Options) Run(cmd *cobra.Command) error {
+func (o *StatusOptions) Run(ctx context.Context) error {
 	r := o.resolved
 	now := o.Now()
-	_, report, err := inspect.Inspect(cmd.Context(), inspect.Options{
+	_, report, err := inspect.Inspect(ctx, inspect.Options{
 		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
 		EKSAVersion: o.EKSAVersion, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
 		VCenter: inspect.VCenter{Enabled: o.VSphere, Insecure: o.VSphereInsecure, Thumbprint: o.VSphereThumbprint,
@@ -160,7 +161,7 @@ func (o *Options) Run(cmd *cobra.Command) error {
 	return nil
 }
 
-func (o *Options) print(report *diagnose.Report, now time.Time) error {
+func (o *StatusOptions) print(report *diagnose.Report, now time.Time) error {
 	switch o.format() {
 	case "", "wide":
 		return printers.PrintStatus(o.Out, report, printers.StatusOptions{
@@ -178,7 +179,12 @@ func (o *Options) print(report *diagnose.Report, now time.Time) error {
 	return printer.PrintObj(obj, o.Out)
 }
 
-func (o *Options) format() string {
+func isSemver(v string) bool {
+	_, err := version.ParseSemantic(v)
+	return err == nil
+}
+
+func (o *StatusOptions) format() string {
 	if o.PrintFlags.OutputFormat == nil {
 		return ""
 	}

@@ -3,22 +3,43 @@
 package verify
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
+// VerifyOptions are verify's settings.
+type VerifyOptions struct {
+	Global *globalflags.Global
+	// From is the backup folder to verify against; "" is the workspace's newest.
+	From string
+	// Now is verify's clock (time.Now; tests swap it). Verify reads no
+	// time today; it is here so every command is built the same way.
+	Now func() time.Time
+
+	resolved *globalflags.Resolved
+	genericiooptions.IOStreams
+}
+
+// NewVerifyOptions returns VerifyOptions with their defaults.
+func NewVerifyOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *VerifyOptions {
+	return &VerifyOptions{Global: g, Now: time.Now, IOStreams: streams}
+}
+
 // NewCmdVerify returns the verify command.
 func NewCmdVerify(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
-	var from string
+	o := NewVerifyOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check that KinD holds none of the cluster's objects and management holds all of the newest backup's",
@@ -27,36 +48,67 @@ management cluster holds every object of the newest backup (or --from) with equa
 spec, labels, annotations and owners. Exit 0 when it does, 2 when it does not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := globalflags.Resolve(g)
-			if err != nil {
+			if err := o.Complete(); err != nil {
 				return err
 			}
-			dir := from
-			if dir == "" {
-				if dir = newestBackup(r.Workspace.Backups); dir == "" {
-					return fmt.Errorf("no backup of %s in %s to verify against: pass --from", r.Workspace.ClusterName, r.Workspace.Dir)
-				}
-			}
-			objs, _, err := backup.Read(dir)
-			if errors.Is(err, backup.ErrNoManifest) {
-				fmt.Fprintln(streams.ErrOut, backup.UncheckedNote(dir))
-			} else if err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			boot, mgmt, err := globalflags.ConnectBoth(cmd.Context(), r, false)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(streams.ErrOut, "Verifying against %s\n", dir)
-			v, err := mover.Verify(cmd.Context(), boot, mgmt, r.Workspace.ClusterName, objs)
-			if err != nil {
-				return err
-			}
-			return move.Report(streams.Out, v, "bootstrap", "management")
+			return o.Run(cmd.Context())
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "Backup folder to verify against (default: the newest in the workspace)")
+	cmd.Flags().StringVar(&o.From, "from", "", "Backup folder to verify against (default: the newest in the workspace)")
 	return cmd
+}
+
+// Complete locates the workspace, loads the kubeconfigs and picks the
+// backup: --from, or the workspace's newest.
+func (o *VerifyOptions) Complete() error {
+	r, err := globalflags.Resolve(o.Global)
+	if err != nil {
+		return err
+	}
+	o.resolved = r
+	if o.From == "" {
+		o.From = newestBackup(r.Workspace.Backups)
+	}
+	return nil
+}
+
+// Validate needs a backup to verify against.
+func (o *VerifyOptions) Validate() error {
+	if o.From == "" {
+		ws := o.resolved.Workspace
+		return fmt.Errorf("no backup of %s in %s to verify against: pass --from", ws.ClusterName, ws.Dir)
+	}
+	return nil
+}
+
+// Run reads the backup, then both clusters, and prints the verification;
+// exit 2 when it failed.
+func (o *VerifyOptions) Run(ctx context.Context) error {
+	objs, _, err := backup.Read(o.From)
+	if errors.Is(err, backup.ErrNoManifest) {
+		fmt.Fprintln(o.ErrOut, backup.UncheckedNote(o.From))
+	} else if err != nil {
+		return err
+	}
+	boot, mgmt, err := globalflags.ConnectBoth(ctx, o.resolved, false)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.ErrOut, "Verifying against %s\n", o.From)
+	v, err := mover.Verify(ctx, boot, mgmt, o.resolved.Workspace.ClusterName, objs)
+	if err != nil {
+		return err
+	}
+	if err := printers.PrintVerification(o.Out, v, "bootstrap", "management"); err != nil {
+		return err
+	}
+	if !v.OK() {
+		return exitcode.NotReady
+	}
+	return nil
 }
 
 // newestBackup prefers the plugin's own backups (they have a manifest).

@@ -4,6 +4,7 @@ package version
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -18,22 +19,25 @@ var versionExample = `  # Print the version of the plugin
   # Print the build information as JSON
   kubectl eksa-recover version -o json`
 
-// Options holds the settings of the version command.
-type Options struct {
+// VersionOptions holds the settings of the version command.
+type VersionOptions struct {
 	genericiooptions.IOStreams
 
 	// Output is empty (one line of text), "json" or "yaml".
 	Output string
+	// Now is the command's clock (time.Now; tests swap it). version reads
+	// no time today; it is here so every command is built the same way.
+	Now func() time.Time
 }
 
-// NewOptions returns Options with their defaults.
-func NewOptions(streams genericiooptions.IOStreams) *Options {
-	return &Options{IOStreams: streams}
+// NewVersionOptions returns VersionOptions with their defaults.
+func NewVersionOptions(streams genericiooptions.IOStreams) *VersionOptions {
+	return &VersionOptions{IOStreams: streams, Now: time.Now}
 }
 
 // NewCmdVersion returns the version command.
 func NewCmdVersion(streams genericiooptions.IOStreams) *cobra.Command {
-	o := NewOptions(streams)
+	o := NewVersionOptions(streams)
 	cmd := &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version of kubectl eksa-recover",
@@ -55,12 +59,12 @@ func NewCmdVersion(streams genericiooptions.IOStreams) *cobra.Command {
 }
 
 // Complete fills in fields not set by flags. The version command has none.
-func (o *Options) Complete(_ *cobra.Command, _ []string) error {
+func (o *VersionOptions) Complete(_ *cobra.Command, _ []string) error {
 	return nil
 }
 
 // Validate checks the options.
-func (o *Options) Validate() error {
+func (o *VersionOptions) Validate() error {
 	switch o.Output {
 	case "", "json", "yaml":
 		return nil
@@ -70,7 +74,7 @@ func (o *Options) Validate() error {
 }
 
 // Run prints the version.
-func (o *Options) Run() error {
+func (o *VersionOptions) Run() error {
 	info := buildinfo.Get()
 	switch o.Output {
 	case "json":

@@ -116,7 +116,7 @@ func checkFields(t *testing.T, got map[string]string, want buildinfo.Info) {
 	}
 }
 
-func TestOptions_Validate(t *testing.T) {
+func TestVersionOptions_Validate(t *testing.T) {
 	tests := []struct {
 		output  string
 		wantErr bool
@@ -128,7 +128,7 @@ func TestOptions_Validate(t *testing.T) {
 		{output: "name", wantErr: true},
 	}
 	for _, tt := range tests {
-		o := &Options{Output: tt.output}
+		o := &VersionOptions{Output: tt.output}
 		if err := o.Validate(); (err != nil) != tt.wantErr {
 			t.Errorf("Validate() with output %q = %v, want error: %v", tt.output, err, tt.wantErr)
 		}

@@ -287,6 +287,8 @@ func TestMove_Recovery(t *testing.T) {
 	if got.State != "UpgradeIncomplete" || len(got.NextSteps) == 0 || !strings.HasPrefix(got.NextSteps[len(got.NextSteps)-1].Command, "eksctl anywhere upgrade cluster -f ") {
 		t.Errorf("status after the move = %s %+v, want UpgradeIncomplete with the eksctl rerun", got.State, got.NextSteps)
 	}
+	// verify fails too, and says where: exit 2, each object named.
+	checkVerifyFails(t, w)
 }
 
 // TestBackup_SplitChangesNothing: backup reads both sides of a cut-off move,

@@ -1,6 +1,7 @@
 package testworld
 
 import (
+	"context"
 	"os"
 	"testing"
 )
@@ -33,4 +34,22 @@ func StartForTest(t testing.TB, o Options) *World {
 		}
 	})
 	return w
+}
+
+// CheckOwners fails t unless every owner reference in eksa-system on s
+// names, by UID, an object there of the reference's kind and name, and
+// unless there are at least minRefs references (a check of none proves
+// nothing).
+func CheckOwners(t testing.TB, s *Server, minRefs int) {
+	t.Helper()
+	c, err := DanglingOwners(context.Background(), s.Config, Namespace)
+	if err != nil {
+		t.Fatalf("reading owner references on %s: %v", s.Name, err)
+	}
+	for _, d := range c.Dangling {
+		t.Errorf("%s cluster: %s", s.Name, d)
+	}
+	if c.Refs < minRefs {
+		t.Errorf("%s cluster: %d owner references on %d objects in %s, want at least %d", s.Name, c.Refs, c.Objects, Namespace, minRefs)
+	}
 }

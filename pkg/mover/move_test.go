@@ -101,6 +101,7 @@ func TestMove_Stranded(t *testing.T) {
 				t.Errorf("spec.managedExternalEtcdRef lost in the move (kind %q)", kind)
 			}
 			checkModes(t, dir)
+			testworld.CheckOwners(t, w.Management, 20)
 		})
 	}
 }
@@ -136,6 +137,9 @@ func TestMove_SplitConverges(t *testing.T) {
 	if graph(t, boot).Len() != 0 || graph(t, mgmt).Len() != len(w.Cluster3().Objects) {
 		t.Errorf("after the rerun: KinD %d, management %d objects; want 0 and %d", graph(t, boot).Len(), graph(t, mgmt).Len(), len(w.Cluster3().Objects))
 	}
+	// The rerun updated what the cut-off move had created: the owners it
+	// wrote must be management's, not KinD's.
+	testworld.CheckOwners(t, w.Management, 20)
 	// A second rerun has nothing left to do.
 	if res, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "c"), false); err != nil || res.Created+res.Deleted != 0 {
 		t.Errorf("second rerun = %+v, %v; want nothing to do", res, err)

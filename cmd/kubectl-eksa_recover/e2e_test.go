@@ -296,7 +296,7 @@ func TestMove_Recovery(t *testing.T) {
 func TestBackup_SplitChangesNothing(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Split})
-	before := run(t, w.Dir, "status", "-o", "json").stdout
+	before, objects := run(t, w.Dir, "status", "-o", "json").stdout, w.StateForTest(t)
 	dir := filepath.Join(t.TempDir(), "b")
 	res := run(t, w.Dir, "backup", "--to", dir)
 	if res.code != 0 || !strings.Contains(res.stdout, "Backed up 32 objects") {
@@ -312,6 +312,7 @@ func TestBackup_SplitChangesNothing(t *testing.T) {
 	if after := run(t, w.Dir, "status", "-o", "json").stdout; stripAges(after) != stripAges(before) {
 		t.Errorf("backup changed the clusters: status before and after differ")
 	}
+	testworld.CheckUnchanged(t, "backup", objects, w.StateForTest(t))
 }
 
 // stripAges drops the fields that move with the clock.

@@ -53,3 +53,47 @@ func CheckOwners(t testing.TB, s *Server, minRefs int) {
 		t.Errorf("%s cluster: %d owner references on %d objects in %s, want at least %d", s.Name, c.Refs, c.Objects, Namespace, minRefs)
 	}
 }
+
+// State is every object in eksa-system and the EKS-A namespace on each
+// running server of the world, by resourceVersion (see ResourceVersions).
+type State map[string]string
+
+// StateForTest reads the world's State; stopped servers are left out.
+func (w *World) StateForTest(t testing.TB) State {
+	t.Helper()
+	out := State{}
+	for _, s := range []*Server{w.Management, w.Bootstrap} {
+		if s == nil || !s.Running() {
+			continue
+		}
+		rvs, err := ResourceVersions(context.Background(), s.Config, Namespace, EKSANamespace)
+		if err != nil {
+			t.Fatalf("reading the %s cluster's objects: %v", s.Name, err)
+		}
+		for k, v := range rvs {
+			out[s.Name+":"+k] = v
+		}
+	}
+	return out
+}
+
+// CheckUnchanged fails t for each object created, changed or deleted
+// between before and after, naming what did it.
+func CheckUnchanged(t testing.TB, what string, before, after State) {
+	t.Helper()
+	if len(before) == 0 {
+		t.Fatalf("%s: the state before holds no object; the check would prove nothing", what)
+	}
+	for k, rv := range after {
+		if old, ok := before[k]; !ok {
+			t.Errorf("%s created %s", what, k)
+		} else if old != rv {
+			t.Errorf("%s changed %s (resourceVersion %s -> %s)", what, k, old, rv)
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			t.Errorf("%s deleted %s", what, k)
+		}
+	}
+}

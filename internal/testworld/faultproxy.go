@@ -38,6 +38,13 @@ type FaultProxy struct {
 	throttled atomic.Int64
 	cutOnce   sync.Once
 	upstream  *rest.Config
+
+	// hold, when set, matches requests the proxy holds without an answer
+	// until it closes (see HoldWhen).
+	hold     atomic.Pointer[func(*http.Request) bool]
+	held     chan struct{}
+	heldOnce sync.Once
+	closed   chan struct{}
 }
 
 // NewFaultProxy starts a proxy in front of the server upstream points at,
@@ -51,7 +58,7 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fault proxy: %w", err)
 	}
-	p := &FaultProxy{upstream: upstream}
+	p := &FaultProxy{upstream: upstream, held: make(chan struct{}), closed: make(chan struct{})}
 	p.limit.Store(-1)
 	rp := &httputil.ReverseProxy{
 		Rewrite:       func(r *httputil.ProxyRequest) { r.SetURL(target) },
@@ -68,6 +75,15 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 	}
 	// httptest serves HTTP/1.1 only unless told otherwise: Hijack works.
 	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if match := p.hold.Load(); match != nil && (*match)(r) {
+			p.heldOnce.Do(func() { close(p.held) })
+			select { // the client waits for an answer that never comes
+			case <-r.Context().Done():
+			case <-p.closed:
+			}
+			p.breakConnection(w)
+			return
+		}
 		if n, limit := p.count.Add(1), p.limit.Load(); limit >= 0 && n > limit {
 			p.breakConnection(w)
 			return
@@ -93,6 +109,16 @@ func (p *FaultProxy) CutAfter(n int) {
 	p.count.Store(0)
 	p.throttled.Store(0)
 	p.limit.Store(int64(n))
+}
+
+// HoldWhen makes the proxy hold every request match accepts: it is never
+// forwarded, and its client waits until it gives up or the proxy closes. The
+// channel returned is closed when the first such request arrives, so that a
+// test can kill the client at exactly that point (a process killed while it
+// waits for its unpause, say).
+func (p *FaultProxy) HoldWhen(match func(*http.Request) bool) <-chan struct{} {
+	p.hold.Store(&match)
+	return p.held
 }
 
 // Requests is the number of requests seen since the last CutAfter (or start).
@@ -146,6 +172,11 @@ func (p *FaultProxy) Kubeconfig(name string) ([]byte, error) {
 
 // Close stops the proxy and closes every connection through it.
 func (p *FaultProxy) Close() {
+	select {
+	case <-p.closed:
+	default:
+		close(p.closed)
+	}
 	p.srv.CloseClientConnections()
 	p.srv.Close()
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -27,11 +28,15 @@ import (
 )
 
 // killPoint is when to SIGKILL a running move: delay after stderr shows a
-// line starting with line.
+// line starting with line, or, with hold, while the proxy in front of
+// side holds the request hold matches (the kill lands inside that phase
+// however fast the machine is).
 type killPoint struct {
 	name  string
 	line  string
 	delay time.Duration
+	side  string // "management" or "bootstrap"
+	hold  func(*http.Request) bool
 	// afterLock: the move holds its Lease by then, so the rerun must say
 	// it took the dead move's lock over.
 	afterLock bool
@@ -58,9 +63,9 @@ func TestMove_Killed(t *testing.T) {
 		// one's leaves nothing behind.
 		{name: "writing the backup", line: "Backing up", afterLock: true, landed: "before creating"},
 		{name: "creating, at once", line: "Creating objects in the target cluster", afterLock: true, landed: "creating|before creating"},
-		{name: "creating, 500ms in", line: "Creating objects in the target cluster", delay: 500 * time.Millisecond, afterLock: true, landed: "creating"},
+		{name: "creating, at the 10th create", side: "management", hold: nth(10, http.MethodPost, "/leases"), afterLock: true, landed: "creating"},
 		{name: "deleting, at once", line: "Deleting objects from the source cluster", afterLock: true, landed: "deleting|created all"},
-		{name: "deleting, 1s in", line: "Deleting objects from the source cluster", delay: time.Second, afterLock: true, landed: "deleting"},
+		{name: "deleting, at the 10th delete", side: "bootstrap", hold: nth(10, http.MethodDelete, "/leases"), afterLock: true, landed: "deleting"},
 	}
 	for i, p := range points {
 		if i > 0 {
@@ -68,7 +73,7 @@ func TestMove_Killed(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		last := killMove(t, w.Dir, p)
+		last := killMove(t, w, p)
 		inKinD, onMgmt := graphOn(t, w.Bootstrap).Len(), graphOn(t, w.Management).Len()
 		landed := landing(n, inKinD, onMgmt)
 		t.Logf("killed %s: landed %s (%d of %d objects in KinD, %d on management); its last line: %q", p.name, landed, inKinD, n, onMgmt, last)
@@ -157,14 +162,55 @@ func checkAgainstOriginal(t *testing.T, w *testworld.World, original *mover.Grap
 	}
 }
 
-// killMove starts `move --yes` and kills it with SIGKILL p.delay after its
-// stderr shows p.line. It fails the test if the move ended before the
-// kill: that point was not tested. It returns the last line seen.
-func killMove(t *testing.T, dir string, p killPoint) string {
+// nth matches the n-th request of method whose path does not contain
+// except (the lock's Lease), and every later one.
+func nth(n int, method, except string) func(*http.Request) bool {
+	var seen atomic.Int64
+	return func(r *http.Request) bool {
+		return r.Method == method && !strings.Contains(r.URL.Path, except) && seen.Add(1) >= int64(n)
+	}
+}
+
+// killMove starts `move --yes`, both clusters reached through fault
+// proxies, and kills it with SIGKILL p.delay after its stderr shows
+// p.line, or once the proxy holds p.hold's request. It fails the test if
+// the move ended before the kill: that point was not tested. It returns
+// the last line seen.
+func killMove(t *testing.T, w *testworld.World, p killPoint) string {
 	t.Helper()
+	args := []string{"move", "--yes"}
+	var held <-chan struct{}
+	for _, s := range []*testworld.Server{w.Management, w.Bootstrap} {
+		proxy, err := testworld.NewFaultProxy(s.Config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer proxy.Close()
+		data, err := proxy.Kubeconfig(s.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), s.Name+".kubeconfig")
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		flag := map[string]string{"management": "--kubeconfig", "bootstrap": "--bootstrap-kubeconfig"}[s.Name]
+		args = append(args, flag, file)
+		if p.hold != nil && p.side == s.Name {
+			held = proxy.HoldWhen(p.hold)
+		}
+	}
 	armed := false
-	stdout, seen, err := watchMove(t, dir, []string{"move", "--yes"}, func(cmd *exec.Cmd, line string) {
-		if !armed && strings.HasPrefix(line, p.line) {
+	stdout, seen, err := watchMove(t, w.Dir, args, func(cmd *exec.Cmd, line string) {
+		switch {
+		case armed:
+		case held != nil:
+			armed = true
+			go func() {
+				<-held
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+			}()
+		case strings.HasPrefix(line, p.line):
 			armed = true
 			time.AfterFunc(p.delay, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
 		}

@@ -49,14 +49,18 @@ func TestAllCommands_NoSecretsAtV9(t *testing.T) {
 		args []string
 		// logs: a request the step must show at -v=9, or the search proves nothing.
 		logs []string
+		// want, when set, must be on stdout, with exit 0: the restores
+		// restore backups the binary made, move's and backup's.
+		want string
 	}{
-		{[]string{"status", "-v=9"}, []string{"GET"}},
-		{[]string{"status", "-o", "json", "-v=9"}, []string{"GET"}},
-		{[]string{"backup", "--to", backupDir, "-v=9"}, []string{"GET", "/secrets"}},
-		{[]string{"move", "--yes", "-v=9"}, []string{"POST", "/secrets"}},
-		{[]string{"verify", "-v=9"}, []string{"GET", "/secrets"}},
-		{[]string{"restore", "--from", "{{move backup}}", "--force", "--yes", "-v=9"}, []string{"PUT", "/secrets"}},
-		{[]string{"resume", "--yes", "-v=9"}, []string{"GET"}},
+		{[]string{"status", "-v=9"}, []string{"GET"}, ""},
+		{[]string{"status", "-o", "json", "-v=9"}, []string{"GET"}, ""},
+		{[]string{"backup", "--to", backupDir, "-v=9"}, []string{"GET", "/secrets"}, ""},
+		{[]string{"move", "--yes", "-v=9"}, []string{"POST", "/secrets"}, ""},
+		{[]string{"verify", "-v=9"}, []string{"GET", "/secrets"}, ""},
+		{[]string{"restore", "--from", "{{move backup}}", "--force", "--yes", "-v=9"}, []string{"PUT", "/secrets"}, "Verified: the management cluster holds all"},
+		{[]string{"restore", "--from", backupDir, "--force", "--yes", "-v=9"}, []string{"PUT", "/secrets"}, "Verified: the management cluster holds all"},
+		{[]string{"resume", "--yes", "-v=9"}, []string{"GET"}, ""},
 	}
 	for _, s := range steps {
 		args := append([]string(nil), s.args...)
@@ -70,6 +74,12 @@ func TestAllCommands_NoSecretsAtV9(t *testing.T) {
 			}
 		}
 		res := runEnv(t, w.Dir, env, args...)
+		if s.want != "" && (res.code != 0 || !strings.Contains(res.stdout, s.want)) {
+			t.Errorf("%v = exit %d, want 0 and %q\nstdout: %s\nstderr (last 2000 bytes): %s", s.args, res.code, s.want, res.stdout, tail(res.stderr, 2000))
+		}
+		if s.want != "" {
+			testworld.CheckOwners(t, w.Management, 20)
+		}
 		if res.code != 0 && res.code != 2 {
 			t.Errorf("%v = exit %d\nstdout: %s\nstderr (last 2000 bytes): %s", s.args, res.code, res.stdout, tail(res.stderr, 2000))
 		}

@@ -6,10 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -17,38 +21,52 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
 // killPoint is when to SIGKILL a running move: delay after stderr shows a
-// line starting with line.
+// line starting with line, or, with hold, while the proxy in front of
+// side holds the request hold matches (the kill lands inside that phase
+// however fast the machine is).
 type killPoint struct {
 	name  string
 	line  string
 	delay time.Duration
+	side  string // "management" or "bootstrap"
+	hold  func(*http.Request) bool
 	// afterLock: the move holds its Lease by then, so the rerun must say
 	// it took the dead move's lock over.
 	afterLock bool
+	// landed: where the kill must find the move (see landing), "|" between
+	// the acceptable answers.
+	landed string
 }
 
 // TestMove_Killed: a move killed with SIGKILL at any point is finished by a
 // plain rerun: the dead process's Lease is taken over, verify passes and
 // status finds nothing left in KinD. 30 workers (153 objects) make the
-// phases long enough for the kills to land inside them.
+// phases long enough for the kills to land inside them. Where each kill
+// landed is read from the clusters right after it, and the end state is
+// compared, object by object, with the graph read from KinD before the
+// first move: an object deleted from KinD and never created on management
+// is in no backup the rerun could verify against, but it is in that graph.
 func TestMove_Killed(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2, Workers: 30})
+	original := graphOn(t, w.Bootstrap)
+	n := original.Len()
 	points := []killPoint{
 		// The lock is taken before the backup: a move refused for another
 		// one's leaves nothing behind.
-		{name: "writing the backup", line: "Backing up", afterLock: true},
-		{name: "creating, at once", line: "Creating objects in the target cluster", afterLock: true},
-		{name: "creating, 500ms in", line: "Creating objects in the target cluster", delay: 500 * time.Millisecond, afterLock: true},
-		{name: "deleting, at once", line: "Deleting objects from the source cluster", afterLock: true},
-		{name: "deleting, 1s in", line: "Deleting objects from the source cluster", delay: time.Second, afterLock: true},
+		{name: "writing the backup", line: "Backing up", afterLock: true, landed: "before creating"},
+		{name: "creating, at once", line: "Creating objects in the target cluster", afterLock: true, landed: "creating|before creating"},
+		{name: "creating, at the 10th create", side: "management", hold: nth(10, http.MethodPost, "/leases"), afterLock: true, landed: "creating"},
+		{name: "deleting, at once", line: "Deleting objects from the source cluster", afterLock: true, landed: "deleting|created all"},
+		{name: "deleting, at the 10th delete", side: "bootstrap", hold: nth(10, http.MethodDelete, "/leases"), afterLock: true, landed: "deleting"},
 	}
 	for i, p := range points {
 		if i > 0 {
@@ -56,8 +74,13 @@ func TestMove_Killed(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		last := killMove(t, w.Dir, p)
-		t.Logf("killed %s; its last line: %q", p.name, last)
+		last := killMove(t, w, p)
+		inKinD, onMgmt := graphOn(t, w.Bootstrap).Len(), graphOn(t, w.Management).Len()
+		landed := landing(n, inKinD, onMgmt)
+		t.Logf("killed %s: landed %s (%d of %d objects in KinD, %d on management); its last line: %q", p.name, landed, inKinD, n, onMgmt, last)
+		if !slices.Contains(strings.Split(p.landed, "|"), landed) {
+			t.Errorf("the kill %s landed %s (%d of %d in KinD, %d on management), want %s: that point was not tested", p.name, landed, inKinD, n, onMgmt, p.landed)
+		}
 		rerun := run(t, w.Dir, "move", "--yes")
 		if rerun.code != 0 || !strings.Contains(rerun.stdout, "Verified") {
 			t.Fatalf("rerun after the kill %s = exit %d\nstdout: %s\nstderr: %s", p.name, rerun.code, rerun.stdout, rerun.stderr)
@@ -68,18 +91,127 @@ func TestMove_Killed(t *testing.T) {
 		if v := run(t, w.Dir, "verify"); v.code != 0 {
 			t.Errorf("verify after the kill %s and a rerun = exit %d\n%s%s", p.name, v.code, v.stdout, v.stderr)
 		}
+		checkAgainstOriginal(t, w, original, "after the kill "+p.name+" and a rerun")
 		checkNothingInKinD(t, w, p.name)
+		testworld.CheckOwners(t, w.Management, 20)
 	}
 }
 
-// killMove starts `move --yes` and kills it with SIGKILL p.delay after its
-// stderr shows p.line. It fails the test if the move ended before the
-// kill: that point was not tested. It returns the last line seen.
-func killMove(t *testing.T, dir string, p killPoint) string {
+// landing names where a move was when it died, from what the clusters
+// held: n objects at the start, all in KinD.
+func landing(n, inKinD, onMgmt int) string {
+	switch {
+	case inKinD == n && onMgmt == 0:
+		return "before creating"
+	case inKinD == n && onMgmt < n:
+		return "creating"
+	case inKinD == n && onMgmt == n:
+		return "created all"
+	case inKinD > 0 && onMgmt == n:
+		return "deleting"
+	case inKinD == 0 && onMgmt == n:
+		return "deleted all"
+	}
+	return fmt.Sprintf("nowhere a move goes (%d in KinD, %d on management)", inKinD, onMgmt)
+}
+
+// graphOn reads cluster3's graph on s.
+func graphOn(t *testing.T, s *testworld.Server) *mover.Graph {
 	t.Helper()
+	c, err := kube.Connect(t.Context(), s.Name, s.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := mover.Read(t.Context(), c, "cluster3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// checkAgainstOriginal: KinD holds none of cluster3's objects, management
+// holds exactly the original graph's, each equal to the original (spec,
+// labels, annotations, owners), and no Cluster is left paused.
+func checkAgainstOriginal(t *testing.T, w *testworld.World, original *mover.Graph, when string) {
+	t.Helper()
+	boot, err := kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objs []*unstructured.Unstructured
+	for _, k := range original.Keys() {
+		objs = append(objs, original.Objects[k])
+	}
+	v, err := mover.Verify(t.Context(), boot, mgmt, "cluster3", objs)
+	if err != nil || !v.OK() || v.Checked != len(objs) {
+		t.Errorf("%s: Verify(the graph before the first move) = %+v, %v; want all %d there and equal", when, v, err, len(objs))
+	}
+	onMgmt := graphOn(t, w.Management)
+	for _, k := range onMgmt.Keys() {
+		if original.Objects[k] == nil {
+			t.Errorf("%s: management holds %s, which the original graph has not", when, k)
+		}
+	}
+	for _, c := range onMgmt.Clusters() {
+		if p, _, _ := unstructured.NestedBool(c.Object, "spec", "paused"); p {
+			t.Errorf("%s: Cluster %s is still paused on management", when, c.GetName())
+		}
+	}
+}
+
+// nth matches the n-th request of method whose path does not contain
+// except (the lock's Lease), and every later one.
+func nth(n int, method, except string) func(*http.Request) bool {
+	var seen atomic.Int64
+	return func(r *http.Request) bool {
+		return r.Method == method && !strings.Contains(r.URL.Path, except) && seen.Add(1) >= int64(n)
+	}
+}
+
+// killMove starts `move --yes`, both clusters reached through fault
+// proxies, and kills it with SIGKILL p.delay after its stderr shows
+// p.line, or once the proxy holds p.hold's request. It fails the test if
+// the move ended before the kill: that point was not tested. It returns
+// the last line seen.
+func killMove(t *testing.T, w *testworld.World, p killPoint) string {
+	t.Helper()
+	args := []string{"move", "--yes"}
+	var held <-chan struct{}
+	for _, s := range []*testworld.Server{w.Management, w.Bootstrap} {
+		proxy, err := testworld.NewFaultProxy(s.Config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer proxy.Close()
+		data, err := proxy.Kubeconfig(s.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), s.Name+".kubeconfig")
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		flag := map[string]string{"management": "--kubeconfig", "bootstrap": "--bootstrap-kubeconfig"}[s.Name]
+		args = append(args, flag, file)
+		if p.hold != nil && p.side == s.Name {
+			held = proxy.HoldWhen(p.hold)
+		}
+	}
 	armed := false
-	stdout, seen, err := watchMove(t, dir, []string{"move", "--yes"}, func(cmd *exec.Cmd, line string) {
-		if !armed && strings.HasPrefix(line, p.line) {
+	stdout, seen, err := watchMove(t, w.Dir, args, func(cmd *exec.Cmd, line string) {
+		switch {
+		case armed:
+		case held != nil:
+			armed = true
+			go func() {
+				<-held
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+			}()
+		case strings.HasPrefix(line, p.line):
 			armed = true
 			time.AfterFunc(p.delay, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
 		}
@@ -186,24 +318,59 @@ func checkNothingInKinD(t *testing.T, w *testworld.World, point string) {
 	}
 }
 
-// TestMove_FinishesCutOffUnpause: a move killed after it emptied KinD but
-// before it unpaused management leaves nothing to move, the Cluster paused
-// on management and its Lease behind. A rerun must finish it (unpause,
-// under the dead move's lock) rather than say there is nothing to do.
+// TestMove_FinishesCutOffUnpause: a real move killed after it emptied KinD
+// but before it unpaused management (held by the proxy at the unpause's
+// PATCH) leaves nothing to move, the Cluster paused on management and the
+// move's own Lease behind. A rerun must finish it (unpause, under the dead
+// move's lock) rather than say there is nothing to do.
 func TestMove_FinishesCutOffUnpause(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
-	if res := run(t, w.Dir, "move", "--yes"); res.code != 0 {
-		t.Fatalf("move --yes = exit %d: %s", res.code, res.stderr)
-	}
-	// What the kill leaves: the Cluster as created (paused) and the Lease
-	// of a process that no longer exists.
-	dyn := dynamicFor(t, w)
-	clusters := dyn.Resource(schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta1", Resource: "clusters"}).Namespace("eksa-system")
-	if _, err := clusters.Patch(t.Context(), "cluster3", types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{}); err != nil {
+	original := graphOn(t, w.Bootstrap)
+	p, err := testworld.NewFaultProxy(w.Management.Config)
+	if err != nil {
 		t.Fatal(err)
 	}
-	plantDeadLease(t, dyn)
+	defer p.Close()
+	kubeconfig := filepath.Join(t.TempDir(), "through-proxy.kubeconfig")
+	data, err := p.Kubeconfig("management")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The only write to a Cluster on management is the unpause.
+	unpause := p.HoldWhen(func(r *http.Request) bool {
+		return r.Method == http.MethodPatch && strings.HasSuffix(r.URL.Path, "/namespaces/eksa-system/clusters/cluster3")
+	})
+	var once sync.Once
+	_, seen, err := watchMove(t, w.Dir, []string{"move", "--yes", "--kubeconfig", kubeconfig}, func(cmd *exec.Cmd, _ string) {
+		once.Do(func() {
+			go func() {
+				<-unpause
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+			}()
+		})
+	})
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("move was not killed at its unpause (%v)\nstderr: %s", err, strings.Join(seen, "\n"))
+	}
+	p.Close()
+
+	// What the kill left: KinD empty, everything on management, the
+	// Cluster paused there, and the move's own Lease.
+	dyn := dynamicFor(t, w)
+	clusters := dyn.Resource(schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta1", Resource: "clusters"}).Namespace("eksa-system")
+	if inKinD, onMgmt := graphOn(t, w.Bootstrap).Len(), graphOn(t, w.Management).Len(); inKinD != 0 || onMgmt != original.Len() || !paused(t, clusters) {
+		t.Fatalf("the kill at the unpause left %d objects in KinD, %d on management, paused %v; want 0, %d, paused", inKinD, onMgmt, paused(t, clusters), original.Len())
+	}
+	lease, err := dyn.Resource(schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}).
+		Namespace("eksa-system").Get(t.Context(), "eksa-recover-move-cluster3", metav1.GetOptions{})
+	if err != nil || lease.GetAnnotations()[mover.AnnotationOperation] != mover.OperationMove {
+		t.Fatalf("the killed move left no Lease marked %s=%s: %v %v", mover.AnnotationOperation, mover.OperationMove, err, lease)
+	}
 
 	dry := run(t, w.Dir, "move", "--dry-run")
 	if dry.code != 0 || !strings.Contains(dry.stderr, "Cluster cluster3 paused") || !paused(t, clusters) {
@@ -216,6 +383,7 @@ func TestMove_FinishesCutOffUnpause(t *testing.T) {
 	if paused(t, clusters) {
 		t.Errorf("Cluster cluster3 is still paused on management after the rerun")
 	}
+	checkAgainstOriginal(t, w, original, "after the kill at the unpause and a rerun")
 	checkNothingInKinD(t, w, "after the deletes")
 }
 
@@ -227,28 +395,4 @@ func paused(t *testing.T, clusters dynamic.ResourceInterface) bool {
 	}
 	p, _, _ := unstructured.NestedBool(c.Object, "spec", "paused")
 	return p
-}
-
-// plantDeadLease writes the move Lease as a killed move leaves it: held by
-// a process of this host that has exited.
-func plantDeadLease(t *testing.T, dyn dynamic.Interface) {
-	t.Helper()
-	gone := exec.Command("true")
-	if err := gone.Run(); err != nil {
-		t.Fatal(err)
-	}
-	host, _ := os.Hostname()
-	now := metav1.NewMicroTime(time.Now()).UTC().Format("2006-01-02T15:04:05.000000Z07:00")
-	lease := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-		"metadata": map[string]any{"name": "eksa-recover-move-cluster3", "namespace": "eksa-system"},
-		"spec": map[string]any{
-			"holderIdentity":       fmt.Sprintf("%s/%d/%s", host, gone.Process.Pid, time.Now().UTC().Format(time.RFC3339)),
-			"leaseDurationSeconds": int64(30), "acquireTime": now, "renewTime": now,
-		},
-	}}
-	gvr := schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}
-	if _, err := dyn.Resource(gvr).Namespace("eksa-system").Create(t.Context(), lease, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
 }

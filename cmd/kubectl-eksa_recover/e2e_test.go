@@ -342,6 +342,8 @@ func TestMove_Recovery(t *testing.T) {
 	if got.State != "UpgradeIncomplete" || len(got.NextSteps) == 0 || !strings.HasPrefix(got.NextSteps[len(got.NextSteps)-1].Command, "eksctl anywhere upgrade cluster -f ") {
 		t.Errorf("status after the move = %s %+v, want UpgradeIncomplete with the eksctl rerun", got.State, got.NextSteps)
 	}
+	// verify fails too, and says where: exit 2, each object named.
+	checkVerifyFails(t, w)
 }
 
 // TestBackup_SplitChangesNothing: backup reads both sides of a cut-off move,
@@ -349,7 +351,7 @@ func TestMove_Recovery(t *testing.T) {
 func TestBackup_SplitChangesNothing(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Split})
-	before := run(t, w.Dir, "status", "-o", "json").stdout
+	before, objects := run(t, w.Dir, "status", "-o", "json").stdout, w.StateForTest(t)
 	dir := filepath.Join(t.TempDir(), "b")
 	res := run(t, w.Dir, "backup", "--to", dir)
 	if res.code != 0 || !strings.Contains(res.stdout, "Backed up 32 objects") {
@@ -365,6 +367,7 @@ func TestBackup_SplitChangesNothing(t *testing.T) {
 	if after := run(t, w.Dir, "status", "-o", "json").stdout; stripAges(after) != stripAges(before) {
 		t.Errorf("backup changed the clusters: status before and after differ")
 	}
+	testworld.CheckUnchanged(t, "backup", objects, w.StateForTest(t))
 }
 
 // stripAges drops the fields that move with the clock.

@@ -36,15 +36,35 @@ func TestREADME_QuickStart(t *testing.T) {
 	if len(blocks) < 4 {
 		t.Fatalf("the quick start has %d console blocks, want the whole recovery (status, move, verify, status)", len(blocks))
 	}
+	// Only "1" rewrites: "0" or "false" must not.
+	update := false
+	switch v := os.Getenv(envUpdateREADME); v {
+	case "", "0":
+	case "1":
+		update = true
+	default:
+		t.Fatalf("%s=%q: set it to 1 to rewrite the README, or leave it unset", envUpdateREADME, v)
+	}
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	env := credentials(w, w.VCSim.Password)
 	updated := readme
 	for _, b := range blocks {
-		got := strings.ReplaceAll(runCombined(t, w.Dir, env, b.args), w.Dir, readmeWorkspace)
+		out, code := runCombinedCode(t, w.Dir, env, b.args)
+		got := strings.ReplaceAll(out, w.Dir, readmeWorkspace)
+		// The README shows no exit codes, so the reader's: every command of
+		// the recovery succeeds (0), but status, which exits 2 for any
+		// state but Healthy.
+		want := 0
+		if b.args[0] == "status" && !strings.Contains(firstLine(got), ": Healthy") {
+			want = 2
+		}
+		if code != want {
+			t.Errorf("`%s` exited %d, want %d\n%s", b.prompt, code, want, got)
+		}
 		if !strings.HasSuffix(got, "\n") {
 			got += "\n" // a jsonpath prints no newline; the block needs one
 		}
-		if os.Getenv(envUpdateREADME) != "" {
+		if update {
 			updated = strings.Replace(updated, b.text, b.prompt+"\n"+got, 1)
 			continue
 		}
@@ -126,9 +146,9 @@ func shellWords(s string) []string {
 	return words
 }
 
-// runCombined runs the plugin with stdout and stderr in one stream, as a
-// terminal shows them.
-func runCombined(t *testing.T, dir string, env, args []string) string {
+// runCombinedCode runs the plugin with stdout and stderr in one stream, as
+// a terminal shows them, and returns its exit code.
+func runCombinedCode(t *testing.T, dir string, env, args []string) (string, int) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), binary, args...)
 	cmd.Dir = dir
@@ -136,10 +156,14 @@ func runCombined(t *testing.T, dir string, env, args []string) string {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	var exit *exec.ExitError
-	if err := cmd.Run(); err != nil && !errors.As(err, &exit) {
+	err := cmd.Run()
+	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("running %v: %v", args, err)
 	}
-	return out.String()
+	if exit != nil {
+		return out.String(), exit.ExitCode()
+	}
+	return out.String(), 0
 }
 
 // What changes from run to run: ports, times and ages (and so column

@@ -49,6 +49,7 @@ func TestRestore_MissingRecovery(t *testing.T) {
 	w := startWorld(t, testworld.Options{Scenario: testworld.Missing})
 	args := restoreArgs(t, restoreStatusJSON(t, w.Dir))
 	n := len(w.Cluster3().Objects)
+	objects := w.StateForTest(t)
 
 	res := run(t, w.Dir, args...)
 	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
@@ -66,6 +67,7 @@ func TestRestore_MissingRecovery(t *testing.T) {
 	if st := restoreStatusJSON(t, w.Dir); st.State != "Missing" {
 		t.Errorf("status after the dry run = %s, want Missing", st.State)
 	}
+	testworld.CheckUnchanged(t, "restore without --yes, then with --dry-run", objects, w.StateForTest(t))
 
 	res = run(t, w.Dir, append(args, "--yes")...)
 	if res.code != 0 {
@@ -86,6 +88,8 @@ func TestRestore_MissingRecovery(t *testing.T) {
 	if n != 32 {
 		t.Fatalf("the world's cluster3 has %d objects; this test's expected output assumes 32", n)
 	}
+
+	testworld.CheckOwners(t, w.Management, 20)
 
 	// The objects are home without status (the controllers rebuild it), so
 	// the upgrade reads as cut off, as after a move: the eksctl rerun is next
@@ -147,6 +151,7 @@ func TestRestore_BadBackup(t *testing.T) {
 	if err := os.Remove(filepath.Join(truncated, machineFile)); err != nil {
 		t.Fatal(err)
 	}
+	objects := w.StateForTest(t)
 	tests := []struct {
 		name string
 		args []string
@@ -167,6 +172,7 @@ func TestRestore_BadBackup(t *testing.T) {
 	if st := restoreStatusJSON(t, w.Dir); st.State != "Missing" {
 		t.Errorf("status after the refused restores = %s, want Missing: nothing may be written", st.State)
 	}
+	testworld.CheckUnchanged(t, "the refused restores", objects, w.StateForTest(t))
 
 	// The same backup whole: restored, and cluster3 left paused as recorded.
 	res := run(t, w.Dir, "restore", "--from", pluginBackup("whole"), "--yes")
@@ -187,6 +193,7 @@ func TestRestore_RefusesWhileInKinD(t *testing.T) {
 	if len(dirs) != 1 {
 		t.Fatalf("the world wrote %d eksctl bootstrap backups, want 1", len(dirs))
 	}
+	objects := w.StateForTest(t)
 	res := run(t, w.Dir, "restore", "--from", dirs[0], "--yes")
 	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 	if res.code != 1 || !strings.Contains(lines[len(lines)-1], "the KinD cluster still holds 32 of cluster3's objects") ||
@@ -196,4 +203,5 @@ func TestRestore_RefusesWhileInKinD(t *testing.T) {
 	if st := restoreStatusJSON(t, w.Dir); st.State != "StrandedInBootstrap" {
 		t.Errorf("status after the refused restore = %s, want StrandedInBootstrap", st.State)
 	}
+	testworld.CheckUnchanged(t, "the refused restore", objects, w.StateForTest(t))
 }

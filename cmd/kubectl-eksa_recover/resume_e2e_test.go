@@ -39,6 +39,7 @@ var planLine = regexp.MustCompile(`Resume plan: clear \d+ pause markers on (\d+)
 func TestResume_PausedInPlace(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.PausedInPlace, Flavour: testworld.V1Beta2})
+	objects := w.StateForTest(t)
 
 	dry := run(t, w.Dir, "resume", "--dry-run")
 	m := planLine.FindStringSubmatch(dry.stderr)
@@ -51,6 +52,7 @@ func TestResume_PausedInPlace(t *testing.T) {
 	if s := state(t, w); s != "PausedAfterFailure" || len(pluginBackups(t, w)) != 0 {
 		t.Fatalf("after the dry run and the refused run: state %s, backups %q; want PausedAfterFailure and none", s, pluginBackups(t, w))
 	}
+	testworld.CheckUnchanged(t, "resume --dry-run, then resume without --yes", objects, w.StateForTest(t))
 
 	res := run(t, w.Dir, "resume", "--yes")
 	if res.code != 0 {
@@ -90,7 +92,7 @@ func TestResume_PausedInPlace(t *testing.T) {
 func TestResume_StrandedRefused(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
-	before := run(t, w.Dir, "status", "-o", "json").stdout
+	before, objects := run(t, w.Dir, "status", "-o", "json").stdout, w.StateForTest(t)
 	res := run(t, w.Dir, "resume", "--yes")
 	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 	if res.code != 1 || len(lines) != 1 || !strings.Contains(res.stderr, "run `kubectl eksa-recover move` first") || res.stdout != "" {
@@ -100,4 +102,5 @@ func TestResume_StrandedRefused(t *testing.T) {
 	if after := run(t, w.Dir, "status", "-o", "json").stdout; stripAges(after) != stripAges(before) || len(pluginBackups(t, w)) != 0 {
 		t.Errorf("the refused resume changed something: status differs or a backup folder was written (%q)", pluginBackups(t, w))
 	}
+	testworld.CheckUnchanged(t, "the refused resume", objects, w.StateForTest(t))
 }

@@ -38,6 +38,22 @@ type FaultProxy struct {
 	throttled atomic.Int64
 	cutOnce   sync.Once
 	upstream  *rest.Config
+
+	// hold, when set, matches requests the proxy holds without an answer
+	// until it closes (see HoldWhen).
+	hold atomic.Pointer[func(*http.Request) bool]
+	// mode is what happens past the limit: cut (default), lose the
+	// answer of the first request past it, or an outage of outage
+	// requests after which traffic passes again.
+	mode     atomic.Int32
+	outage   atomic.Int64
+	mu       sync.Mutex
+	when     atomic.Pointer[func(*http.Request) bool] // sets the limit at the first match
+	log      []string                                 // method and path of every request, in order
+	faults   []string                                 // "n METHOD path (what)" of each request faulted
+	held     chan struct{}
+	heldOnce sync.Once
+	closed   chan struct{}
 }
 
 // NewFaultProxy starts a proxy in front of the server upstream points at,
@@ -51,7 +67,15 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fault proxy: %w", err)
 	}
-	p := &FaultProxy{upstream: upstream}
+	p := &FaultProxy{upstream: upstream, held: make(chan struct{}), closed: make(chan struct{})}
+	forward := func(r *http.Request) {
+		out := r.Clone(r.Context())
+		out.URL.Scheme, out.URL.Host, out.Host, out.RequestURI = target.Scheme, target.Host, target.Host, ""
+		if resp, err := transport.RoundTrip(out); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+		}
+	}
 	p.limit.Store(-1)
 	rp := &httputil.ReverseProxy{
 		Rewrite:       func(r *httputil.ProxyRequest) { r.SetURL(target) },
@@ -68,7 +92,46 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 	}
 	// httptest serves HTTP/1.1 only unless told otherwise: Hijack works.
 	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n, limit := p.count.Add(1), p.limit.Load(); limit >= 0 && n > limit {
+		if match := p.hold.Load(); match != nil && (*match)(r) {
+			p.heldOnce.Do(func() { close(p.held) })
+			select { // the client waits for an answer that never comes
+			case <-r.Context().Done():
+			case <-p.closed:
+			}
+			p.breakConnection(w)
+			return
+		}
+		n := p.count.Add(1)
+		if when := p.when.Load(); when != nil && p.limit.Load() < 0 && (*when)(r) {
+			p.limit.CompareAndSwap(-1, n-1)
+		}
+		limit := p.limit.Load()
+		p.mu.Lock()
+		p.log = append(p.log, r.Method+" "+r.URL.Path)
+		p.mu.Unlock()
+		if limit >= 0 && n > limit {
+			what := "cut before the server"
+			switch faultMode(p.mode.Load()) {
+			case loseAnswer:
+				if n == limit+1 {
+					forward(r) // the server applies it; its answer is lost
+					what = "applied, answer lost"
+				}
+			case outage:
+				if n > limit+p.outage.Load() {
+					rp.ServeHTTP(w, r) // the outage is over
+					return
+				}
+				what = "outage"
+				p.mu.Lock()
+				p.faults = append(p.faults, fmt.Sprintf("%d %s %s (%s)", n, r.Method, r.URL.Path, what))
+				p.mu.Unlock()
+				p.resetConnection(w)
+				return
+			}
+			p.mu.Lock()
+			p.faults = append(p.faults, fmt.Sprintf("%d %s %s (%s)", n, r.Method, r.URL.Path, what))
+			p.mu.Unlock()
 			p.breakConnection(w)
 			return
 		}
@@ -90,9 +153,75 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 // Negative n lifts the limit (to count a whole move). A proxy cuts once:
 // start a new one for the next cut.
 func (p *FaultProxy) CutAfter(n int) {
+	p.when.Store(nil)
+	p.mode.Store(int32(cut))
 	p.count.Store(0)
 	p.throttled.Store(0)
 	p.limit.Store(int64(n))
+}
+
+type faultMode int32
+
+const (
+	cut faultMode = iota
+	loseAnswer
+	outage
+)
+
+// LoseAnswerAfter is CutAfter's other half: the next n requests pass, the
+// one after reaches the server, which applies it, but its answer is lost
+// (the connection breaks instead); every later one is cut.
+func (p *FaultProxy) LoseAnswerAfter(n int) {
+	p.CutAfter(n)
+	p.mode.Store(int32(loseAnswer))
+}
+
+// OutageAfter lets n requests pass, breaks the connection of the next k
+// (the listener stays open), then lets everything pass again: a short
+// outage that recovers.
+func (p *FaultProxy) OutageAfter(n, k int) {
+	p.CutAfter(n)
+	p.outage.Store(int64(k))
+	p.mode.Store(int32(outage))
+}
+
+// LoseAnswerWhen is LoseAnswerAfter at the first request match accepts:
+// that one is applied and its answer lost, every later one cut.
+func (p *FaultProxy) LoseAnswerWhen(match func(*http.Request) bool) {
+	p.LoseAnswerAfter(-1)
+	p.when.Store(&match)
+}
+
+// OutageWhen is OutageAfter at the first request match accepts: it and the
+// k-1 after it have their connections broken, then traffic passes.
+func (p *FaultProxy) OutageWhen(match func(*http.Request) bool, k int) {
+	p.OutageAfter(-1, k)
+	p.when.Store(&match)
+}
+
+// Log is the method and path of every request the proxy saw, in order.
+func (p *FaultProxy) Log() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.log...)
+}
+
+// Faults names each request the proxy faulted: its number, method, path
+// and what happened to it.
+func (p *FaultProxy) Faults() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.faults...)
+}
+
+// HoldWhen makes the proxy hold every request match accepts: it is never
+// forwarded, and its client waits until it gives up or the proxy closes. The
+// channel returned is closed when the first such request arrives, so that a
+// test can kill the client at exactly that point (a process killed while it
+// waits for its unpause, say).
+func (p *FaultProxy) HoldWhen(match func(*http.Request) bool) <-chan struct{} {
+	p.hold.Store(&match)
+	return p.held
 }
 
 // Requests is the number of requests seen since the last CutAfter (or start).
@@ -112,6 +241,11 @@ func (p *FaultProxy) Cut() bool {
 // retries of GETs meet a refused connection at once rather than another cut.
 func (p *FaultProxy) breakConnection(w http.ResponseWriter) {
 	p.cutOnce.Do(func() { _ = p.srv.Listener.Close() })
+	p.resetConnection(w)
+}
+
+// resetConnection drops the client's TCP connection without an answer.
+func (p *FaultProxy) resetConnection(w http.ResponseWriter) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -146,6 +280,11 @@ func (p *FaultProxy) Kubeconfig(name string) ([]byte, error) {
 
 // Close stops the proxy and closes every connection through it.
 func (p *FaultProxy) Close() {
+	select {
+	case <-p.closed:
+	default:
+		close(p.closed)
+	}
 	p.srv.CloseClientConnections()
 	p.srv.Close()
 }

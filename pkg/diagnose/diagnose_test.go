@@ -120,35 +120,68 @@ func TestDiagnose_NilSnapshot(t *testing.T) {
 // TestDiagnose_NeverDestroysStrandedObjects: whatever the era and whatever
 // else is set, while any of the cluster's objects are (or may be) in KinD,
 // no command deletes KinD; and --force-cleanup only where it exists.
+//
+// "May be" is the test's own reading of the snapshot, not the code's: KinD
+// may hold objects unless its kubeconfig was found, it answered, the read
+// was allowed and complete, and it listed none. Every case runs as written
+// and again with a configured KinD down and forbidden.
 func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 	eras := []string{"v0.15.3", "v0.16.5", "v0.17.6", "v0.18.2", "v0.19.8", "v0.22.0", ""}
 	destructive := []string{"eksctl anywhere", "--force-cleanup", "kind delete", "docker rm", "docker stop", "delete"}
+	// Whatever may hold objects must not be deleted; eksctl's rerun
+	// without --force-cleanup leaves KinD alone.
+	deletesKinD := []string{"--force-cleanup", "kind delete", "docker rm", "docker stop", "delete"}
+	variants := []struct {
+		name  string
+		apply func(*snapBuilder) *snapBuilder
+	}{
+		{"", func(b *snapBuilder) *snapBuilder { return b }},
+		{"/KinD down", (*snapBuilder).kindDown},
+		{"/KinD forbidden", (*snapBuilder).kindForbidden},
+	}
 	for _, tt := range stateCases() {
-		for _, e := range eras {
-			t.Run(tt.name+"/"+orNone(e), func(t *testing.T) {
+		for _, vr := range variants {
+			for _, e := range eras {
 				b := tt.in()
-				if len(b.snap.Management.EKSA) > 0 {
-					b.eksa(e)
+				if vr.name != "" && !b.snap.Bootstrap.Configured {
+					continue // no KinD to take down
 				}
-				in := b.build()
-				r := Diagnose(in)
-				objectsInKind := len(in.Snapshot.Bootstrap.Objects) > 0
-				for _, s := range r.NextSteps {
-					if objectsInKind || r.State == BootstrapUnreachable || r.State == StrandedInBootstrap || r.State == SplitMove {
-						for _, d := range destructive {
-							if strings.Contains(s.Command, d) {
-								t.Errorf("Diagnose(...) state %s suggests %q with objects in KinD", r.State, s.Command)
+				t.Run(tt.name+vr.name+"/"+orNone(e), func(t *testing.T) {
+					b = vr.apply(b)
+					if len(b.snap.Management.EKSA) > 0 {
+						b.eksa(e)
+					}
+					in := b.build()
+					r := Diagnose(in)
+					kind := in.Snapshot.Bootstrap
+					objectsInKind := len(kind.Objects) > 0
+					knownEmpty := kind.Configured && kind.Reachable && !kind.Forbidden && kind.Error == "" && !objectsInKind
+					mayHold := kind.Configured && !knownEmpty
+					for _, s := range r.NextSteps {
+						if objectsInKind || r.State == BootstrapUnreachable || r.State == StrandedInBootstrap || r.State == SplitMove {
+							for _, d := range destructive {
+								if strings.Contains(s.Command, d) {
+									t.Errorf("Diagnose(...) state %s suggests %q with objects in KinD", r.State, s.Command)
+								}
 							}
 						}
+						if mayHold {
+							for _, d := range deletesKinD {
+								if strings.Contains(s.Command, d) {
+									t.Errorf("Diagnose(...) state %s suggests %q while KinD may hold objects (reachable %v, forbidden %v, error %q)",
+										r.State, s.Command, kind.Reachable, kind.Forbidden, kind.Error)
+								}
+							}
+						}
+						if strings.Contains(s.Command, "--force-cleanup") && (e == "" || e >= "v0.17") {
+							t.Errorf("Diagnose(...) on EKS-A %q suggests %q", e, s.Command)
+						}
+						if r.State == ManagementUnreachable && strings.Contains(s.Command, " move") {
+							t.Errorf("Diagnose(...) suggests a move while management is unreachable: %q", s.Command)
+						}
 					}
-					if strings.Contains(s.Command, "--force-cleanup") && (e == "" || e >= "v0.17") {
-						t.Errorf("Diagnose(...) on EKS-A %q suggests %q", e, s.Command)
-					}
-					if r.State == ManagementUnreachable && strings.Contains(s.Command, " move") {
-						t.Errorf("Diagnose(...) suggests a move while management is unreachable: %q", s.Command)
-					}
-				}
-			})
+				})
+			}
 		}
 	}
 }

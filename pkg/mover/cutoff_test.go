@@ -203,6 +203,7 @@ func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, 
 	if leaseLeft(t, mgmt) {
 		t.Errorf("a move Lease is left on management")
 	}
+	testworld.CheckOwners(t, w.Management, 20)
 	if r := diagnosis(t, w); len(r.Objects.Bootstrap) != 0 || r.State != wantState {
 		t.Errorf("status = %s with %v in KinD; want %s with nothing in KinD", r.State, r.Objects.Bootstrap, wantState)
 	}

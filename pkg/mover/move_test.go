@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -107,6 +109,7 @@ func TestMove_Stranded(t *testing.T) {
 				t.Errorf("spec.managedExternalEtcdRef lost in the move (kind %q)", kind)
 			}
 			checkModes(t, dir)
+			testworld.CheckOwners(t, w.Management, 20)
 		})
 	}
 }
@@ -142,6 +145,9 @@ func TestMove_SplitConverges(t *testing.T) {
 	if graph(t, boot).Len() != 0 || graph(t, mgmt).Len() != len(w.Cluster3().Objects) {
 		t.Errorf("after the rerun: KinD %d, management %d objects; want 0 and %d", graph(t, boot).Len(), graph(t, mgmt).Len(), len(w.Cluster3().Objects))
 	}
+	// The rerun updated what the cut-off move had created: the owners it
+	// wrote must be management's, not KinD's.
+	testworld.CheckOwners(t, w.Management, 20)
 	// A second rerun has nothing left to do.
 	if res, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "c"), false); err != nil || res.Created+res.Deleted != 0 {
 		t.Errorf("second rerun = %+v, %v; want nothing to do", res, err)
@@ -167,7 +173,10 @@ func TestMove_DryRunChangesNothing(t *testing.T) {
 
 // TestMove_DeletesOnlyPausedAndMarked watches KinD during a move: no object
 // is deleted before its Cluster is paused, and each deleted object carries
-// delete-for-move (otherwise KinD's controllers would delete the real VMs).
+// delete-for-move (otherwise KinD's controllers would delete the real VMs:
+// CAPV turns a VSphereMachine's or VSphereVM's delete into a VM delete).
+// The watches' events are put in the server's order (resourceVersion, one
+// etcd revision for all kinds), not in the order they arrived.
 func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2})
@@ -187,10 +196,10 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var wg sync.WaitGroup
-	for _, res := range []string{"clusters", "machines", "vspherevms", "secrets"} {
+	for _, res := range []string{"clusters", "machines", "vspherevms", "vspheremachines", "secrets"} {
 		gvr := schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: res}
 		switch res {
-		case "vspherevms":
+		case "vspherevms", "vspheremachines":
 			gvr = schema.GroupVersionResource{Group: "infrastructure.cluster.x-k8s.io", Version: "v1beta1", Resource: res}
 		case "secrets":
 			gvr = schema.GroupVersionResource{Version: "v1", Resource: res}
@@ -215,7 +224,19 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 	cancel()
 	wg.Wait()
 
-	paused, deletes := false, 0
+	revision := func(ev watch.Event) int64 {
+		u, _ := ev.Object.(*unstructured.Unstructured)
+		if u == nil {
+			return 0
+		}
+		rv, err := strconv.ParseInt(u.GetResourceVersion(), 10, 64)
+		if err != nil {
+			t.Fatalf("%s %s: resourceVersion %q is not etcd's revision", u.GetKind(), u.GetName(), u.GetResourceVersion())
+		}
+		return rv
+	}
+	sort.SliceStable(events, func(i, j int) bool { return revision(events[i]) < revision(events[j]) })
+	paused, deletes := false, map[string]int{}
 	for _, ev := range events {
 		u, ok := ev.Object.(*unstructured.Unstructured)
 		if !ok {
@@ -229,7 +250,7 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 		if ev.Type != watch.Deleted {
 			continue
 		}
-		deletes++
+		deletes[u.GetKind()]++
 		if !paused {
 			t.Errorf("%s %s deleted before Cluster cluster3 was paused", u.GetKind(), u.GetName())
 		}
@@ -237,8 +258,10 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 			t.Errorf("%s %s deleted without %s", u.GetKind(), u.GetName(), eksa.AnnotationDeleteForMove)
 		}
 	}
-	if deletes < 10 {
-		t.Errorf("saw %d deletions, want the cluster's Machines, VMs, Secrets and Cluster", deletes)
+	for _, kind := range []string{"Cluster", "Machine", "VSphereMachine", "VSphereVM", "Secret"} {
+		if deletes[kind] == 0 {
+			t.Errorf("saw no %s deleted (deletions: %v); the watch would prove nothing for them", kind, deletes)
+		}
 	}
 }
 

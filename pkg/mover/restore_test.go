@@ -203,6 +203,7 @@ func TestRestore_MissingFromEksctlBackup(t *testing.T) {
 			if clusterPaused(t, graph(t, mgmt)) {
 				t.Errorf("Cluster cluster3 is paused after --force")
 			}
+			testworld.CheckOwners(t, w.Management, 20)
 		})
 	}
 }

@@ -43,13 +43,13 @@ func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	t.Helper()
 	var mu sync.Mutex
 	var writes []string
-	seen := 0
+	seen := map[snapshot.Role]int{} // each side's requests, counted apart
 	watch := func(s reader.Source) reader.Source {
 		if s.Config != nil {
 			s.Config.Wrap(func(rt http.RoundTripper) http.RoundTripper {
 				return roundTripper(func(req *http.Request) (*http.Response, error) {
 					mu.Lock()
-					seen++
+					seen[s.Role]++
 					if req.Method != http.MethodGet {
 						writes = append(writes, req.Method+" "+req.URL.Path)
 					}
@@ -67,8 +67,10 @@ func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	if len(writes) > 0 {
 		t.Errorf("the read sent %d requests other than GET: %v", len(writes), writes)
 	}
-	if s.Management.Reachable && seen < s.Management.Requests {
-		t.Errorf("watched %d requests, the read made %d at least: the watch is not in the path", seen, s.Management.Requests)
+	for _, cs := range []*snapshot.ClusterState{&s.Management, &s.Bootstrap} {
+		if cs.Reachable && (seen[cs.Role] < cs.Requests || cs.Requests == 0) {
+			t.Errorf("watched %d requests to the %s cluster, the read made %d: the watch is not in its path", seen[cs.Role], cs.Role, cs.Requests)
+		}
 	}
 	return s
 }

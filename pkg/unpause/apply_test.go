@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
@@ -77,6 +80,31 @@ func resumeWorld(t *testing.T, w *testworld.World) *pause.Changes {
 	}
 	if len(res.Resumed) != len(c.Objects) {
 		t.Errorf("Apply(...) reported %d objects, want one line per changed object (%d): %q", len(res.Resumed), len(c.Objects), res.Resumed)
+	}
+	// Each object's own fields, read back: every planned annotation key
+	// gone (not set to another value), spec.paused gone (null, as eksctl's
+	// resume leaves it), whatever a second plan would make of them.
+	for _, ch := range c.Objects {
+		r, ok := target.Resources[schema.GroupKind{Group: ch.Object.Group, Kind: ch.Object.Kind}]
+		if !ok {
+			t.Fatalf("the management cluster serves no %s.%s", ch.Object.Kind, ch.Object.Group)
+		}
+		ri := dynamic.ResourceInterface(target.Dyn.Resource(r.GVR))
+		if r.Namespaced {
+			ri = target.Dyn.Resource(r.GVR).Namespace(ch.Object.Namespace)
+		}
+		u, err := ri.Get(t.Context(), ch.Object.Name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("reading %s back: %v", ch.Object, err)
+		}
+		for _, a := range ch.Annotations {
+			if v, ok := u.GetAnnotations()[a]; ok {
+				t.Errorf("%s still has annotation %s=%q after resume", ch.Object, a, v)
+			}
+		}
+		if v, found, _ := unstructured.NestedFieldNoCopy(u.Object, "spec", "paused"); ch.SpecPaused && found {
+			t.Errorf("%s still has spec.paused=%v after resume, want the field gone", ch.Object, v)
+		}
 	}
 	if again := plan(t, w); !again.Empty() {
 		t.Errorf("Plan(...) after Apply still clears %d objects: %+v", len(again.Objects), again.Objects)

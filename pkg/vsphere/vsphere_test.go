@@ -109,6 +109,22 @@ func TestCheck_MachineWithoutProviderID(t *testing.T) {
 	if got := codes(res.Findings()); got != "" {
 		t.Errorf("Check(cp without providerID).Findings() = %s, want none", got)
 	}
+	checkVMsListed(t, res)
+}
+
+// checkVMsListed: the check listed the three VMs, each matched to its
+// Machine; no finding is no proof when no VM was looked at.
+func checkVMsListed(t *testing.T, res *vsphere.Result) {
+	t.Helper()
+	matched := map[string]bool{}
+	for _, vm := range res.VMs {
+		if vm.Machine != "" && vm.Machine == vm.Name {
+			matched[vm.Machine] = true
+		}
+	}
+	if res.Checked != 3 || len(res.VMs) != 3 || !matched[cp.Name] || !matched[etcd.Name] || !matched[worker.Name] {
+		t.Errorf("Check(...) checked %d, listed %d VMs (%+v); want all 3 listed, each matched to its Machine", res.Checked, len(res.VMs), res.VMs)
+	}
 }
 
 func TestCheck_Errors(t *testing.T) {
@@ -164,7 +180,9 @@ func TestCheck_Errors(t *testing.T) {
 func TestCheck_Insecure(t *testing.T) {
 	_, cfg := startVCSim(t)
 	cfg.Thumbprint, cfg.Insecure = "AB:CD", true
-	if _, err := vsphere.Check(t.Context(), cfg, expect(cp, etcd, worker)); err != nil {
-		t.Errorf("Check(insecure) = %v, want no error", err)
+	res, err := vsphere.Check(t.Context(), cfg, expect(cp, etcd, worker))
+	if err != nil {
+		t.Fatalf("Check(insecure) = %v, want no error", err)
 	}
+	checkVMsListed(t, res)
 }

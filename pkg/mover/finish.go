@@ -48,6 +48,15 @@ func planFinish(p *MovePlan) {
 func finishInterrupted(ctx context.Context, p *MovePlan) (*Result, error) {
 	o, names := p.o, p.Unpause
 	res := &Result{Objects: 0, Unpause: names}
+	// The plan read the cut-off move's Lease too: without it the Clusters
+	// may be paused by someone else, who is not to be overruled.
+	if locked, err := leftLocked(ctx, o.To, lockName(o.ClusterName)); err != nil || !locked {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("the clusters changed after the plan was made: the cut-off move's Lease %s/%s is gone from the %s cluster; nothing was changed: rerun move to see the new plan",
+			Namespace, leaseName(lockName(o.ClusterName)), o.To.Name)
+	}
 	lock, err := AcquireLock(ctx, o.To, lockName(o.ClusterName), Holder(o.Now()), o.Now(), o.Progress)
 	if err != nil {
 		return nil, err

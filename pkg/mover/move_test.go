@@ -352,3 +352,38 @@ func TestMovePlan_RunRefusesWhatChanged(t *testing.T) {
 		}
 	})
 }
+
+// TestMovePlan_FinishNeedsTheLeaseItSaw: a plan that only unpauses (a
+// cut-off move's Lease and paused Clusters) is not run once that Lease is
+// gone: the Clusters may then be paused by someone else.
+func TestMovePlan_FinishNeedsTheLeaseItSaw(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2})
+	boot, mgmt := connect(t, w)
+	if _, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "b"), false); err != nil {
+		t.Fatalf("Move() = %v", err)
+	}
+	clusters := mgmt.Dyn.Resource(mgmt.Resources[schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"}].GVR).Namespace(mover.Namespace)
+	if _, err := clusters.Patch(t.Context(), "cluster3", types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := mover.AcquireLock(t.Context(), mgmt, "cluster3", mover.Holder(time.Now()), time.Now(), testWriter{t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := mover.PlanMove(t.Context(), mover.Options{From: boot, To: mgmt, ClusterName: "cluster3",
+		BackupDir: filepath.Join(t.TempDir(), "c"), ToolVersion: "test", Pace: mover.Pace{Progress: testWriter{t}}})
+	if err != nil || len(p.Unpause) != 1 {
+		t.Fatalf("PlanMove() = %+v, %v; want the unpause of cluster3", p, err)
+	}
+	if err := lock.Release(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Run(t.Context())
+	if res != nil || err == nil || !strings.Contains(err.Error(), "Lease eksa-system/eksa-recover-move-cluster3 is gone") {
+		t.Errorf("Run() without the Lease = %+v, %v; want an error naming the Lease", res, err)
+	}
+	if c, err := clusters.Get(t.Context(), "cluster3", metav1.GetOptions{}); err != nil || c.Object["spec"].(map[string]any)["paused"] != true {
+		t.Errorf("Cluster cluster3 on management after the refused Run: %v, %v; want it still paused", c, err)
+	}
+}

@@ -55,7 +55,7 @@ func finishInterrupted(ctx context.Context, p *MovePlan) (*Result, error) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("the clusters changed after the plan was made: the cut-off move's Lease %s/%s is gone from the %s cluster; nothing was changed: rerun move to see the new plan",
-			Namespace, leaseName(lockName(o.ClusterName)), o.To.Name)
+			eksa.Namespace, leaseName(lockName(o.ClusterName)), o.To.Name)
 	}
 	lock, err := AcquireLock(ctx, o.To, lockName(o.ClusterName), Holder(o.Now()), o.Now(), o.Progress)
 	if err != nil {

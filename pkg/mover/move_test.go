@@ -363,7 +363,7 @@ func TestMovePlan_FinishNeedsTheLeaseItSaw(t *testing.T) {
 	if _, err := move(t, boot, mgmt, filepath.Join(t.TempDir(), "b"), false); err != nil {
 		t.Fatalf("Move() = %v", err)
 	}
-	clusters := mgmt.Dyn.Resource(mgmt.Resources[schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"}].GVR).Namespace(mover.Namespace)
+	clusters := mgmt.Dyn.Resource(mgmt.Resources[schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"}].GVR).Namespace(eksa.Namespace)
 	if _, err := clusters.Patch(t.Context(), "cluster3", types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -150,12 +150,16 @@ func newProxy(t *testing.T, cfg *rest.Config) *testworld.FaultProxy {
 func through(t *testing.T, c *kube.Cluster, p *testworld.FaultProxy) *kube.Cluster {
 	t.Helper()
 	cfg := rest.CopyConfig(p.Config)
-	cfg.QPS, cfg.Burst = 500, 1000 // as mover.Connect sets them
+	cfg.QPS, cfg.Burst = 500, 1000 // as kube.Connect sets them
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &kube.Cluster{Name: c.Name, Dyn: dyn, Resources: c.Resources}
+	// Everything Connect discovered (kinds, their move labels, the provider
+	// inventory), with every request going through the proxy.
+	through := *c
+	through.Dyn = dyn
+	return &through
 }
 
 // lineFunc calls f with each line written, in order.

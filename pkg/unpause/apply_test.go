@@ -85,7 +85,11 @@ func resumeWorld(t *testing.T, w *testworld.World) *pause.Changes {
 	// gone (not set to another value), spec.paused gone (null, as eksctl's
 	// resume leaves it), whatever a second plan would make of them.
 	for _, ch := range c.Objects {
-		r, ok := target.Resources[schema.GroupKind{Group: ch.Object.Group, Kind: ch.Object.Kind}]
+		gk := schema.GroupKind{Group: ch.Object.Group, Kind: ch.Object.Kind}
+		r, ok := target.Resources[gk]
+		if !ok {
+			r, ok = target.EKSA[gk]
+		}
 		if !ok {
 			t.Fatalf("the management cluster serves no %s.%s", ch.Object.Kind, ch.Object.Group)
 		}

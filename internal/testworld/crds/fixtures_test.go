@@ -8,15 +8,12 @@ import (
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
-const (
-	eksaGroup       = "anywhere.eks.amazonaws.com"
-	labelClusterctl = "clusterctl.cluster.x-k8s.io"
-	labelMove       = "clusterctl.cluster.x-k8s.io/move"
-	labelProvider   = "cluster.x-k8s.io/provider"
-	labelContract   = "cluster.x-k8s.io/v1beta1"
-)
+// labelContract is the contract label kustomize puts on a provider's CRDs.
+const labelContract = "cluster.x-k8s.io/v1beta1"
 
 // movedWithoutProvider are the Tinkerbell stack's kinds that EKS-A moves
 // although the stack's Helm chart, not clusterctl, installs their CRDs:
@@ -90,9 +87,9 @@ func TestFixturesAreWellFormed(t *testing.T) {
 // must be on exactly the kinds a real management cluster moves.
 func checkLabels(t *testing.T, gk string, crd *apiextensionsv1.CustomResourceDefinition) {
 	t.Helper()
-	_, clusterctl := crd.Labels[labelClusterctl]
-	_, move := crd.Labels[labelMove]
-	provider := crd.Labels[labelProvider]
+	_, clusterctl := crd.Labels[eksa.LabelClusterctl]
+	_, move := crd.Labels[eksa.LabelMove]
+	provider := crd.Labels[eksa.LabelProvider]
 	capiProvider := strings.HasSuffix(crd.Spec.Group, ".cluster.x-k8s.io")
 	switch {
 	case capiProvider:
@@ -165,9 +162,9 @@ func TestFixturesPinUpstreamFacts(t *testing.T) {
 			}
 		}
 		if crd.Spec.Names.Plural != tc.plural || storage != tc.storage || crd.Spec.Scope != tc.scope ||
-			crd.Labels[labelProvider] != tc.provider {
+			crd.Labels[eksa.LabelProvider] != tc.provider {
 			t.Errorf("%s: plural %s storage %s scope %s provider %q; want %s %s %s %q", tc.groupKind,
-				crd.Spec.Names.Plural, storage, crd.Spec.Scope, crd.Labels[labelProvider],
+				crd.Spec.Names.Plural, storage, crd.Spec.Scope, crd.Labels[eksa.LabelProvider],
 				tc.plural, tc.storage, tc.scope, tc.provider)
 		}
 		if tc.alsoServed != "" && !hasVersion(crd, tc.alsoServed) {

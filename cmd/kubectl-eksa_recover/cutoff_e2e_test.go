@@ -134,14 +134,7 @@ func graphOn(t *testing.T, s *testworld.Server) *mover.Graph {
 // labels, annotations, owners), and no Cluster is left paused.
 func checkAgainstOriginal(t *testing.T, w *testworld.World, original *mover.Graph, when string) {
 	t.Helper()
-	boot, err := kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	boot, mgmt := w.ConnectForTest(t)
 	var objs []*unstructured.Unstructured
 	for _, k := range original.Keys() {
 		objs = append(objs, original.Objects[k])
@@ -255,19 +248,7 @@ func watchMove(t *testing.T, dir string, args []string, onLine func(*exec.Cmd, s
 func TestMove_CutOffThroughBinary(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
-	p, err := testworld.NewFaultProxy(w.Management.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	kubeconfig := filepath.Join(t.TempDir(), "through-proxy.kubeconfig")
-	data, err := p.Kubeconfig("management")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	p, kubeconfig := proxiedManagement(t, w)
 	_, seen, err := watchMove(t, w.Dir, []string{"move", "--yes", "--kubeconfig", kubeconfig}, func(_ *exec.Cmd, line string) {
 		if strings.HasPrefix(line, "Creating objects in the target cluster") {
 			p.CutAfter(10)
@@ -327,19 +308,7 @@ func TestMove_FinishesCutOffUnpause(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	original := graphOn(t, w.Bootstrap)
-	p, err := testworld.NewFaultProxy(w.Management.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	kubeconfig := filepath.Join(t.TempDir(), "through-proxy.kubeconfig")
-	data, err := p.Kubeconfig("management")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	p, kubeconfig := proxiedManagement(t, w)
 	// The only write to a Cluster on management is the unpause.
 	unpause := p.HoldWhen(func(r *http.Request) bool {
 		return r.Method == http.MethodPatch && strings.HasSuffix(r.URL.Path, "/namespaces/eksa-system/clusters/cluster3")
@@ -395,4 +364,25 @@ func paused(t *testing.T, clusters dynamic.ResourceInterface) bool {
 	}
 	p, _, _ := unstructured.NestedBool(c.Object, "spec", "paused")
 	return p
+}
+
+// proxiedManagement puts a fault proxy in front of the world's management
+// cluster and writes a kubeconfig that goes through it; the proxy closes
+// with the test.
+func proxiedManagement(t *testing.T, w *testworld.World) (*testworld.FaultProxy, string) {
+	t.Helper()
+	p, err := testworld.NewFaultProxy(w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	kubeconfig := filepath.Join(t.TempDir(), "through-proxy.kubeconfig")
+	data, err := p.Kubeconfig("management")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kubeconfig, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p, kubeconfig
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
@@ -64,7 +63,7 @@ func TestMove_PlanChangedBeforeConfirm(t *testing.T) {
 	// While the question waits, the KinD side changes.
 	boot := connectTo(t, w.Bootstrap)
 	machine := relabelMachine(t, boot)
-	before, backups := eksaSystemState(t, w), countMoveBackups(t, w)
+	before, backups := w.StateForTest(t), countMoveBackups(t, w)
 
 	if _, err := io.WriteString(master, "y\n"); err != nil {
 		t.Fatal(err)
@@ -81,17 +80,7 @@ func TestMove_PlanChangedBeforeConfirm(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("printed %q on stdout, want nothing", stdout.String())
 	}
-	after := eksaSystemState(t, w)
-	for k, rv := range after {
-		if before[k] != rv {
-			t.Errorf("move wrote %s after the plan changed (resourceVersion %s, was %s)", k, rv, before[k])
-		}
-	}
-	for k := range before {
-		if _, ok := after[k]; !ok {
-			t.Errorf("move deleted %s after the plan changed", k)
-		}
-	}
+	testworld.CheckUnchanged(t, "move answered after the plan changed", before, w.StateForTest(t))
 	if got := countMoveBackups(t, w); got != backups {
 		t.Errorf("move wrote a backup after the plan changed (%d backups, were %d)", got, backups)
 	}
@@ -133,37 +122,6 @@ func relabelMachine(t *testing.T, c *kube.Cluster) string {
 	}
 	t.Fatalf("no Machine of cluster3 on the %s cluster", c.Name)
 	return ""
-}
-
-// eksaSystemState is every object in eksa-system on both clusters, Leases
-// included, by cluster, resource and name, with its resourceVersion: equal
-// before and after means nothing was written there.
-func eksaSystemState(t *testing.T, w *testworld.World) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, s := range []*testworld.Server{w.Bootstrap, w.Management} {
-		c := connectTo(t, s)
-		gvrs := []schema.GroupVersionResource{{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}}
-		for _, r := range c.Resources {
-			gvrs = append(gvrs, r.GVR)
-		}
-		for _, gvr := range gvrs {
-			l, err := c.Dyn.Resource(gvr).Namespace(eksa.Namespace).List(t.Context(), metav1.ListOptions{})
-			if apierrors.IsNotFound(err) {
-				continue
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, o := range l.Items {
-				out[s.Name+"/"+gvr.Resource+"/"+o.GetName()] = o.GetResourceVersion()
-			}
-		}
-	}
-	if len(out) < 20 {
-		t.Fatalf("eksa-system holds %d objects on both clusters; the comparison would prove little", len(out))
-	}
-	return out
 }
 
 // syncBuffer is a bytes.Buffer a process writes while the test reads it.

@@ -21,14 +21,7 @@ import (
 // and expects `verify` to exit 2 naming each object in its list.
 func checkVerifyFails(t *testing.T, w *testworld.World) {
 	t.Helper()
-	boot, err := kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	boot, mgmt := w.ConnectForTest(t)
 	g, err := mover.Read(t.Context(), mgmt, "cluster3")
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,12 @@ package testworld
 
 import (
 	"context"
+	"testing"
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
@@ -29,4 +31,18 @@ func (w *World) Inspect(ctx context.Context) (*snapshot.Snapshot, *diagnose.Repo
 	}
 	return inspect.Inspect(ctx, inspect.Options{Workspace: ws, Management: mgmt, Bootstrap: boot,
 		Timeout: 15 * time.Second, Now: time.Now(), Plugin: "kubectl eksa-recover"})
+}
+
+// ConnectForTest connects to both of the world's clusters as the mover
+// does (kube.Connect), failing the test when either does not answer.
+func (w *World) ConnectForTest(t testing.TB) (boot, mgmt *kube.Cluster) {
+	t.Helper()
+	var err error
+	if boot, err = kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config); err != nil {
+		t.Fatal(err)
+	}
+	if mgmt, err = kube.Connect(t.Context(), "management", w.Management.Config); err != nil {
+		t.Fatal(err)
+	}
+	return boot, mgmt
 }

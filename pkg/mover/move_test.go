@@ -33,14 +33,7 @@ func startWorld(t *testing.T, o testworld.Options) *testworld.World {
 
 func connect(t *testing.T, w *testworld.World) (boot, mgmt *kube.Cluster) {
 	t.Helper()
-	var err error
-	if boot, err = kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config); err != nil {
-		t.Fatal(err)
-	}
-	if mgmt, err = kube.Connect(t.Context(), "management", w.Management.Config); err != nil {
-		t.Fatal(err)
-	}
-	return boot, mgmt
+	return w.ConnectForTest(t)
 }
 
 func graph(t *testing.T, c *kube.Cluster) *mover.Graph {

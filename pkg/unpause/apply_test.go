@@ -182,14 +182,7 @@ func TestApply_AfterMove(t *testing.T) {
 		!strings.Contains(err.Error(), "objects of cluster3: run `kubectl eksa-recover move` first") {
 		t.Fatalf("Plan(stranded) = %v, want a refusal pointing to move", err)
 	}
-	boot, err := kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	boot, mgmt := w.ConnectForTest(t)
 	if _, err := mover.Move(t.Context(), mover.Options{From: boot, To: mgmt, ClusterName: "cluster3",
 		BackupDir: filepath.Join(t.TempDir(), "move"), ToolVersion: "test"}); err != nil {
 		t.Fatalf("Move(...) = %v", err)

@@ -9,9 +9,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
-	"fmt"
 	"math/big"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,7 +107,7 @@ type needle struct{ what, text string }
 // start at multiples of 3 bytes, so they match v's own encoding.
 func needlesOf(name string, v []byte) []needle {
 	b64, hx := base64.StdEncoding.EncodeToString(v), hex.EncodeToString(v)
-	dec := strings.Trim(fmt.Sprint(v), "[]")
+	dec := decimalBytes(v)
 	if len(v) <= 48 {
 		return []needle{{name + " (raw)", string(v)}, {name + " (base64)", b64}, {name + " (hex)", hx}, {name + " (bytes)", dec}}
 	}
@@ -122,7 +122,7 @@ func needlesOf(name string, v []byte) []needle {
 	out = append(out,
 		needle{name + " (base64)", b64[mid/3*4 : mid/3*4+32]},
 		needle{name + " (hex)", hx[2*mid : 2*mid+32]},
-		needle{name + " (bytes)", strings.Trim(fmt.Sprint(v[mid:mid+12]), "[]")},
+		needle{name + " (bytes)", decimalBytes(v[mid : mid+12])},
 	)
 	return out
 }
@@ -190,4 +190,13 @@ func dynamicForServer(t *testing.T, s *testworld.Server) dynamic.Interface {
 		t.Fatal(err)
 	}
 	return dyn
+}
+
+// decimalBytes is how a %v of a []byte prints it, brackets aside: "104 105".
+func decimalBytes(v []byte) string {
+	parts := make([]string, len(v))
+	for i, b := range v {
+		parts[i] = strconv.Itoa(int(b))
+	}
+	return strings.Join(parts, " ")
 }

@@ -1,6 +1,7 @@
 package printers
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -21,9 +22,10 @@ func PrintVerification(w io.Writer, v *mover.Verification, from, to string) erro
 		return err
 	}
 	fmt.Fprintln(w, "Not verified:")
-	list(w, "still on the "+from+" cluster", v.LeftInSource, "")
-	list(w, "missing on the "+to+" cluster", v.MissingOnTarget, "")
-	return list(w, "different from the backup", v.Differs, "")
+	return errors.Join(
+		list(w, "still on the "+from+" cluster", v.LeftInSource, ""),
+		list(w, "missing on the "+to+" cluster", v.MissingOnTarget, ""),
+		list(w, "different from the backup", v.Differs, ""))
 }
 
 // PrintRestore prints what a restore from the folder from did and whether
@@ -42,12 +44,13 @@ func PrintRestore(w io.Writer, from string, res *mover.RestoreResult, v *mover.V
 		return err
 	}
 	fmt.Fprintln(w, "Not verified:")
-	list(w, "missing on the management cluster", v.MissingOnTarget, "")
 	hint := ""
 	if res.Skipped > 0 {
 		hint = " (those that were already there were skipped: --force overwrites them)"
 	}
-	return list(w, "different from the backup", v.Differs, hint)
+	return errors.Join(
+		list(w, "missing on the management cluster", v.MissingOnTarget, ""),
+		list(w, "different from the backup", v.Differs, hint))
 }
 
 // PrintBackup prints where a backup of cluster's objects was written.

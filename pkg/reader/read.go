@@ -1,3 +1,8 @@
+// Package reader reads what the plugin needs from both clusters in one
+// concurrent pass into a snapshot.Snapshot, each kind in the cheapest form
+// that holds what is read of it, with a number of requests that does not
+// grow with the cluster. It never writes, and an unreachable or forbidden
+// cluster is recorded in the snapshot, not fatal.
 package reader
 
 import (

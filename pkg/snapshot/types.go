@@ -1,7 +1,7 @@
-// Package snapshot reads what the plugin needs from both clusters, the
-// management cluster and the KinD bootstrap cluster, in one pass, into plain
-// values: the diagnosis is then a pure function of them. Reading never
-// writes, and an unreachable or forbidden cluster is recorded, not fatal.
+// Package snapshot holds both clusters, the management cluster and the KinD
+// bootstrap cluster, as read at one moment, in plain values: the diagnosis
+// is a pure function of them. It is pure: it never reads a cluster (package
+// reader fills it) and imports no client library.
 package snapshot
 
 import (

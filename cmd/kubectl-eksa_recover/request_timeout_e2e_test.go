@@ -38,10 +38,7 @@ func TestRequestTimeout_EveryCommand(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	silent, hung := silentKubeconfig(t, t.TempDir()), hungKubeconfig(t, t.TempDir())
-	backups, _ := filepath.Glob(filepath.Join(w.Layout.Dir(), "*backup-*[0-9]"))
-	if len(backups) == 0 {
-		t.Fatal("the stranded world wrote no backup for verify and restore")
-	}
+	backups := worldBackups(t, w)
 	commands := []struct {
 		args []string
 		code int
@@ -167,10 +164,7 @@ func TestRequestTimeout_LongerThanDefault(t *testing.T) {
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	const delay = 17 * time.Second
 	slow := slowCRDsKubeconfig(t, w.Management.Config, delay, t.TempDir())
-	backups, _ := filepath.Glob(filepath.Join(w.Layout.Dir(), "*backup-*[0-9]"))
-	if len(backups) == 0 {
-		t.Fatal("the stranded world wrote no backup for verify and restore")
-	}
+	backups := worldBackups(t, w)
 	commands := []struct {
 		args []string
 		code int
@@ -237,4 +231,15 @@ func slowCRDsKubeconfig(t *testing.T, upstream *rest.Config, delay time.Duration
 		srv.Close()
 	})
 	return writeKubeconfig(t, filepath.Join(dir, "slow.kubeconfig"), srv.URL)
+}
+
+// worldBackups are the backup folders the stranded world wrote, for verify
+// and restore to read.
+func worldBackups(t *testing.T, w *testworld.World) []string {
+	t.Helper()
+	backups, _ := filepath.Glob(filepath.Join(w.Layout.Dir(), "*backup-*[0-9]"))
+	if len(backups) == 0 {
+		t.Fatal("the stranded world wrote no backup for verify and restore")
+	}
+	return backups
 }

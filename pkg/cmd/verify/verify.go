@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -24,9 +23,6 @@ type VerifyOptions struct {
 	Global *globalflags.Global
 	// From is the backup folder to verify against; "" is the workspace's newest.
 	From string
-	// Now is verify's clock (time.Now; tests swap it). Verify reads no
-	// time today; it is here so every command is built the same way.
-	Now func() time.Time
 
 	resolved *globalflags.Resolved
 	genericiooptions.IOStreams
@@ -34,7 +30,7 @@ type VerifyOptions struct {
 
 // NewVerifyOptions returns VerifyOptions with their defaults.
 func NewVerifyOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *VerifyOptions {
-	return &VerifyOptions{Global: g, Now: time.Now, IOStreams: streams}
+	return &VerifyOptions{Global: g, IOStreams: streams}
 }
 
 // NewCmdVerify returns the verify command.

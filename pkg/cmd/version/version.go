@@ -4,7 +4,6 @@ package version
 import (
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -25,14 +24,11 @@ type VersionOptions struct {
 
 	// Output is empty (one line of text), "json" or "yaml".
 	Output string
-	// Now is the command's clock (time.Now; tests swap it). version reads
-	// no time today; it is here so every command is built the same way.
-	Now func() time.Time
 }
 
 // NewVersionOptions returns VersionOptions with their defaults.
 func NewVersionOptions(streams genericiooptions.IOStreams) *VersionOptions {
-	return &VersionOptions{IOStreams: streams, Now: time.Now}
+	return &VersionOptions{IOStreams: streams}
 }
 
 // NewCmdVersion returns the version command.

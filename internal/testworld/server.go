@@ -33,27 +33,40 @@ var silenceEnvtestLogs sync.Once
 // startServer starts kube-apiserver and etcd from KUBEBUILDER_ASSETS and
 // installs the CRDs. The start timeout is generous: two pairs starting side
 // by side on a busy 2-core machine take far longer than envtest's default.
+//
+// envtest picks etcd's and the API server's ports once per Environment and
+// its own five retries reuse them, so a port taken between the pick and the
+// bind (another test package's server, a client's source port) fails all
+// five in seconds. A fresh Environment picks fresh ports; startAttempts of
+// them make that race harmless.
 func startServer(name string, crds []*apiextensionsv1.CustomResourceDefinition) (*Server, error) {
 	silenceEnvtestLogs.Do(func() { ctrllog.SetLogger(logr.Discard()) })
 	assets := os.Getenv(EnvAssets)
 	if assets == "" {
 		return nil, fmt.Errorf("%s is not set: run `make test-assets` and export the folder it prints", EnvAssets)
 	}
-	env := &envtest.Environment{
-		BinaryAssetsDirectory:    assets,
-		CRDs:                     crds,
-		ErrorIfCRDPathMissing:    true,
-		ControlPlaneStartTimeout: 3 * time.Minute,
-		ControlPlaneStopTimeout:  time.Minute,
-	}
-	cfg, err := env.Start()
-	if err != nil {
+	var lastErr error
+	for attempt := 1; attempt <= startAttempts; attempt++ {
+		env := &envtest.Environment{
+			BinaryAssetsDirectory:    assets,
+			CRDs:                     crds,
+			ErrorIfCRDPathMissing:    true,
+			ControlPlaneStartTimeout: 3 * time.Minute,
+			ControlPlaneStopTimeout:  time.Minute,
+		}
+		cfg, err := env.Start()
+		if err == nil {
+			cfg.QPS, cfg.Burst = 1000, 2000
+			return &Server{Name: name, env: env, Config: cfg}, nil
+		}
 		_ = env.Stop()
-		return nil, fmt.Errorf("starting the %s API server: %w", name, err)
+		lastErr = err
 	}
-	cfg.QPS, cfg.Burst = 1000, 2000
-	return &Server{Name: name, env: env, Config: cfg}, nil
+	return nil, fmt.Errorf("starting the %s API server (%d attempts with fresh ports): %w", name, startAttempts, lastErr)
 }
+
+// startAttempts is how many Environments startServer tries, each on new ports.
+const startAttempts = 3
 
 // Stop stops the API server and etcd and removes their data.
 func (s *Server) Stop() error {

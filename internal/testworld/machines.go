@@ -71,12 +71,20 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 
 	vsphereMachine := newObject(InfraAPIVersion, "VSphereMachine", eksa.Namespace, m.Name, labels)
 	set(vsphereMachine, b.vsphereMachineSpec(m.ProviderID()), "spec")
-	set(vsphereMachine, map[string]any{
+	machineStatus := map[string]any{
 		"ready":      true,
-		"vmstatus":   "ready",
 		"addresses":  []any{map[string]any{"type": "InternalIP", "address": ipFor(m.Name)}},
 		"conditions": V1Beta1.conditions(now, "Ready", "VMProvisioned"),
-	}, "status")
+	}
+	vmStatus := map[string]any{
+		"ready":      true,
+		"addresses":  []string{ipFor(m.Name)},
+		"conditions": V1Beta1.conditions(now, "Ready", "VMProvisioned"),
+	}
+	if b.flavour == V1Beta2 { // CAPV v1.3.1 (the KinD era) has no vmRef
+		vmStatus["vmRef"] = "vm-" + m.UUID[:8]
+	}
+	set(vsphereMachine, machineStatus, "status")
 	ownedBy(vsphereMachine, machine, true)
 	// CAPI records the template an infrastructure machine was cloned from.
 	vsphereMachine.SetAnnotations(map[string]string{
@@ -88,12 +96,7 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 	vmSpec := b.vsphereMachineSpec("")
 	vmSpec["biosUUID"] = m.UUID
 	set(vm, vmSpec, "spec")
-	set(vm, map[string]any{
-		"ready":      true,
-		"vmRef":      "vm-" + m.UUID[:8],
-		"addresses":  []string{ipFor(m.Name)},
-		"conditions": V1Beta1.conditions(now, "Ready", "VMProvisioned"),
-	}, "status")
+	set(vm, vmStatus, "status")
 	ownedBy(vm, vsphereMachine, true)
 
 	return []*unstructured.Unstructured{machine, config, data, vsphereMachine, vm}

@@ -14,7 +14,7 @@ type inventoryProvider struct {
 // inventory lists the providers eksctl installs, by flavour: the CAPI
 // release whose CRDs the world serves, and the EKS-A-era provider versions.
 func inventory(f Flavour) []inventoryProvider {
-	capi := f.CAPIModuleVersion()
+	capi := f.CAPIVersion()
 	capv, etcdadmBootstrap, etcdadmController := "v1.8.5", "v1.0.15", "v1.0.23"
 	if f == V1Beta2 {
 		capv, etcdadmBootstrap, etcdadmController = "v1.13.1", "v1.0.17", "v1.0.26"

@@ -22,11 +22,9 @@ func (b *ClusterBuilder) cluster(now time.Time) *unstructured.Unstructured {
 		"controlPlaneEndpoint": map[string]any{"host": b.controlPlaneIP, "port": 6443},
 		"controlPlaneRef":      f.ref(f.APIVersion(eksa.GroupControlPlane), "KubeadmControlPlane", b.name, eksa.Namespace),
 		"infrastructureRef":    f.ref(InfraAPIVersion, "VSphereCluster", b.name, eksa.Namespace),
-		// EKS-A's CAPI fork: the external etcd cluster the control plane waits for.
-		"managedExternalEtcdRef": map[string]any{
-			"apiVersion": EtcdClusterAPIVersion, "kind": "EtcdadmCluster",
-			"name": b.name + "-etcd", "namespace": eksa.Namespace,
-		},
+		// EKS-A's CAPI fork: the external etcd cluster the control plane
+		// waits for, a reference in the contract's shape like the others.
+		"managedExternalEtcdRef": f.ref(EtcdClusterAPIVersion, "EtcdadmCluster", b.name+"-etcd", eksa.Namespace),
 	}, "spec")
 	if b.paused {
 		set(u, true, "spec", "paused")
@@ -107,12 +105,14 @@ func (b *ClusterBuilder) etcdCluster(now time.Time) *unstructured.Unstructured {
 		"replicas":          1,
 		"etcdadmConfigSpec": map[string]any{"etcdadmBuiltin": true, "format": "cloud-config"},
 	}, "spec")
-	set(u, map[string]any{
-		"ready": true, "readyReplicas": 1, "initializedAPIServer": true, "creationComplete": true,
+	// etcdadm-controller's status, field for field (v1.0.10 and v1.0.28 alike).
+	status := map[string]any{
+		"ready": true, "creationComplete": true, "initialized": true,
 		"endpoints":  "https://10.0.0.20:2379",
 		"selector":   eksa.LabelEtcdCluster + "=" + b.name + "-etcd",
 		"conditions": V1Beta1.conditions(now, "Ready", "EtcdClusterResizeCompleted", "EtcdMachinesReady"),
-	}, "status")
+	}
+	set(u, status, "status")
 	return u
 }
 

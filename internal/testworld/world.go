@@ -70,11 +70,11 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	}
 	// A vSphere world: CAPV and etcdadm on both, EKS-A's own CRDs only on
 	// management (eksctl does not install them into KinD).
-	providers, err := crds.Fixtures("etcdadm", "vsphere")
+	providers, err := ProviderCRDs(o.Flavour, ProviderVSphere)
 	if err != nil {
 		return nil, err
 	}
-	eksaCRDs, err := crds.Fixtures("eksa")
+	eksaCRDs, err := crds.StandIns("eksa")
 	if err != nil {
 		return nil, err
 	}

@@ -176,3 +176,53 @@ func TestSplitDocuments(t *testing.T) {
 		t.Fatalf("got %q", docs)
 	}
 }
+
+// TestStandIns_DeclareWhatThePluginReads: every field the plugin reads from
+// EKS-A's objects is declared with its upstream type (aws/eks-anywhere
+// config/crd/bases), so a world that writes it in another shape is refused
+// by the API server as a real cluster would refuse it.
+func TestStandIns_DeclareWhatThePluginReads(t *testing.T) {
+	list, err := StandIns("eksa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*apiextensionsv1.CustomResourceDefinition{}
+	for _, crd := range list {
+		byName[crd.Spec.Names.Kind] = crd
+	}
+	for _, tc := range []struct {
+		kind, path, typ string
+	}{
+		{"Cluster", "spec.kubernetesVersion", "string"},
+		{"Cluster", "spec.eksaVersion", "string"},
+		{"Cluster", "spec.managementCluster.name", "string"},
+		{"Cluster", "spec.bundlesRef.name", "string"},
+		{"Cluster", "spec.datacenterRef.kind", "string"},
+		{"Cluster", "status.clusterCertificateInfo", "array"},
+		{"VSphereDatacenterConfig", "spec.server", "string"},
+		{"VSphereDatacenterConfig", "spec.thumbprint", "string"},
+		{"VSphereDatacenterConfig", "spec.insecure", "boolean"},
+		{"Bundles", "spec.number", "integer"},
+		{"Bundles", "spec.cliMaxVersion", "string"},
+		{"Bundles", "spec.versionsBundles", "array"},
+		{"EKSARelease", "spec.version", "string"},
+	} {
+		crd := byName[tc.kind]
+		if crd == nil {
+			t.Errorf("no stand-in for %s", tc.kind)
+			continue
+		}
+		schema := crd.Spec.Versions[0].Schema.OpenAPIV3Schema
+		for _, part := range strings.Split(tc.path, ".") {
+			next, ok := schema.Properties[part]
+			if !ok {
+				schema = nil
+				break
+			}
+			schema = &next
+		}
+		if schema == nil || schema.Type != tc.typ {
+			t.Errorf("%s %s: not declared as %s", tc.kind, tc.path, tc.typ)
+		}
+	}
+}

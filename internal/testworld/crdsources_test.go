@@ -1,13 +1,10 @@
 package testworld
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/crds"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -160,14 +157,8 @@ func TestWorldCRDs_PassAPIServerValidation(t *testing.T) {
 				continue
 			}
 			seen[key] = true
-			in := crd.DeepCopy()
-			apiextensionsv1.SetObjectDefaults_CustomResourceDefinition(in)
-			var internal apiextensions.CustomResourceDefinition
-			if err := apiextensionsv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(in, &internal, nil); err != nil {
-				t.Fatalf("%s %s: %v", world, crd.Name, err)
-			}
-			if errs := validation.ValidateCustomResourceDefinition(context.Background(), &internal); len(errs) > 0 {
-				t.Errorf("%s %s: %v", world, crd.Name, errs.ToAggregate())
+			if err := crds.Validate(crd); err != nil {
+				t.Errorf("%s %s: %v", world, crd.Name, err)
 			}
 		}
 	}

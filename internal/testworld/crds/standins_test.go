@@ -1,13 +1,10 @@
 package crds
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
@@ -157,14 +154,8 @@ func TestStandInsPassAPIServerValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, crd := range list {
-		crd = crd.DeepCopy()
-		apiextensionsv1.SetObjectDefaults_CustomResourceDefinition(crd)
-		var internal apiextensions.CustomResourceDefinition
-		if err := apiextensionsv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(crd, &internal, nil); err != nil {
-			t.Fatalf("%s: %v", crd.Name, err)
-		}
-		if errs := validation.ValidateCustomResourceDefinition(context.Background(), &internal); len(errs) > 0 {
-			t.Errorf("%s: %v", crd.Name, errs.ToAggregate())
+		if err := Validate(crd); err != nil {
+			t.Errorf("%s: %v", crd.Name, err)
 		}
 	}
 }

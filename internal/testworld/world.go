@@ -57,9 +57,13 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	}
 	sc := scenarios[o.Scenario]
 	w = &World{Options: o, Layout: eksa.Layout{Workspace: o.Dir, Cluster: SeedClusterName}}
+	// The deferred stop holds its own reference: every `return nil, err`
+	// below sets w to nil before deferred calls run, and stopping nil would
+	// leave both API servers and their etcd running after the test.
+	started := w
 	defer func() {
 		if err != nil {
-			_ = w.Stop()
+			_ = started.Stop()
 			w = nil
 		}
 	}()

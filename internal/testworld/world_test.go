@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,4 +130,54 @@ func nestedBool(obj map[string]any, fields ...string) (bool, bool, error) {
 
 func nestedString(obj map[string]any, fields ...string) (string, bool, error) {
 	return unstructured.NestedString(obj, fields...)
+}
+
+// TestStart_FailureStopsServers: a world that fails after its API servers
+// started (here: eksctl's folder cannot be written) stops them; nothing of
+// it outlives the test as an orphaned kube-apiserver or etcd.
+func TestStart_FailureStopsServers(t *testing.T) {
+	blocker := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := childServers(t)
+	w, err := testworld.Start(t.Context(), testworld.Options{Scenario: testworld.Healthy, Dir: filepath.Join(blocker, "workspace")})
+	if err == nil {
+		_ = w.Stop()
+		t.Fatal("Start() with an unwritable workspace succeeded")
+	}
+	if w != nil {
+		t.Errorf("Start() = %v and a world, want no world", err)
+	}
+	if after := childServers(t); len(after) > len(before) {
+		t.Errorf("after a failed Start %d kube-apiserver/etcd processes of this test run, %d before: %v", len(after), len(before), after)
+	}
+}
+
+// childServers lists this process's kube-apiserver and etcd children.
+func childServers(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skip("no /proc: cannot list child processes")
+	}
+	var out []string
+	self := strconv.Itoa(os.Getpid())
+	for _, e := range entries {
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		s := string(stat)
+		open, closeParen := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || closeParen < open {
+			continue
+		}
+		comm, rest := s[open+1:closeParen], strings.Fields(s[closeParen+1:])
+		if len(rest) > 1 && rest[1] == self && (comm == "kube-apiserver" || comm == "etcd") {
+			out = append(out, comm+"/"+e.Name())
+		}
+	}
+	return out
 }

@@ -33,7 +33,7 @@ func (w *World) seed(ctx context.Context, sc scenario) error {
 		onMgmt = append(onMgmt, eksaObjects(EKSASpec{
 			Name: c.Name, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
 			KubernetesVersion: "1.23", Workers: countRole(c.Machines, RoleWorker),
-			Paused: sc.eksaPaused, VCenter: w.VCSim.VCenter(),
+			Paused: sc.eksaPaused, VCenter: w.VCSim.VCenter(), Provider: w.Provider,
 		})...)
 	}
 	for _, m := range w.Cluster3().Machines {
@@ -85,13 +85,13 @@ func (w *World) seedBase(ctx context.Context, s *Server) (*Seeder, error) {
 		return nil, err
 	}
 	var objs []*unstructured.Unstructured
-	for _, ns := range append([]string{eksa.Namespace}, ProviderNamespaces(w.Flavour)...) {
+	for _, ns := range append([]string{eksa.Namespace}, ProviderNamespacesFor(w.Flavour, w.provider())...) {
 		objs = append(objs, newObject("v1", "Namespace", "", ns, nil))
 	}
 	if err := seeder.Apply(ctx, objs); err != nil {
 		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)
 	}
-	if err := seeder.Apply(ctx, inventoryObjects(w.Flavour)); err != nil {
+	if err := seeder.Apply(ctx, inventoryObjects(w.Flavour, w.provider())); err != nil {
 		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)
 	}
 	return seeder, nil

@@ -39,7 +39,7 @@ func (w *World) writeWorkspace(sc scenario) error {
 	}
 	spec, err := yamlDocuments(eksaObjects(EKSASpec{
 		Name: name, ManagementCluster: name, EKSAVersion: w.EKSAVersion, KubernetesVersion: "1.23",
-		Workers: w.Workers, VCenter: w.VCSim.VCenter(),
+		Workers: w.Workers, VCenter: w.VCSim.VCenter(), Provider: w.Provider,
 	}))
 	if err != nil {
 		return err

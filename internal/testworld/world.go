@@ -18,6 +18,10 @@ import (
 type Options struct {
 	Scenario Scenario
 	Flavour  Flavour
+	// Provider builds the clusters for that provider, complete with what a
+	// real cluster of it carries (see ClusterBuilder.WithProvider). Empty:
+	// the seed's vSphere cluster, as every test before providers knew it.
+	Provider Provider
 	// Dir is the workspace: eksctl's folder for the cluster is written in it.
 	Dir         string
 	EKSAVersion string // default: the scenario's era, else DefaultEKSAVersion
@@ -68,9 +72,9 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	if err != nil {
 		return nil, err
 	}
-	// A vSphere world: CAPV and etcdadm on both, EKS-A's own CRDs only on
+	// The provider's CRDs and etcdadm's on both, EKS-A's own CRDs only on
 	// management (eksctl does not install them into KinD).
-	providers, err := crds.Fixtures("etcdadm", "vsphere")
+	providers, err := crds.Fixtures("etcdadm", o.provider().info().fixture)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +102,11 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	}
 	var machines []Machine
 	for _, c := range w.Clusters {
-		machines = append(machines, c.Machines...)
+		for _, m := range c.Machines {
+			if m.Provider == "" { // vSphere's run in vcsim
+				machines = append(machines, m)
+			}
+		}
 	}
 	o.Logf("creating %d VMs in vcsim", len(machines))
 	if err := w.VCSim.AddVMs(ctx, machines); err != nil {
@@ -128,6 +136,11 @@ func (o *Options) defaults() error {
 	}
 	if _, err := ParseFlavour(string(o.Flavour)); err != nil {
 		return err
+	}
+	if o.Provider != "" {
+		if _, err := ParseProvider(string(o.Provider)); err != nil {
+			return err
+		}
 	}
 	if o.Dir == "" {
 		return errors.New("testworld: Options.Dir is required")
@@ -168,8 +181,7 @@ func (w *World) startServers(mgmtCRDs, bootCRDs []*apiextensionsv1.CustomResourc
 
 // build renders cluster3 and the workload clusters for the scenario.
 func (w *World) build(sc scenario) error {
-	b := NewCluster(w.Flavour, SeedClusterName).WithWorkers(w.Workers).
-		WithPaused(sc.capiPaused).WithVCenter(w.VCSim.VCenter())
+	b := w.newCluster(SeedClusterName).WithWorkers(w.Workers).WithPaused(sc.capiPaused)
 	switch {
 	case sc.upgraded:
 		b.WithVersions(SeedControlPlaneVersion, SeedControlPlaneVersion)
@@ -182,15 +194,32 @@ func (w *World) build(sc scenario) error {
 	}
 	w.Clusters = []*Cluster{mgmt}
 	for i := 1; i <= w.WorkloadClusters; i++ {
-		c, err := NewCluster(w.Flavour, fmt.Sprintf("w%02d", i)).
+		c, err := w.newCluster(fmt.Sprintf("w%02d", i)).
 			WithVersions(SeedControlPlaneVersion, SeedControlPlaneVersion).
-			WithPaused(sc.workloadsPaused).WithVCenter(w.VCSim.VCenter()).Build(w.Now)
+			WithPaused(sc.workloadsPaused).Build(w.Now)
 		if err != nil {
 			return err
 		}
 		w.Clusters = append(w.Clusters, c)
 	}
 	return nil
+}
+
+// newCluster starts a builder for the world's flavour and provider.
+func (w *World) newCluster(name string) *ClusterBuilder {
+	b := NewCluster(w.Flavour, name).WithVCenter(w.VCSim.VCenter())
+	if w.Provider != "" {
+		b.WithProvider(w.Provider)
+	}
+	return b
+}
+
+// provider is the world's provider, vSphere when none was asked for.
+func (o Options) provider() Provider {
+	if o.Provider == "" {
+		return VSphere
+	}
+	return o.Provider
 }
 
 // Cluster3 is the management cluster's own CAPI cluster.

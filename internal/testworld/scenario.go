@@ -20,6 +20,7 @@ const (
 	Missing          Scenario = "missing"
 	PausedInPlace    Scenario = "paused-inplace"
 	Empty            Scenario = "empty"
+	CreateStranded   Scenario = "create-stranded"
 )
 
 // Where the management cluster's own CAPI objects are.
@@ -47,6 +48,10 @@ type scenario struct {
 	backups          []string
 	eksaVersion      string
 	defaultWorkloads int
+	// create: eksctl anywhere create cluster, not upgrade. The management
+	// cluster is new: CAPI's providers installed on it, but not yet EKS-A's
+	// components, objects or Bundles (eksctl installs those after the move).
+	create bool
 }
 
 var scenarios = map[Scenario]scenario{
@@ -72,6 +77,12 @@ var scenarios = map[Scenario]scenario{
 	// EKS-A >= v0.19 upgrades in place; a failure leaves workload clusters paused.
 	PausedInPlace: {objects: onManagement, upgraded: true, eksaPaused: true, workloadsPaused: true,
 		eksaVersion: "v0.19.8", defaultWorkloads: 1, backups: []string{"cluster"}},
+	// `create cluster` died after the cluster came up and CAPI was installed
+	// on it, before its move: every CAPI object in KinD, unpaused, with the
+	// owner references the controllers had set while the cluster came up
+	// (what nothing owns, e.g. credentials and ClusterResourceSets, has
+	// none); nothing of the cluster on management but its Nodes.
+	CreateStranded: {objects: inBootstrap, bootstrap: true, upgraded: true, create: true},
 	// CRDs and provider inventory only, for tools that seed their own objects.
 	Empty: {objects: notSeeded, bootstrap: true},
 }

@@ -21,20 +21,29 @@ func (w *World) seed(ctx context.Context, sc scenario) error {
 			return err
 		}
 	}
+	return w.seedObjects(ctx, sc, mgmt, boot)
+}
+
+// seedObjects writes the scenario's objects, the namespaces and the
+// provider inventory being there already.
+func (w *World) seedObjects(ctx context.Context, sc scenario, mgmt, boot *Seeder) error {
 	if sc.objects == notSeeded {
 		return nil
 	}
 
 	// Management keeps EKS-A's objects, the Bundles and the Nodes whatever
-	// happened to the CAPI objects: they are never moved.
+	// happened to the CAPI objects: they are never moved. A cluster being
+	// created has only its Nodes there yet.
 	var onMgmt []*unstructured.Unstructured
-	onMgmt = append(onMgmt, bundlesObjects(w.EKSAVersion)...)
-	for _, c := range w.Clusters {
-		onMgmt = append(onMgmt, eksaObjects(EKSASpec{
-			Name: c.Name, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
-			KubernetesVersion: "1.23", Workers: countRole(c.Machines, RoleWorker),
-			Paused: sc.eksaPaused, VCenter: w.VCSim.VCenter(), Provider: w.Provider,
-		})...)
+	if !sc.create {
+		onMgmt = append(onMgmt, bundlesObjects(w.EKSAVersion)...)
+		for _, c := range w.Clusters {
+			onMgmt = append(onMgmt, eksaObjects(EKSASpec{
+				Name: c.Name, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
+				KubernetesVersion: "1.23", Workers: countRole(c.Machines, RoleWorker),
+				Paused: sc.eksaPaused, VCenter: w.VCSim.VCenter(), Provider: w.Provider,
+			})...)
+		}
 	}
 	for _, m := range w.Cluster3().Machines {
 		if m.NodeName != "" {

@@ -51,16 +51,20 @@ type World struct {
 	Layout     eksa.Layout
 	// Clusters are the seeded CAPI clusters: cluster3 first, then workloads.
 	Clusters []*Cluster
+
+	asked Options         // as given to Start, for Reseed's defaults
+	vms   map[string]bool // BIOS UUIDs of the VMs in vcsim
 }
 
 // Start starts the servers and vcsim, seeds the scenario and writes eksctl's
 // files. On error everything started so far is stopped.
 func Start(ctx context.Context, o Options) (w *World, err error) {
+	asked := o
 	if err := o.defaults(); err != nil {
 		return nil, err
 	}
 	sc := scenarios[o.Scenario]
-	w = &World{Options: o, Layout: eksa.Layout{Workspace: o.Dir, Cluster: SeedClusterName}}
+	w = &World{Options: o, asked: asked, Layout: eksa.Layout{Workspace: o.Dir, Cluster: SeedClusterName}}
 	defer func() {
 		if err != nil {
 			_ = w.Stop()
@@ -100,16 +104,7 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	if err := w.seed(ctx, sc); err != nil {
 		return nil, err
 	}
-	var machines []Machine
-	for _, c := range w.Clusters {
-		for _, m := range c.Machines {
-			if m.Provider == "" { // vSphere's run in vcsim
-				machines = append(machines, m)
-			}
-		}
-	}
-	o.Logf("creating %d VMs in vcsim", len(machines))
-	if err := w.VCSim.AddVMs(ctx, machines); err != nil {
+	if err := w.addVMs(ctx); err != nil {
 		return nil, err
 	}
 	if err := w.writeWorkspace(sc); err != nil {
@@ -203,6 +198,24 @@ func (w *World) build(sc scenario) error {
 		w.Clusters = append(w.Clusters, c)
 	}
 	return nil
+}
+
+// addVMs creates in vcsim the VMs of the vSphere Machines it lacks.
+func (w *World) addVMs(ctx context.Context) error {
+	if w.vms == nil {
+		w.vms = map[string]bool{}
+	}
+	var machines []Machine
+	for _, c := range w.Clusters {
+		for _, m := range c.Machines {
+			if m.Provider == "" && !w.vms[m.UUID] { // vSphere's run in vcsim
+				machines = append(machines, m)
+				w.vms[m.UUID] = true
+			}
+		}
+	}
+	w.Logf("creating %d VMs in vcsim", len(machines))
+	return w.VCSim.AddVMs(ctx, machines)
 }
 
 // newCluster starts a builder for the world's flavour and provider.

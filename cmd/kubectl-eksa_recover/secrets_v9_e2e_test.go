@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -28,6 +29,7 @@ import (
 // TestAllCommands_NoSecretsAtV9 seeds, with cluster3's Secrets, values
 // of every length a user's cluster holds (an 18-byte password, a join
 // token, a bearer token, a key, a certificate), each unique to this run,
+// and a bearer token in both kubeconfigs (client-go sends it on every request),
 // then runs every command that reads or writes them at -v=9: status,
 // backup, move, verify, restore, resume. No value may appear in stdout or
 // stderr raw, in base64, in hex or as Go prints a byte slice, whole or (for
@@ -36,6 +38,7 @@ func TestAllCommands_NoSecretsAtV9(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	values := seedSecretValues(t, w)
+	values["kubeconfig token"] = seedKubeconfigToken(t, w)
 	var needles []needle
 	for name, v := range values {
 		needles = append(needles, needlesOf(name, v)...)
@@ -54,7 +57,7 @@ func TestAllCommands_NoSecretsAtV9(t *testing.T) {
 		// restore backups the binary made, move's and backup's.
 		want string
 	}{
-		{[]string{"status", "-v=9"}, []string{"GET"}, ""},
+		{[]string{"status", "-v=9"}, []string{"GET", "Bearer <masked>"}, ""},
 		{[]string{"status", "-o", "json", "-v=9"}, []string{"GET"}, ""},
 		{[]string{"backup", "--to", backupDir, "-v=9"}, []string{"GET", "/secrets"}, ""},
 		{[]string{"move", "--yes", "-v=9"}, []string{"POST", "/secrets"}, ""},
@@ -181,6 +184,32 @@ func seedSecretValues(t *testing.T, w *testworld.World) map[string][]byte {
 		t.Fatal(err)
 	}
 	return values
+}
+
+// seedKubeconfigToken adds a fresh bearer token to every user of both
+// kubeconfigs, as an IAM-authenticator or service-account kubeconfig holds
+// one. The client certificates still authenticate (the API server tries them
+// first); the token rides on every request, where -v=9 logs headers.
+func seedKubeconfigToken(t *testing.T, w *testworld.World) []byte {
+	t.Helper()
+	token := make([]byte, 24)
+	if _, err := rand.Read(token); err != nil {
+		t.Fatal(err)
+	}
+	value := "eksa-token-" + hex.EncodeToString(token)
+	for _, path := range []string{w.Layout.ManagementKubeconfig(), w.Layout.BootstrapKubeconfig()} {
+		cfg, err := clientcmd.LoadFromFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range cfg.AuthInfos {
+			u.Token = value
+		}
+		if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []byte(value)
 }
 
 func dynamicForServer(t *testing.T, s *testworld.Server) dynamic.Interface {

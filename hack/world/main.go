@@ -48,9 +48,11 @@ func run() error {
 	}
 	var prov testworld.Provider
 	if *provider != "" {
-		if prov, err = testworld.ParseProvider(*provider); err != nil {
+		name, err := testworld.ParseProvider(*provider)
+		if err != nil {
 			return err
 		}
+		prov = testworld.Provider(name)
 	}
 	abs, err := filepath.Abs(*dir)
 	if err != nil {

@@ -2,6 +2,7 @@ package testworld
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,7 +131,7 @@ func bundlesObjects(eksaVersion string) []*unstructured.Unstructured {
 	image := "public.ecr.aws/eks-anywhere/cluster-controller:" + eksaVersion + "-eks-a-" + bundleNumber(eksaVersion)
 	bundles := newObject(EKSAAPIVersion, "Bundles", "default", bundlesName(eksaVersion), nil)
 	set(bundles, map[string]any{
-		"number":        bundleNumber(eksaVersion),
+		"number":        bundleSerial(eksaVersion), // an integer in EKS-A's schema
 		"cliMinVersion": eksaVersion,
 		"cliMaxVersion": eksaVersion,
 		"versionsBundles": []any{map[string]any{
@@ -160,6 +161,11 @@ func bundleNumber(eksaVersion string) string {
 		return n
 	}
 	return "1"
+}
+
+func bundleSerial(eksaVersion string) int64 {
+	n, _ := strconv.ParseInt(bundleNumber(eksaVersion), 10, 64)
+	return n
 }
 
 func bundlesName(eksaVersion string) string { return "bundles-" + bundleNumber(eksaVersion) }

@@ -13,9 +13,11 @@ import (
 type Flavour string
 
 const (
-	// V1Beta1 is cluster-api v1.10's storage version, what EKS-A <= v0.17 runs.
+	// V1Beta1 is the storage version of EKS-A's Cluster API fork v1.4.2-eksa.1,
+	// what EKS-A v0.16 and v0.17 (the KinD era) run; v0.18-v0.23 keep it.
 	V1Beta1 Flavour = "v1beta1"
-	// V1Beta2 is cluster-api v1.11+'s storage version (v1.14 here), served alone.
+	// V1Beta2 is the storage version from Cluster API v1.11 (EKS-A v0.24+),
+	// served alone, from EKS-A's current fork.
 	V1Beta2 Flavour = "v1beta2"
 )
 
@@ -31,13 +33,13 @@ func ParseFlavour(s string) (Flavour, error) {
 	return "", fmt.Errorf("unknown flavour %q: use v1beta1 or v1beta2", s)
 }
 
-// CAPIModuleVersion is the sigs.k8s.io/cluster-api release whose CRDs this
-// flavour installs, read from the Go module cache.
-func (f Flavour) CAPIModuleVersion() string {
+// CAPIVersion is the Cluster API release the flavour's provider inventory
+// reports: what EKS-A's fork (capiFork) is built from.
+func (f Flavour) CAPIVersion() string {
 	if f == V1Beta2 {
 		return "v1.14.2"
 	}
-	return "v1.10.10"
+	return "v1.4.2"
 }
 
 // APIVersion is the apiVersion of a CAPI core, kubeadm bootstrap or kubeadm

@@ -167,7 +167,6 @@ func (b *ClusterBuilder) infraMachine(now time.Time, m Machine, machine, templat
 	case VSphere:
 		status = map[string]any{
 			"ready":      true,
-			"vmstatus":   "ready",
 			"addresses":  []any{map[string]any{"type": "InternalIP", "address": ipFor(m.Name)}},
 			"conditions": V1Beta1.conditions(now, "Ready", "VMProvisioned"),
 		}

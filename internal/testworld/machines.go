@@ -78,12 +78,15 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 	vmSpec := b.vsphereMachineSpec("")
 	vmSpec["biosUUID"] = m.UUID
 	set(vm, vmSpec, "spec")
-	set(vm, map[string]any{
+	vmStatus := map[string]any{
 		"ready":      true,
-		"vmRef":      "vm-" + m.UUID[:8],
 		"addresses":  []string{ipFor(m.Name)},
 		"conditions": V1Beta1.conditions(now, "Ready", "VMProvisioned"),
-	}, "status")
+	}
+	if b.flavour == V1Beta2 { // CAPV v1.3.1 (the KinD era) has no vmRef
+		vmStatus["vmRef"] = "vm-" + m.UUID[:8]
+	}
+	set(vm, vmStatus, "status")
 	ownedBy(vm, infraMachine, true)
 
 	return []*unstructured.Unstructured{machine, config, data, infraMachine, vm}

@@ -1,7 +1,6 @@
 package testworld
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -13,32 +12,16 @@ import (
 // at v0.16.5 and v0.24.6) plus what its controllers add on a live cluster.
 type Provider string
 
-// The providers EKS-A supports for management clusters.
+// The providers EKS-A supports for management clusters (Providers and
+// ParseProvider, in crdsources.go, list and check their names).
 const (
-	VSphere    Provider = "vsphere"
-	CloudStack Provider = "cloudstack"
-	Nutanix    Provider = "nutanix"
-	Tinkerbell Provider = "tinkerbell"
-	Snow       Provider = "snow"
-	Docker     Provider = "docker"
+	VSphere    Provider = ProviderVSphere
+	CloudStack Provider = ProviderCloudStack
+	Nutanix    Provider = ProviderNutanix
+	Tinkerbell Provider = ProviderTinkerbell
+	Snow       Provider = ProviderSnow
+	Docker     Provider = ProviderDocker
 )
-
-// Providers lists every provider, vSphere first.
-var Providers = []Provider{VSphere, CloudStack, Nutanix, Tinkerbell, Snow, Docker}
-
-// ParseProvider accepts a provider name and lists the valid ones otherwise.
-func ParseProvider(s string) (Provider, error) {
-	for _, p := range Providers {
-		if string(p) == s {
-			return p, nil
-		}
-	}
-	names := make([]string, len(Providers))
-	for i, p := range Providers {
-		names[i] = string(p)
-	}
-	return "", fmt.Errorf("unknown provider %q: use one of %s", s, strings.Join(names, ", "))
-}
 
 // providerInfo is what differs between providers in the CAPI objects.
 type providerInfo struct {
@@ -48,8 +31,6 @@ type providerInfo struct {
 	// even in expected_results_cluster_tinkerbell_cp_external_etcd.yaml: the
 	// world's Tinkerbell clusters are stacked.
 	externalEtcd bool
-	// fixture names the CRD stand-in file in crds/fixtures.
-	fixture string
 	// the clusterctl inventory entry of the infrastructure provider.
 	namespace, inventoryName, providerName string
 	versions                               map[Flavour]string
@@ -58,22 +39,22 @@ type providerInfo struct {
 }
 
 var providerInfos = map[Provider]providerInfo{
-	VSphere: {"VSphereCluster", "VSphereMachineTemplate", "VSphereMachine", true, "vsphere",
+	VSphere: {"VSphereCluster", "VSphereMachineTemplate", "VSphereMachine", true,
 		"capv-system", "infrastructure-vsphere", "vsphere",
 		map[Flavour]string{V1Beta1: "v1.8.5", V1Beta2: "v1.13.1"}, "VSphereDatacenterConfig", "VSphereMachineConfig"},
-	CloudStack: {"CloudStackCluster", "CloudStackMachineTemplate", "CloudStackMachine", true, "cloudstack",
+	CloudStack: {"CloudStackCluster", "CloudStackMachineTemplate", "CloudStackMachine", true,
 		"capc-system", "infrastructure-cloudstack", "cloudstack",
 		map[Flavour]string{V1Beta1: "v0.4.9-rc7", V1Beta2: "v0.4.9-rc7"}, "CloudStackDatacenterConfig", "CloudStackMachineConfig"},
-	Nutanix: {"NutanixCluster", "NutanixMachineTemplate", "NutanixMachine", true, "nutanix",
+	Nutanix: {"NutanixCluster", "NutanixMachineTemplate", "NutanixMachine", true,
 		"capx-system", "infrastructure-nutanix", "nutanix",
 		map[Flavour]string{V1Beta1: "v1.1.3", V1Beta2: "v1.3.2"}, "NutanixDatacenterConfig", "NutanixMachineConfig"},
-	Tinkerbell: {"TinkerbellCluster", "TinkerbellMachineTemplate", "TinkerbellMachine", false, "tinkerbell",
+	Tinkerbell: {"TinkerbellCluster", "TinkerbellMachineTemplate", "TinkerbellMachine", false,
 		"capt-system", "infrastructure-tinkerbell", "tinkerbell",
 		map[Flavour]string{V1Beta1: "v0.4.0", V1Beta2: "v0.6.8"}, "TinkerbellDatacenterConfig", "TinkerbellMachineConfig"},
-	Snow: {"AWSSnowCluster", "AWSSnowMachineTemplate", "AWSSnowMachine", true, "snow",
+	Snow: {"AWSSnowCluster", "AWSSnowMachineTemplate", "AWSSnowMachine", true,
 		"capas-system", "infrastructure-snow", "snow",
 		snowVersions, "SnowDatacenterConfig", "SnowMachineConfig"},
-	Docker: {"DockerCluster", "DockerMachineTemplate", "DockerMachine", true, "docker",
+	Docker: {"DockerCluster", "DockerMachineTemplate", "DockerMachine", true,
 		"capd-system", "infrastructure-docker", "docker",
 		map[Flavour]string{V1Beta1: "v1.10.10", V1Beta2: "v1.14.2"}, "DockerDatacenterConfig", ""},
 }

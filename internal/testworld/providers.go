@@ -16,7 +16,7 @@ type inventoryProvider struct {
 // EKS-A installs the etcdadm providers with every infrastructure provider,
 // Tinkerbell's stacked clusters included.
 func inventory(f Flavour, p Provider) []inventoryProvider {
-	capi := f.CAPIModuleVersion()
+	capi := f.CAPIVersion()
 	etcdadmBootstrap, etcdadmController := "v1.0.15", "v1.0.23"
 	if f == V1Beta2 {
 		etcdadmBootstrap, etcdadmController = "v1.0.17", "v1.0.26"

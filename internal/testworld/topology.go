@@ -25,10 +25,9 @@ func (b *ClusterBuilder) cluster(now time.Time) *unstructured.Unstructured {
 	}, "spec")
 	if b.provider.ExternalEtcd() {
 		// EKS-A's CAPI fork: the external etcd cluster the control plane waits for.
-		set(u, map[string]any{
-			"apiVersion": EtcdClusterAPIVersion, "kind": "EtcdadmCluster",
-			"name": b.name + "-etcd", "namespace": eksa.Namespace,
-		}, "spec", "managedExternalEtcdRef")
+		// A reference in the contract's shape like the others.
+		set(u, f.ref(EtcdClusterAPIVersion, "EtcdadmCluster", b.name+"-etcd", eksa.Namespace),
+			"spec", "managedExternalEtcdRef")
 	}
 	if b.paused {
 		set(u, true, "spec", "paused")
@@ -112,12 +111,14 @@ func (b *ClusterBuilder) etcdCluster(now time.Time) *unstructured.Unstructured {
 		"replicas":          1,
 		"etcdadmConfigSpec": map[string]any{"etcdadmBuiltin": true, "format": "cloud-config"},
 	}, "spec")
-	set(u, map[string]any{
-		"ready": true, "readyReplicas": 1, "initializedAPIServer": true, "creationComplete": true,
+	// etcdadm-controller's status, field for field (v1.0.10 and v1.0.28 alike).
+	status := map[string]any{
+		"ready": true, "creationComplete": true, "initialized": true,
 		"endpoints":  "https://10.0.0.20:2379",
 		"selector":   eksa.LabelEtcdCluster + "=" + b.name + "-etcd",
 		"conditions": V1Beta1.conditions(now, "Ready", "EtcdClusterResizeCompleted", "EtcdMachinesReady"),
-	}, "status")
+	}
+	set(u, status, "status")
 	return u
 }
 

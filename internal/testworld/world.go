@@ -78,11 +78,11 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	}
 	// The provider's CRDs and etcdadm's on both, EKS-A's own CRDs only on
 	// management (eksctl does not install them into KinD).
-	providers, err := crds.Fixtures("etcdadm", o.provider().info().fixture)
+	providers, err := ProviderCRDs(o.Flavour, string(o.provider()))
 	if err != nil {
 		return nil, err
 	}
-	eksaCRDs, err := crds.Fixtures("eksa")
+	eksaCRDs, err := crds.StandIns("eksa")
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,12 @@ func checkVCenter(ctx context.Context, o Options, snap *snapshot.Snapshot, clust
 	}
 	t, ok := findVCenter(snap, cluster)
 	if !ok {
+		// Say so rather than stay silent: a user who asked for the check on
+		// a CloudStack or bare-metal cluster learns why nothing was checked.
+		if kind := infrastructureKind(snap, cluster); kind != "" {
+			return &diagnose.VCenterFacts{Skipped: "the vCenter check applies to vSphere clusters only; " +
+				cluster + "'s infrastructure is a " + kind}, nil
+		}
 		return nil, nil
 	}
 	user, password := o.VCenter.Username, o.VCenter.Password
@@ -142,6 +148,22 @@ func findVCenter(snap *snapshot.Snapshot, cluster string) (t vcenterTarget, ok b
 		}
 	}
 	return t, ok
+}
+
+// infrastructureKind is the kind the cluster's CAPI Cluster names as its
+// infrastructure, on whichever side holds it; empty when none was read.
+func infrastructureKind(snap *snapshot.Snapshot, cluster string) string {
+	for _, cs := range []*snapshot.ClusterState{&snap.Management, &snap.Bootstrap} {
+		for _, u := range cs.Raw {
+			if u.GetKind() != "Cluster" || u.GroupVersionKind().Group != eksa.GroupCAPI || u.GetName() != cluster {
+				continue
+			}
+			if kind, _, _ := unstructured.NestedString(u.Object, "spec", "infrastructureRef", "kind"); kind != "" {
+				return kind
+			}
+		}
+	}
+	return ""
 }
 
 // addPlacement takes the datacenter (when none is known) and the folder

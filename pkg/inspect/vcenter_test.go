@@ -128,3 +128,46 @@ func TestExpectedVMs(t *testing.T) {
 		t.Errorf("expectedVMs(...) = %s, want %s", strings.Join(got, ","), want)
 	}
 }
+
+// TestCheckVCenter_OtherProviders: asked to check vCenter on a cluster that
+// does not run on vSphere, status says why nothing was checked; with no
+// Cluster read at all there is nothing to say.
+func TestCheckVCenter_OtherProviders(t *testing.T) {
+	capiCluster := func(infraKind string) *unstructured.Unstructured {
+		u := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{
+			"infrastructureRef": map[string]any{"kind": infraKind, "name": "cluster3"}}}}
+		u.SetAPIVersion(eksa.GroupCAPI + "/v1beta1")
+		u.SetKind("Cluster")
+		u.SetNamespace("eksa-system")
+		u.SetName("cluster3")
+		return u
+	}
+	o := Options{VCenter: VCenter{Enabled: true, Username: "u", Password: "p"}}
+	for _, tc := range []struct {
+		name string
+		snap snapshot.Snapshot
+		want string // "" = nil facts
+	}{
+		{"CloudStack on management", snapshot.Snapshot{Management: snapshot.ClusterState{
+			Raw: []*unstructured.Unstructured{capiCluster("CloudStackCluster")}}},
+			"the vCenter check applies to vSphere clusters only; cluster3's infrastructure is a CloudStackCluster"},
+		{"Tinkerbell stranded in KinD", snapshot.Snapshot{Bootstrap: snapshot.ClusterState{
+			Raw: []*unstructured.Unstructured{capiCluster("TinkerbellCluster")}}},
+			"the vCenter check applies to vSphere clusters only; cluster3's infrastructure is a TinkerbellCluster"},
+		{"nothing read", snapshot.Snapshot{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vc, err := checkVCenter(t.Context(), o, &tc.snap, "cluster3")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if vc != nil {
+				got = vc.Skipped
+			}
+			if got != tc.want {
+				t.Errorf("skipped = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,9 +1,8 @@
-// Package crds provides the CustomResourceDefinitions of the test world that
-// no Go module carries: EKS-A's own and those of the providers it installs
-// (etcdadm, vSphere, CloudStack, Nutanix, Snow, Tinkerbell, Docker). The module
-// proxy does not serve those projects, so fixtures/ holds minimal stand-ins
-// with the upstream names, versions, scopes and clusterctl labels, and
-// permissive schemas.
+// Package crds provides the test world's CustomResourceDefinitions: the real
+// ones, read from the Go module cache at the versions EKS-A deployed (Load),
+// and stand-ins written here only for the CRDs no module carries (StandIns:
+// CAPT, Snow's CAPAS and EKS-A's own kinds). It never copies a CRD file into
+// the repository.
 package crds
 
 import (
@@ -17,38 +16,38 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-//go:embed fixtures/*.yaml
-var fixtureFS embed.FS
+//go:embed standins/*.yaml
+var standInFS embed.FS
 
-// FixtureFile is one embedded fixture file.
-type FixtureFile struct {
-	Name string // file name, e.g. "vsphere.yaml"
+// StandInFile is one embedded stand-in file.
+type StandInFile struct {
+	Name string // file name, e.g. "capt.yaml"
 	Data []byte
 }
 
-// FixtureFiles returns the fixture CRD files' contents by file name, sorted by name.
-func FixtureFiles() ([]FixtureFile, error) {
-	entries, err := fs.ReadDir(fixtureFS, "fixtures") // sorted by name
+// StandInFiles returns the stand-in CRD files' contents by file name, sorted by name.
+func StandInFiles() ([]StandInFile, error) {
+	entries, err := fs.ReadDir(standInFS, "standins") // sorted by name
 	if err != nil {
 		return nil, err
 	}
-	files := make([]FixtureFile, 0, len(entries))
+	files := make([]StandInFile, 0, len(entries))
 	for _, e := range entries {
-		data, err := fixtureFS.ReadFile("fixtures/" + e.Name())
+		data, err := standInFS.ReadFile("standins/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, FixtureFile{Name: e.Name(), Data: data})
+		files = append(files, StandInFile{Name: e.Name(), Data: data})
 	}
 	return files, nil
 }
 
-// Fixtures decodes the CRDs of the named fixture files ("vsphere",
-// "eksa", ...), or of every file when none is named, in file order. A real
+// StandIns decodes the CRDs of the named stand-in files ("capt", "capas",
+// "eksa"), or of every file when none is named, in file order. A real
 // cluster has only its own providers' CRDs installed (and KinD no EKS-A
 // ones), which decides what `kubectl get machines` resolves to.
-func Fixtures(names ...string) ([]*apiextensionsv1.CustomResourceDefinition, error) {
-	files, err := FixtureFiles()
+func StandIns(names ...string) ([]*apiextensionsv1.CustomResourceDefinition, error) {
+	files, err := StandInFiles()
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +63,7 @@ func Fixtures(names ...string) ([]*apiextensionsv1.CustomResourceDefinition, err
 		delete(wanted, f.Name)
 		for i, doc := range splitDocuments(f.Data) {
 			crd := &apiextensionsv1.CustomResourceDefinition{}
-			// Strict, so a misspelt field in a fixture fails here rather
+			// Strict, so a misspelt field in a stand-in fails here rather
 			// than silently vanishing from what the API server is given.
 			if err := yaml.UnmarshalStrict(doc, crd); err != nil {
 				return nil, fmt.Errorf("%s: document %d: %w", f.Name, i+1, err)
@@ -77,7 +76,7 @@ func Fixtures(names ...string) ([]*apiextensionsv1.CustomResourceDefinition, err
 		}
 	}
 	for name := range wanted {
-		return nil, fmt.Errorf("no fixture file %s", name)
+		return nil, fmt.Errorf("no stand-in file %s", name)
 	}
 	return out, nil
 }

@@ -15,17 +15,9 @@ import (
 // labelContract is the contract label kustomize puts on a provider's CRDs.
 const labelContract = "cluster.x-k8s.io/v1beta1"
 
-// movedWithoutProvider are the Tinkerbell stack's kinds that EKS-A moves
-// although the stack's Helm chart, not clusterctl, installs their CRDs:
-// upstream labels these two (and only these) for clusterctl with /move.
-var movedWithoutProvider = map[string]bool{
-	"tinkerbell.org/Hardware":    true,
-	"bmc.tinkerbell.org/Machine": true,
-}
-
-func loadFixtures(t *testing.T) map[string]*apiextensionsv1.CustomResourceDefinition {
+func loadStandIns(t *testing.T) map[string]*apiextensionsv1.CustomResourceDefinition {
 	t.Helper()
-	list, err := Fixtures()
+	list, err := StandIns()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,14 +33,13 @@ func loadFixtures(t *testing.T) map[string]*apiextensionsv1.CustomResourceDefini
 	return byGroupKind
 }
 
-// TestFixturesAreWellFormed checks what the API server would reject, or what
+// TestStandInsAreWellFormed checks what the API server would reject, or what
 // would make the world differ from a real cluster, before envtest sees it.
-func TestFixturesAreWellFormed(t *testing.T) {
-	crds := loadFixtures(t)
-	// Counts per file: etcdadm 2, vsphere 8, cloudstack 7, nutanix 3, snow 4,
-	// tinkerbell 9, docker 3, eksa 23. A lost document shows up here.
-	if len(crds) != 59 {
-		t.Fatalf("%d fixture CRDs decoded, want 59", len(crds))
+func TestStandInsAreWellFormed(t *testing.T) {
+	crds := loadStandIns(t)
+	// Counts per file: capas 4, capt 3, eksa 23. A lost document shows up here.
+	if len(crds) != 30 {
+		t.Fatalf("%d stand-in CRDs decoded, want 30", len(crds))
 	}
 	for gk, crd := range crds {
 		n := crd.Spec.Names
@@ -88,7 +79,6 @@ func TestFixturesAreWellFormed(t *testing.T) {
 func checkLabels(t *testing.T, gk string, crd *apiextensionsv1.CustomResourceDefinition) {
 	t.Helper()
 	_, clusterctl := crd.Labels[eksa.LabelClusterctl]
-	_, move := crd.Labels[eksa.LabelMove]
 	provider := crd.Labels[eksa.LabelProvider]
 	capiProvider := strings.HasSuffix(crd.Spec.Group, ".cluster.x-k8s.io")
 	switch {
@@ -102,11 +92,7 @@ func checkLabels(t *testing.T, gk string, crd *apiextensionsv1.CustomResourceDef
 				t.Errorf("%s: contract label names %q, not a served version", gk, v)
 			}
 		}
-	case movedWithoutProvider[gk]:
-		if !clusterctl || !move || provider != "" {
-			t.Errorf("%s: labels %v, want clusterctl and /move only", gk, crd.Labels)
-		}
-	default: // EKS-A's own kinds and the rest of the Tinkerbell stack stay put
+	default: // EKS-A's own kinds stay put
 		if len(crd.Labels) != 0 {
 			t.Errorf("%s: labels %v, want none", gk, crd.Labels)
 		}
@@ -122,11 +108,11 @@ func hasVersion(crd *apiextensionsv1.CustomResourceDefinition, name string) bool
 	return false
 }
 
-// TestFixturesPinUpstreamFacts pins facts from docs/eksa-facts.md and the
+// TestStandInsPinUpstreamFacts pins facts from docs/eksa-facts.md and the
 // upstream CRDs that the plugin's behaviour depends on.
-func TestFixturesPinUpstreamFacts(t *testing.T) {
-	crds := loadFixtures(t)
-	ns, cl := apiextensionsv1.NamespaceScoped, apiextensionsv1.ClusterScoped
+func TestStandInsPinUpstreamFacts(t *testing.T) {
+	crds := loadStandIns(t)
+	ns := apiextensionsv1.NamespaceScoped
 	for _, tc := range []struct {
 		groupKind, plural, storage string
 		scope                      apiextensionsv1.ResourceScope
@@ -136,23 +122,12 @@ func TestFixturesPinUpstreamFacts(t *testing.T) {
 		{"anywhere.eks.amazonaws.com/Cluster", "clusters", "v1alpha1", ns, "", ""},
 		{"anywhere.eks.amazonaws.com/Bundles", "bundles", "v1alpha1", ns, "", ""},
 		{"anywhere.eks.amazonaws.com/EKSARelease", "eksareleases", "v1alpha1", ns, "", ""},
-		{"bootstrap.cluster.x-k8s.io/EtcdadmConfig", "etcdadmconfigs", "v1beta1", ns, "v1alpha3", "bootstrap-etcdadm-bootstrap"},
-		{"etcdcluster.cluster.x-k8s.io/EtcdadmCluster", "etcdadmclusters", "v1beta1", ns, "v1alpha3", "bootstrap-etcdadm-controller"},
-		{"infrastructure.cluster.x-k8s.io/VSphereVM", "vspherevms", "v1beta1", ns, "", "infrastructure-vsphere"},
-		{"infrastructure.cluster.x-k8s.io/VSphereClusterIdentity", "vsphereclusteridentities", "v1beta1", cl, "", "infrastructure-vsphere"},
-		{"infrastructure.cluster.x-k8s.io/VSphereFailureDomain", "vspherefailuredomains", "v1beta1", cl, "", "infrastructure-vsphere"},
-		{"infrastructure.cluster.x-k8s.io/CloudStackMachineTemplate", "cloudstackmachinetemplates", "v1beta3", ns, "v1beta2", "infrastructure-cloudstack"},
-		{"infrastructure.cluster.x-k8s.io/CloudStackCluster", "cloudstackclusters", "v1beta3", ns, "v1beta2", "infrastructure-cloudstack"},
-		{"infrastructure.cluster.x-k8s.io/NutanixMachineTemplate", "nutanixmachinetemplates", "v1beta1", ns, "", "infrastructure-nutanix"},
 		{"infrastructure.cluster.x-k8s.io/AWSSnowIPPool", "awssnowippools", "v1beta1", ns, "", "infrastructure-snow"},
 		{"infrastructure.cluster.x-k8s.io/TinkerbellMachineTemplate", "tinkerbellmachinetemplates", "v1beta1", ns, "", "infrastructure-tinkerbell"},
-		{"infrastructure.cluster.x-k8s.io/DockerMachineTemplate", "dockermachinetemplates", "v1beta1", ns, "", "infrastructure-docker"},
-		{"tinkerbell.org/Hardware", "hardware", "v1alpha1", ns, "", ""},
-		{"bmc.tinkerbell.org/Machine", "machines", "v1alpha1", ns, "", ""},
 	} {
 		crd := crds[tc.groupKind]
 		if crd == nil {
-			t.Errorf("%s: no fixture", tc.groupKind)
+			t.Errorf("%s: no stand-in", tc.groupKind)
 			continue
 		}
 		storage := ""
@@ -173,11 +148,11 @@ func TestFixturesPinUpstreamFacts(t *testing.T) {
 	}
 }
 
-// TestFixturesPassAPIServerValidation runs the API server's own CRD
+// TestStandInsPassAPIServerValidation runs the API server's own CRD
 // validation (structural schema, printer column paths, names), so a bad
-// fixture fails here with a clear message instead of inside envtest.
-func TestFixturesPassAPIServerValidation(t *testing.T) {
-	list, err := Fixtures()
+// stand-in fails here with a clear message instead of inside envtest.
+func TestStandInsPassAPIServerValidation(t *testing.T) {
+	list, err := StandIns()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,5 +174,55 @@ func TestSplitDocuments(t *testing.T) {
 	docs := splitDocuments([]byte(in))
 	if len(docs) != 2 || string(docs[0]) != "a: 1\n" || string(docs[1]) != "b: 2" {
 		t.Fatalf("got %q", docs)
+	}
+}
+
+// TestStandIns_DeclareWhatThePluginReads: every field the plugin reads from
+// EKS-A's objects is declared with its upstream type (aws/eks-anywhere
+// config/crd/bases), so a world that writes it in another shape is refused
+// by the API server as a real cluster would refuse it.
+func TestStandIns_DeclareWhatThePluginReads(t *testing.T) {
+	list, err := StandIns("eksa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*apiextensionsv1.CustomResourceDefinition{}
+	for _, crd := range list {
+		byName[crd.Spec.Names.Kind] = crd
+	}
+	for _, tc := range []struct {
+		kind, path, typ string
+	}{
+		{"Cluster", "spec.kubernetesVersion", "string"},
+		{"Cluster", "spec.eksaVersion", "string"},
+		{"Cluster", "spec.managementCluster.name", "string"},
+		{"Cluster", "spec.bundlesRef.name", "string"},
+		{"Cluster", "spec.datacenterRef.kind", "string"},
+		{"Cluster", "status.clusterCertificateInfo", "array"},
+		{"VSphereDatacenterConfig", "spec.server", "string"},
+		{"VSphereDatacenterConfig", "spec.thumbprint", "string"},
+		{"VSphereDatacenterConfig", "spec.insecure", "boolean"},
+		{"Bundles", "spec.number", "integer"},
+		{"Bundles", "spec.cliMaxVersion", "string"},
+		{"Bundles", "spec.versionsBundles", "array"},
+		{"EKSARelease", "spec.version", "string"},
+	} {
+		crd := byName[tc.kind]
+		if crd == nil {
+			t.Errorf("no stand-in for %s", tc.kind)
+			continue
+		}
+		schema := crd.Spec.Versions[0].Schema.OpenAPIV3Schema
+		for _, part := range strings.Split(tc.path, ".") {
+			next, ok := schema.Properties[part]
+			if !ok {
+				schema = nil
+				break
+			}
+			schema = &next
+		}
+		if schema == nil || schema.Type != tc.typ {
+			t.Errorf("%s %s: not declared as %s", tc.kind, tc.path, tc.typ)
+		}
 	}
 }

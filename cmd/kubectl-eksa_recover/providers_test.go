@@ -32,10 +32,21 @@ var providerCases = []providerCase{
 	{testworld.Healthy, "Healthy", "", false},
 }
 
-// knownGaps are the provider x scenario pairs the plugin gets wrong today,
-// each skipped with what it does instead, so the gap stays visible in every
-// run (go test -v lists the skips) until the plugin closes it.
-var knownGaps = map[string]string{}
+// moveGaps are the provider x scenario moves the plugin gets wrong today:
+// status is still checked, the move is skipped with what it does instead, so
+// the gap stays visible in every run (go test -v lists the skips) until the
+// plugin's membership (pkg/objgraph) closes it; then delete the entry.
+var moveGaps = map[string]string{
+	"cloudstack/stranded": "plugin gap: move leaves the CloudStack credentials Secret \"global\" in KinD (labelled " +
+		"clusterctl.cluster.x-k8s.io/move, named after the credentials profile, no cluster-name label; the failure domains' acsEndpoint names it)",
+	"cloudstack/create-stranded": "plugin gap: as cloudstack/stranded, the Secret \"global\" stays in KinD",
+	"snow/stranded": "plugin gap: move leaves the AWSSnowIPPool <c>-ippool in KinD (nothing owns it; " +
+		"only the machine templates' network.directNetworkInterfaces[].ipPool name it; clusterctl moves it as a provider CRD's object)",
+	"snow/create-stranded": "plugin gap: as snow/stranded, the AWSSnowIPPool stays in KinD",
+	"tinkerbell/stranded": "plugin gap: move leaves every Hardware (tinkerbell.org), bmc Machine (bmc.tinkerbell.org) and the " +
+		"BMC auth Secrets (labelled clusterctl.cluster.x-k8s.io/move, no cluster-name label) in KinD; see internal/testworld/tinkerbell.go for what must move",
+	"tinkerbell/create-stranded": "plugin gap: as tinkerbell/stranded, Hardware, bmc Machines and their Secrets stay in KinD",
+}
 
 // TestProviders_StatusAndMove: per provider, status's verdict and first next
 // step on each scenario, and on the stranded ones the move it suggests:
@@ -57,13 +68,14 @@ func TestProviders_StatusAndMove(t *testing.T) {
 					}
 				}
 				t.Run(string(tc.scenario), func(t *testing.T) {
-					if reason, ok := knownGaps[string(p)+"/"+string(tc.scenario)]; ok {
+					checkProviderStatus(t, w, tc)
+					if !tc.move {
+						return
+					}
+					if reason, ok := moveGaps[string(p)+"/"+string(tc.scenario)]; ok {
 						t.Skip(reason)
 					}
-					checkProviderStatus(t, w, tc)
-					if tc.move {
-						checkProviderMove(t, w)
-					}
+					checkProviderMove(t, w)
 				})
 			}
 			t.Logf("%s: %d scenarios in %s", p, len(providerCases), time.Since(start).Round(time.Second))

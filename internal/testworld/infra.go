@@ -28,11 +28,14 @@ func (b *ClusterBuilder) infraCluster(now time.Time) *unstructured.Unstructured 
 		spec = map[string]any{"controlPlaneEndpoint": endpoint, "failureDomains": []any{b.cloudStackFailureDomainSpec()}}
 	case Nutanix:
 		spec = map[string]any{
-			"controlPlaneEndpoint": endpoint, "failureDomains": []any{},
+			"controlPlaneEndpoint": endpoint,
 			"prismCentral": map[string]any{
 				"address": "prism.nutanix.example", "port": 9440, "insecure": false,
 				"credentialRef": map[string]any{"kind": "Secret", "name": "capx-" + b.name},
 			},
+		}
+		if b.flavour == V1Beta2 { // CAPX v1.1.3 (the KinD era) has no failure domains
+			spec["failureDomains"] = []any{}
 		}
 	case Tinkerbell:
 		spec = map[string]any{

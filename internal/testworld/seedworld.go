@@ -72,7 +72,9 @@ func (w *World) seedObjects(ctx context.Context, sc scenario, mgmt, boot *Seeder
 		onMgmt = append(onMgmt, stripStatus(order[:created])...)
 		inBoot = order[:len(order)-deleted]
 	}
-	if err := mgmt.Apply(ctx, onMgmt); err != nil {
+	// Clusters share some objects by name (CloudStack's credentials Secret
+	// is named after its profile, "global"): one copy, the first.
+	if err := mgmt.Apply(ctx, withoutDuplicates(onMgmt)); err != nil {
 		return fmt.Errorf("seeding management: %w", err)
 	}
 	if len(inBoot) > 0 {
@@ -132,4 +134,17 @@ func countRole(ms []Machine, r Role) int {
 		}
 	}
 	return n
+}
+
+func withoutDuplicates(objs []*unstructured.Unstructured) []*unstructured.Unstructured {
+	seen := map[string]bool{}
+	out := objs[:0:0]
+	for _, o := range objs {
+		key := ownerKey(o.GetNamespace(), o.GetAPIVersion(), o.GetKind(), o.GetName())
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -56,7 +56,7 @@ var providerInfos = map[Provider]providerInfo{
 		snowVersions, "SnowDatacenterConfig", "SnowMachineConfig"},
 	Docker: {"DockerCluster", "DockerMachineTemplate", "DockerMachine", true,
 		"capd-system", "infrastructure-docker", "docker",
-		map[Flavour]string{V1Beta1: "v1.10.10", V1Beta2: "v1.14.2"}, "DockerDatacenterConfig", ""},
+		map[Flavour]string{V1Beta1: "v1.4.2", V1Beta2: "v1.14.2"}, "DockerDatacenterConfig", ""},
 }
 
 // snowVersions: CAPAS is not public; v0.1.4 is the manager image EKS-A

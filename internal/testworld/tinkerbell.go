@@ -22,17 +22,23 @@ import (
 // catalogue every Hardware already provisioned on the cluster
 // (upgrade.go:101-116: GetProvisionedTinkerbellHardware selects the label
 // v1alpha1.tinkerbell.org/ownerName, pkg/executables/kubectl.go:1768-1776,
-// then catalogue.RemoveHardwares). The Hardware in use by Machines reaches
-// KinD only through clusterctl move (the Hardware and bmc Machine CRDs carry
-// clusterctl's move label), with CAPT's ownerName/ownerNamespace labels that
-// mark it taken. So a stranded KinD holds all of it, and all of it must go
-// back: the Hardware in use with those labels intact (re-applying it from the
-// CSV, or a copy without them, would hand a running node's machine to the
-// next provisioning), the spare Hardware the upgrade added, every bmc Machine
-// and its auth Secret. What must not be carried: the Workflows and Templates
-// (tinkerbell.org) and bmc Jobs/Tasks CAPT and rufio created in KinD; their
-// CRDs carry no clusterctl label, and the management cluster's stack makes
-// its own.
+// then catalogue.RemoveHardwares): a forced re-apply would replace the
+// Hardware and drop CAPT's ownerName/ownerNamespace labels, freeing a
+// running node's machine for the next provisioning. So in a stranded KinD:
+// the spare Hardware of the CSV, every BMC machine of the catalogue and the
+// BMC auth Secrets (the only objects EKS-A labels for move,
+// hardware/catalogue_secret.go:93) came from eksctl; the Hardware in use by
+// Machines reaches KinD only if clusterctl moved it, i.e. if the tink CRDs
+// the Tinkerbell stack installs carry clusterctl's label (the world's real
+// tink v0.8.0/v0.12.2 and rufio v0.3.0 CRDs carry none; EKS-A's own stack
+// chart was not checked). The world seeds all of it in KinD, as the most a
+// stranded KinD can hold. All of it must go back, the Hardware in use with
+// its ownerName/ownerNamespace labels intact, never re-created from the CSV
+// or a copy without them; what must not be carried: the Workflows and
+// Templates (tinkerbell.org) and bmc Jobs/Tasks CAPT and rufio create in
+// KinD (no clusterctl label; the management cluster's stack makes its own),
+// and no Hardware may be carried onto a management cluster that already
+// holds one of that name in use (ownerName set): that one is the truth.
 
 // Labels CAPT puts on the Hardware it allocates to a TinkerbellMachine.
 const (

@@ -27,6 +27,7 @@ type providerCase struct {
 var providerCases = []providerCase{
 	{testworld.Stranded, "StrandedInBootstrap", "kubectl eksa-recover move", true},
 	{testworld.CreateStranded, "StrandedInBootstrap", "kubectl eksa-recover move", true},
+	{testworld.CreateManifests, "StrandedInBootstrap", "kubectl eksa-recover move", true},
 	{testworld.Split, "SplitMove", "kubectl eksa-recover move", false},
 	{testworld.PausedInPlace, "PausedAfterFailure", "kubectl eksa-recover resume", false},
 	{testworld.Healthy, "Healthy", "", false},
@@ -39,13 +40,18 @@ var providerCases = []providerCase{
 var moveGaps = map[string]string{
 	"cloudstack/stranded": "plugin gap: move leaves the CloudStack credentials Secret \"global\" in KinD (labelled " +
 		"clusterctl.cluster.x-k8s.io/move, named after the credentials profile, no cluster-name label; the failure domains' acsEndpoint names it)",
-	"cloudstack/create-stranded": "plugin gap: as cloudstack/stranded, the Secret \"global\" stays in KinD",
+	"cloudstack/create-stranded":  "plugin gap: as cloudstack/stranded, the Secret \"global\" stays in KinD",
+	"cloudstack/create-manifests": "plugin gap: as cloudstack/stranded, the Secret \"global\" stays in KinD",
+	"nutanix/create-manifests": "plugin gap: move leaves the Secret capx-<c> in KinD: before CAPX runs nothing owns it and it has no " +
+		"move label; only NutanixCluster.spec.prismCentral.credentialRef names it (once CAPX owns it, nutanix/stranded moves it)",
 	"snow/stranded": "plugin gap: move leaves the AWSSnowIPPool <c>-ippool in KinD (nothing owns it; " +
 		"only the machine templates' network.directNetworkInterfaces[].ipPool name it; clusterctl moves it as a provider CRD's object)",
-	"snow/create-stranded": "plugin gap: as snow/stranded, the AWSSnowIPPool stays in KinD",
+	"snow/create-stranded":  "plugin gap: as snow/stranded, the AWSSnowIPPool stays in KinD",
+	"snow/create-manifests": "plugin gap: as snow/stranded, the AWSSnowIPPool stays in KinD",
 	"tinkerbell/stranded": "plugin gap: move leaves every Hardware (tinkerbell.org), bmc Machine (bmc.tinkerbell.org) and the " +
 		"BMC auth Secrets (labelled clusterctl.cluster.x-k8s.io/move, no cluster-name label) in KinD; see internal/testworld/tinkerbell.go for what must move",
-	"tinkerbell/create-stranded": "plugin gap: as tinkerbell/stranded, Hardware, bmc Machines and their Secrets stay in KinD",
+	"tinkerbell/create-stranded":  "plugin gap: as tinkerbell/stranded, Hardware, bmc Machines and their Secrets stay in KinD",
+	"tinkerbell/create-manifests": "plugin gap: as tinkerbell/stranded, Hardware, bmc Machines and their Secrets stay in KinD",
 }
 
 // TestProviders_StatusAndMove: per provider, status's verdict and first next
@@ -128,7 +134,7 @@ func readObjects(t *testing.T, s *testworld.Server) map[string][]*unstructured.U
 func checkProviderMove(t *testing.T, w *testworld.World) {
 	t.Helper()
 	before := readObjects(t, w.Bootstrap)
-	if len(before) < 20 {
+	if len(before) < 8 { // Docker's manifests alone are 9 objects
 		t.Fatalf("KinD holds %d objects before the move; the check would prove little", len(before))
 	}
 	res := run(t, w.Dir, "move", "--yes")

@@ -20,28 +20,7 @@ func TestClusterBuilder_Providers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				byKindName := map[string]*unstructured.Unstructured{}
-				for _, o := range c.Objects {
-					key := o.GetKind() + "/" + o.GetName()
-					if byKindName[key] != nil {
-						t.Errorf("%s built twice", key)
-					}
-					for _, ref := range o.GetOwnerReferences() {
-						if byKindName[ref.Kind+"/"+ref.Name] == nil {
-							t.Errorf("%s is owned by %s %s, built later or never", key, ref.Kind, ref.Name)
-						}
-					}
-					byKindName[key] = o
-				}
-				refs := 0
-				for _, o := range c.Objects {
-					for _, r := range references(o) {
-						refs++
-						if byKindName[r] == nil {
-							t.Errorf("%s %s refers to %s, which the cluster lacks", o.GetKind(), o.GetName(), r)
-						}
-					}
-				}
+				byKindName := checkReferences(t, c)
 				wantMachines := 3
 				if !p.ExternalEtcd() {
 					wantMachines = 2
@@ -60,12 +39,55 @@ func TestClusterBuilder_Providers(t *testing.T) {
 						t.Errorf("no %s", want)
 					}
 				}
-				if refs < 10 {
-					t.Errorf("%d references checked, want at least 10", refs)
+
+				// EKS-A's manifests alone: what a create applies before any
+				// controller runs still refers only to objects it holds.
+				manifests := c.ManifestsOnly()
+				checkReferences(t, manifests)
+				for _, o := range manifests.Objects {
+					if len(o.GetOwnerReferences()) > 0 || o.Object["status"] != nil || o.GetAPIVersion() == "cluster.x-k8s.io/"+string(f) && o.GetKind() == "Machine" {
+						t.Errorf("ManifestsOnly has %s %s with owners, status or as a Machine", o.GetKind(), o.GetName())
+					}
+				}
+				if len(manifests.Objects) < 8 || len(manifests.Objects) >= len(c.Objects) {
+					t.Errorf("ManifestsOnly kept %d of %d objects", len(manifests.Objects), len(c.Objects))
 				}
 			})
 		}
 	}
+}
+
+// checkReferences fails t unless c's objects come owners first, once each,
+// and every reference among them names one of them; it returns them by
+// kind/name.
+func checkReferences(t *testing.T, c *Cluster) map[string]*unstructured.Unstructured {
+	t.Helper()
+	byKindName := map[string]*unstructured.Unstructured{}
+	for _, o := range c.Objects {
+		key := o.GetKind() + "/" + o.GetName()
+		if byKindName[key] != nil {
+			t.Errorf("%s built twice", key)
+		}
+		for _, ref := range o.GetOwnerReferences() {
+			if byKindName[ref.Kind+"/"+ref.Name] == nil {
+				t.Errorf("%s is owned by %s %s, built later or never", key, ref.Kind, ref.Name)
+			}
+		}
+		byKindName[key] = o
+	}
+	refs := 0
+	for _, o := range c.Objects {
+		for _, r := range references(o) {
+			refs++
+			if byKindName[r] == nil {
+				t.Errorf("%s %s refers to %s, which the cluster lacks", o.GetKind(), o.GetName(), r)
+			}
+		}
+	}
+	if refs < 6 {
+		t.Errorf("%d references checked, want at least 6", refs)
+	}
+	return byKindName
 }
 
 // references lists the kind/name of every object o names by reference.

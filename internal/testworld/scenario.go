@@ -21,6 +21,7 @@ const (
 	PausedInPlace    Scenario = "paused-inplace"
 	Empty            Scenario = "empty"
 	CreateStranded   Scenario = "create-stranded"
+	CreateManifests  Scenario = "create-manifests"
 )
 
 // Where the management cluster's own CAPI objects are.
@@ -52,6 +53,9 @@ type scenario struct {
 	// cluster is new: CAPI's providers installed on it, but not yet EKS-A's
 	// components, objects or Bundles (eksctl installs those after the move).
 	create bool
+	// manifestsOnly: KinD holds only what EKS-A rendered, as applied,
+	// before any controller ran (see Cluster.ManifestsOnly).
+	manifestsOnly bool
 }
 
 var scenarios = map[Scenario]scenario{
@@ -83,6 +87,11 @@ var scenarios = map[Scenario]scenario{
 	// (what nothing owns, e.g. credentials and ClusterResourceSets, has
 	// none); nothing of the cluster on management but its Nodes.
 	CreateStranded: {objects: inBootstrap, bootstrap: true, upgraded: true, create: true},
+	// The issue-13 reproduction: EKS-A's manifests applied to KinD as
+	// `create cluster` applies them, before any controller ran (no owner
+	// reference, status, Machine or generated Secret), and a management
+	// cluster with the providers installed to move them to.
+	CreateManifests: {objects: inBootstrap, bootstrap: true, upgraded: true, create: true, manifestsOnly: true},
 	// CRDs and provider inventory only, for tools that seed their own objects.
 	Empty: {objects: notSeeded, bootstrap: true},
 }

@@ -187,6 +187,9 @@ func (w *World) build(sc scenario) error {
 	if err != nil {
 		return err
 	}
+	if sc.manifestsOnly {
+		mgmt = mgmt.ManifestsOnly()
+	}
 	w.Clusters = []*Cluster{mgmt}
 	for i := 1; i <= w.WorkloadClusters; i++ {
 		c, err := w.newCluster(fmt.Sprintf("w%02d", i)).

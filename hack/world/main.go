@@ -4,6 +4,7 @@
 // runs until SIGINT or SIGTERM, then stops everything.
 //
 //	go run ./hack/world --scenario stranded --dir .world
+//	go run ./hack/world --scenario create-manifests --provider tinkerbell --dir .world
 package main
 
 import (

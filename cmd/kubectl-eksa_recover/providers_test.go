@@ -164,6 +164,12 @@ func checkProviderMove(t *testing.T, w *testworld.World) {
 				t.Errorf("%s: %s on management differs from KinD's before the move", key, field)
 			}
 		}
+		// CAPT's ownerName/ownerNamespace labels are what marks a Hardware
+		// in use: without them the next provisioning takes a running node's
+		// machine (internal/testworld/tinkerbell.go).
+		if objs[0].GetKind() == "Hardware" && !reflect.DeepEqual(objs[0].GetLabels(), mgmt[key][0].GetLabels()) {
+			t.Errorf("%s: labels on management = %v, want %v", key, mgmt[key][0].GetLabels(), objs[0].GetLabels())
+		}
 	}
 	if len(missing) > 0 {
 		t.Errorf("move left %d of %d objects off management: %s", len(missing), len(before), strings.Join(missing, ", "))

@@ -4,6 +4,7 @@
 // runs until SIGINT or SIGTERM, then stops everything.
 //
 //	go run ./hack/world --scenario stranded --dir .world
+//	go run ./hack/world --scenario create-manifests --provider tinkerbell --dir .world
 package main
 
 import (
@@ -32,6 +33,7 @@ func run() error {
 		scenario    = flag.String("scenario", string(testworld.Stranded), "one of: "+strings.Join(testworld.ScenarioNames(), ", "))
 		dir         = flag.String("dir", ".world", "workspace folder: eksctl's files, world.env and all temporary files go here")
 		flavour     = flag.String("flavour", string(testworld.V1Beta1), "CAPI contract of the CRDs: v1beta1 or v1beta2")
+		provider    = flag.String("provider", "", "infrastructure provider: vsphere, cloudstack, nutanix, tinkerbell, snow or docker (default: the seed's vSphere cluster)")
 		machines    = flag.Int("machines", 1, "worker Machines of cluster3")
 		workloads   = flag.Int("workload-clusters", 0, "workload clusters managed by cluster3 (0: the scenario's default)")
 		eksaVersion = flag.String("eksa-version", "", "EKS-A version on management (default: the scenario's era, "+testworld.DefaultEKSAVersion+")")
@@ -44,6 +46,14 @@ func run() error {
 	fl, err := testworld.ParseFlavour(*flavour)
 	if err != nil {
 		return err
+	}
+	var prov testworld.Provider
+	if *provider != "" {
+		name, err := testworld.ParseProvider(*provider)
+		if err != nil {
+			return err
+		}
+		prov = testworld.Provider(name)
 	}
 	abs, err := filepath.Abs(*dir)
 	if err != nil {
@@ -59,7 +69,7 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	w, err := testworld.Start(ctx, testworld.Options{
-		Scenario: sc, Flavour: fl, Dir: abs, Workers: *machines, WorkloadClusters: *workloads,
+		Scenario: sc, Flavour: fl, Provider: prov, Dir: abs, Workers: *machines, WorkloadClusters: *workloads,
 		EKSAVersion: *eksaVersion,
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "world: "+format+"\n", args...)

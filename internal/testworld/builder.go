@@ -39,6 +39,7 @@ const (
 
 // Machine describes one seeded Machine, for tests and for vcsim's VMs.
 type Machine struct {
+	Provider Provider // empty: vSphere
 	Name     string
 	Role     Role
 	Version  string // spec.version; empty for etcd Machines, as in the seed
@@ -47,17 +48,21 @@ type Machine struct {
 }
 
 // ProviderID is the Machine's spec.providerID.
-func (m Machine) ProviderID() string { return "vsphere://" + m.UUID }
+func (m Machine) ProviderID() string { return m.Provider.providerID(m) }
 
 // VCenter is where the cluster's VMs live, as its VSphere objects name it.
 type VCenter struct {
 	Server, Thumbprint, Datacenter, Datastore, Network, Folder, ResourcePool string
 }
 
-// ClusterBuilder builds one EKS-A vSphere cluster's CAPI objects as CAPI's
+// ClusterBuilder builds one EKS-A cluster's CAPI objects as CAPI's
 // controllers leave them: owner references, labels and status included.
 type ClusterBuilder struct {
-	flavour        Flavour
+	flavour  Flavour
+	provider Provider
+	// complete adds what a real cluster carries beyond the seed's objects:
+	// MachineHealthChecks, ClusterResourceSets, the provider's extra objects.
+	complete       bool
 	name           string
 	cpVersion      string
 	workerVersion  string
@@ -71,7 +76,7 @@ type ClusterBuilder struct {
 // control-plane, one etcd and one worker Machine, mid-upgrade.
 func NewCluster(f Flavour, name string) *ClusterBuilder {
 	return &ClusterBuilder{
-		flavour: f, name: name,
+		flavour: f, name: name, provider: VSphere,
 		cpVersion: SeedControlPlaneVersion, workerVersion: SeedWorkerVersion,
 		workers: 1,
 		vcenter: VCenter{
@@ -94,6 +99,15 @@ func (b *ClusterBuilder) WithWorkers(n int) *ClusterBuilder { b.workers = n; ret
 // WithPaused sets the Cluster's spec.paused, as eksctl and clusterctl move do.
 func (b *ClusterBuilder) WithPaused(p bool) *ClusterBuilder { b.paused = p; return b }
 
+// WithProvider builds the cluster for provider p, complete with what a real
+// cluster of that provider carries (MachineHealthChecks, ClusterResourceSets,
+// credentials, Hardware, IP pools, failure domains). Without it the builder
+// renders the seed's vSphere cluster as RECOVERY-PROCEDURE.md recorded it.
+func (b *ClusterBuilder) WithProvider(p Provider) *ClusterBuilder {
+	b.provider, b.complete = p, true
+	return b
+}
+
 // WithVCenter points the vSphere objects at a vCenter (the world's vcsim).
 func (b *ClusterBuilder) WithVCenter(v VCenter) *ClusterBuilder { b.vcenter = v; return b }
 
@@ -114,28 +128,37 @@ func (b *ClusterBuilder) Build(now time.Time) (*Cluster, error) {
 	add := func(objs ...*unstructured.Unstructured) { c.Objects = append(c.Objects, objs...) }
 
 	cluster := b.cluster(now)
-	vsphereCluster := b.vsphereCluster(now)
-	ownedBy(vsphereCluster, cluster, true)
+	infraCluster := b.infraCluster(now)
+	ownedBy(infraCluster, cluster, true)
 	kcp := b.controlPlane(now)
 	ownedBy(kcp, cluster, true)
-	etcd := b.etcdCluster(now)
-	ownedBy(etcd, cluster, true)
 	cpTemplate := b.machineTemplate("control-plane-template")
-	etcdTemplate := b.machineTemplate("etcd-template")
 	mdTemplate := b.machineTemplate("md-0")
 	configTemplate := b.kubeadmConfigTemplate()
-	for _, t := range []*unstructured.Unstructured{cpTemplate, etcdTemplate, mdTemplate, configTemplate} {
+	for _, t := range []*unstructured.Unstructured{cpTemplate, mdTemplate, configTemplate} {
 		ownedBy(t, cluster, false)
 	}
-	set(kcp, b.flavour.ref(InfraAPIVersion, "VSphereMachineTemplate", cpTemplate.GetName(), eksa.Namespace),
+	set(kcp, b.flavour.ref(cpTemplate.GetAPIVersion(), cpTemplate.GetKind(), cpTemplate.GetName(), eksa.Namespace),
 		kcpInfraRefPath(b.flavour)...)
-	set(etcd, map[string]any{"apiVersion": InfraAPIVersion, "kind": "VSphereMachineTemplate",
-		"name": etcdTemplate.GetName(), "namespace": eksa.Namespace}, "spec", "infrastructureTemplate")
+	add(cluster, infraCluster, kcp)
+
+	var etcd, etcdTemplate *unstructured.Unstructured
+	if b.provider.ExternalEtcd() {
+		etcd = b.etcdCluster(now)
+		ownedBy(etcd, cluster, true)
+		etcdTemplate = b.machineTemplate("etcd-template")
+		ownedBy(etcdTemplate, cluster, false)
+		set(etcd, map[string]any{"apiVersion": etcdTemplate.GetAPIVersion(), "kind": etcdTemplate.GetKind(),
+			"name": etcdTemplate.GetName(), "namespace": eksa.Namespace}, "spec", "infrastructureTemplate")
+		add(etcd, cpTemplate, etcdTemplate)
+	} else {
+		add(cpTemplate)
+	}
 
 	md, ms := b.machineDeployment(now, mdTemplate, configTemplate)
 	ownedBy(md, cluster, false)
 	ownedBy(ms, md, true)
-	add(cluster, vsphereCluster, kcp, etcd, cpTemplate, etcdTemplate, mdTemplate, configTemplate, md, ms)
+	add(mdTemplate, configTemplate, md, ms)
 
 	secrets, err := b.clusterSecrets(c, kcp, etcd)
 	if err != nil {
@@ -145,12 +168,22 @@ func (b *ClusterBuilder) Build(now time.Time) (*Cluster, error) {
 
 	cp := b.machine(RoleControlPlane, 0)
 	add(b.machineObjects(now, cp, kcp, cpTemplate)...)
-	add(b.machineObjects(now, b.machine(RoleEtcd, 0), etcd, etcdTemplate)...)
-	c.Machines = append(c.Machines, cp, b.machine(RoleEtcd, 0))
+	c.Machines = append(c.Machines, cp)
+	if etcd != nil {
+		add(b.machineObjects(now, b.machine(RoleEtcd, 0), etcd, etcdTemplate)...)
+		c.Machines = append(c.Machines, b.machine(RoleEtcd, 0))
+	}
 	for i := range b.workers {
 		w := b.machine(RoleWorker, i)
 		add(b.machineObjects(now, w, ms, mdTemplate)...)
 		c.Machines = append(c.Machines, w)
+	}
+	if b.complete {
+		extra, err := b.providerObjects(now, c, cluster, infraCluster)
+		if err != nil {
+			return nil, err
+		}
+		add(extra...)
 	}
 	return c, nil
 }
@@ -170,6 +203,9 @@ func (b *ClusterBuilder) machine(role Role, i int) Machine {
 		m = Machine{Name: name, UUID: stableUUID(name)}
 	}
 	m.Role = role
+	if b.provider != VSphere {
+		m.Provider = b.provider
+	}
 	switch role {
 	case RoleControlPlane:
 		m.Version, m.NodeName = b.cpVersion, m.Name

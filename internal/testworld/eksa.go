@@ -23,6 +23,7 @@ type EKSASpec struct {
 	Workers           int
 	Paused            bool // eksctl's paused annotations (and managed-by-cli)
 	VCenter           VCenter
+	Provider          Provider // empty: vSphere
 }
 
 // eksaObjects renders the EKS-A Cluster, its VSphereDatacenterConfig and
@@ -39,6 +40,17 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 			u.SetAnnotations(a)
 		}
 	}
+	p := s.Provider
+	if p == "" {
+		p = VSphere
+	}
+	info := p.info()
+	groupRef := func(name string) map[string]any {
+		if info.machineConfigKind == "" {
+			return nil // Docker: no machine configs
+		}
+		return map[string]any{"kind": info.machineConfigKind, "name": name}
+	}
 	cluster := newObject(EKSAAPIVersion, "Cluster", ns, s.Name, nil)
 	spec := map[string]any{
 		"kubernetesVersion": s.KubernetesVersion,
@@ -49,17 +61,28 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 		},
 		"controlPlaneConfiguration": map[string]any{
 			"count": 1, "endpoint": map[string]any{"host": "10.0.0.10"},
-			"machineGroupRef": map[string]any{"kind": "VSphereMachineConfig", "name": s.Name + "-cp"},
+			"machineGroupRef": groupRef(s.Name + "-cp"),
 		},
 		"externalEtcdConfiguration": map[string]any{
-			"count": 1, "machineGroupRef": map[string]any{"kind": "VSphereMachineConfig", "name": s.Name + "-etcd"},
+			"count": 1, "machineGroupRef": groupRef(s.Name + "-etcd"),
 		},
 		"workerNodeGroupConfigurations": []any{map[string]any{
 			"name": "md-0", "count": s.Workers,
-			"machineGroupRef": map[string]any{"kind": "VSphereMachineConfig", "name": s.Name},
+			"machineGroupRef": groupRef(s.Name),
 		}},
-		"datacenterRef":     map[string]any{"kind": "VSphereDatacenterConfig", "name": s.Name},
+		"datacenterRef":     map[string]any{"kind": info.datacenterKind, "name": s.Name},
 		"managementCluster": map[string]any{"name": s.ManagementCluster},
+	}
+	if !p.ExternalEtcd() {
+		delete(spec, "externalEtcdConfiguration")
+	}
+	if info.machineConfigKind == "" {
+		for _, path := range [][]string{{"controlPlaneConfiguration"}, {"externalEtcdConfiguration"}} {
+			if m, ok := spec[path[0]].(map[string]any); ok {
+				delete(m, "machineGroupRef")
+			}
+		}
+		delete(spec["workerNodeGroupConfigurations"].([]any)[0].(map[string]any), "machineGroupRef")
 	}
 	if eraAtLeast(s.EKSAVersion, "v0.18") {
 		spec["eksaVersion"] = s.EKSAVersion
@@ -74,6 +97,14 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 		cluster.SetAnnotations(a)
 	}
 
+	if p != VSphere {
+		out := []*unstructured.Unstructured{cluster}
+		for _, u := range providerEKSAObjects(p, s) {
+			pause(u)
+			out = append(out, u)
+		}
+		return out
+	}
 	dc := newObject(EKSAAPIVersion, "VSphereDatacenterConfig", ns, s.Name, nil)
 	set(dc, map[string]any{
 		"server": s.VCenter.Server, "thumbprint": s.VCenter.Thumbprint, "datacenter": s.VCenter.Datacenter,

@@ -10,9 +10,10 @@ import (
 )
 
 // machineObjects renders one Machine and what hangs off it, owners first:
-// Machine, its bootstrap config and data Secret, VSphereMachine, VSphereVM.
-// owner is the Machine's controller (KubeadmControlPlane, EtcdadmCluster or
-// MachineSet); template the VSphereMachineTemplate it was cloned from.
+// Machine, its bootstrap config and data Secret, the infrastructure machine
+// (and for vSphere its VSphereVM). owner is the Machine's controller
+// (KubeadmControlPlane, EtcdadmCluster or MachineSet); template the machine
+// template it was cloned from.
 func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, template *unstructured.Unstructured) []*unstructured.Unstructured {
 	f := b.flavour
 	labels := b.labels()
@@ -41,7 +42,7 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 			"configRef":      f.ref(configAPIVersion, configKind, m.Name, eksa.Namespace),
 			"dataSecretName": m.Name,
 		},
-		"infrastructureRef": f.ref(InfraAPIVersion, "VSphereMachine", m.Name, eksa.Namespace),
+		"infrastructureRef": f.ref(b.infraAPIVersion(), b.provider.info().machineKind, m.Name, eksa.Namespace),
 	}
 	if m.Version != "" {
 		spec["version"] = m.Version
@@ -69,13 +70,14 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 	data := bootstrapDataSecret(b.name, m.Name)
 	ownedBy(data, config, true)
 
-	vsphereMachine := newObject(InfraAPIVersion, "VSphereMachine", eksa.Namespace, m.Name, labels)
-	set(vsphereMachine, b.vsphereMachineSpec(m.ProviderID()), "spec")
-	machineStatus := map[string]any{
-		"ready":      true,
-		"addresses":  []any{map[string]any{"type": "InternalIP", "address": ipFor(m.Name)}},
-		"conditions": V1Beta1.conditions(now, "Ready", "VMProvisioned"),
+	infraMachine := b.infraMachine(now, m, machine, template, labels)
+	if b.provider != VSphere {
+		return []*unstructured.Unstructured{machine, config, data, infraMachine}
 	}
+	vm := newObject(InfraAPIVersion, "VSphereVM", eksa.Namespace, m.Name, labels)
+	vmSpec := b.vsphereMachineSpec("")
+	vmSpec["biosUUID"] = m.UUID
+	set(vm, vmSpec, "spec")
 	vmStatus := map[string]any{
 		"ready":      true,
 		"addresses":  []string{ipFor(m.Name)},
@@ -84,22 +86,10 @@ func (b *ClusterBuilder) machineObjects(now time.Time, m Machine, owner, templat
 	if b.flavour == V1Beta2 { // CAPV v1.3.1 (the KinD era) has no vmRef
 		vmStatus["vmRef"] = "vm-" + m.UUID[:8]
 	}
-	set(vsphereMachine, machineStatus, "status")
-	ownedBy(vsphereMachine, machine, true)
-	// CAPI records the template an infrastructure machine was cloned from.
-	vsphereMachine.SetAnnotations(map[string]string{
-		"cluster.x-k8s.io/cloned-from-name":      template.GetName(),
-		"cluster.x-k8s.io/cloned-from-groupkind": "VSphereMachineTemplate." + eksa.GroupInfrastructure,
-	})
-
-	vm := newObject(InfraAPIVersion, "VSphereVM", eksa.Namespace, m.Name, labels)
-	vmSpec := b.vsphereMachineSpec("")
-	vmSpec["biosUUID"] = m.UUID
-	set(vm, vmSpec, "spec")
 	set(vm, vmStatus, "status")
-	ownedBy(vm, vsphereMachine, true)
+	ownedBy(vm, infraMachine, true)
 
-	return []*unstructured.Unstructured{machine, config, data, vsphereMachine, vm}
+	return []*unstructured.Unstructured{machine, config, data, infraMachine, vm}
 }
 
 func (b *ClusterBuilder) machineStatus(now time.Time, m Machine) map[string]any {

@@ -127,3 +127,16 @@ func DanglingOwners(ctx context.Context, cfg *rest.Config, namespace string) (*O
 	sort.Strings(out.Dangling)
 	return out, nil
 }
+
+// Objects reads every object of every namespaced kind served in namespace
+// (Secrets and ConfigMaps included), directly, independent of which kinds
+// the code under test thinks matter. Leases are left out: they are locks.
+func Objects(ctx context.Context, cfg *rest.Config, namespace string) ([]*unstructured.Unstructured, error) {
+	var out []*unstructured.Unstructured
+	err := eachObject(ctx, cfg, namespace, func(r schema.GroupVersionResource, o *unstructured.Unstructured) {
+		if r.Resource != "leases" && r.Resource != "events" {
+			out = append(out, o)
+		}
+	})
+	return out, err
+}

@@ -13,34 +13,41 @@ type inventoryProvider struct {
 
 // inventory lists the providers eksctl installs, by flavour: the CAPI
 // release whose CRDs the world serves, and the EKS-A-era provider versions.
-func inventory(f Flavour) []inventoryProvider {
+// EKS-A installs the etcdadm providers with every infrastructure provider,
+// Tinkerbell's stacked clusters included.
+func inventory(f Flavour, p Provider) []inventoryProvider {
 	capi := f.CAPIVersion()
-	capv, etcdadmBootstrap, etcdadmController := "v1.8.5", "v1.0.15", "v1.0.23"
+	etcdadmBootstrap, etcdadmController := "v1.0.15", "v1.0.23"
 	if f == V1Beta2 {
-		capv, etcdadmBootstrap, etcdadmController = "v1.13.1", "v1.0.17", "v1.0.26"
+		etcdadmBootstrap, etcdadmController = "v1.0.17", "v1.0.26"
 	}
+	infra := p.info()
 	return []inventoryProvider{
 		{"capi-system", "cluster-api", "cluster-api", "CoreProvider", capi},
 		{"capi-kubeadm-bootstrap-system", "bootstrap-kubeadm", "kubeadm", "BootstrapProvider", capi},
 		{"capi-kubeadm-control-plane-system", "control-plane-kubeadm", "kubeadm", "ControlPlaneProvider", capi},
 		{"etcdadm-bootstrap-provider-system", "bootstrap-etcdadm-bootstrap", "etcdadm-bootstrap", "BootstrapProvider", etcdadmBootstrap},
 		{"etcdadm-controller-system", "bootstrap-etcdadm-controller", "etcdadm-controller", "BootstrapProvider", etcdadmController},
-		{"capv-system", "infrastructure-vsphere", "vsphere", "InfrastructureProvider", capv},
+		{infra.namespace, infra.inventoryName, infra.providerName, "InfrastructureProvider", infra.versions[f]},
 	}
 }
 
-// ProviderNamespaces are the namespaces the inventory lives in.
-func ProviderNamespaces(f Flavour) []string {
+// ProviderNamespaces are the namespaces the inventory of a vSphere world
+// lives in; see ProviderNamespacesFor for the others.
+func ProviderNamespaces(f Flavour) []string { return ProviderNamespacesFor(f, VSphere) }
+
+// ProviderNamespacesFor are the namespaces the inventory lives in.
+func ProviderNamespacesFor(f Flavour, p Provider) []string {
 	var out []string
-	for _, p := range inventory(f) {
+	for _, p := range inventory(f, p) {
 		out = append(out, p.namespace)
 	}
 	return out
 }
 
-func inventoryObjects(f Flavour) []*unstructured.Unstructured {
+func inventoryObjects(f Flavour, provider Provider) []*unstructured.Unstructured {
 	var out []*unstructured.Unstructured
-	for _, p := range inventory(f) {
+	for _, p := range inventory(f, provider) {
 		u := newObject("clusterctl.cluster.x-k8s.io/v1alpha3", "Provider", p.namespace, p.name, map[string]string{
 			eksa.LabelClusterctl: "", "clusterctl.cluster.x-k8s.io/core": "inventory", eksa.LabelProvider: p.name,
 		})

@@ -20,6 +20,8 @@ const (
 	Missing          Scenario = "missing"
 	PausedInPlace    Scenario = "paused-inplace"
 	Empty            Scenario = "empty"
+	CreateStranded   Scenario = "create-stranded"
+	CreateManifests  Scenario = "create-manifests"
 )
 
 // Where the management cluster's own CAPI objects are.
@@ -47,6 +49,13 @@ type scenario struct {
 	backups          []string
 	eksaVersion      string
 	defaultWorkloads int
+	// create: eksctl anywhere create cluster, not upgrade. The management
+	// cluster is new: CAPI's providers installed on it, but not yet EKS-A's
+	// components, objects or Bundles (eksctl installs those after the move).
+	create bool
+	// manifestsOnly: KinD holds only what EKS-A rendered, as applied,
+	// before any controller ran (see Cluster.ManifestsOnly).
+	manifestsOnly bool
 }
 
 var scenarios = map[Scenario]scenario{
@@ -72,6 +81,17 @@ var scenarios = map[Scenario]scenario{
 	// EKS-A >= v0.19 upgrades in place; a failure leaves workload clusters paused.
 	PausedInPlace: {objects: onManagement, upgraded: true, eksaPaused: true, workloadsPaused: true,
 		eksaVersion: "v0.19.8", defaultWorkloads: 1, backups: []string{"cluster"}},
+	// `create cluster` died after the cluster came up and CAPI was installed
+	// on it, before its move: every CAPI object in KinD, unpaused, with the
+	// owner references the controllers had set while the cluster came up
+	// (what nothing owns, e.g. credentials and ClusterResourceSets, has
+	// none); nothing of the cluster on management but its Nodes.
+	CreateStranded: {objects: inBootstrap, bootstrap: true, upgraded: true, create: true},
+	// The issue-13 reproduction: EKS-A's manifests applied to KinD as
+	// `create cluster` applies them, before any controller ran (no owner
+	// reference, status, Machine or generated Secret), and a management
+	// cluster with the providers installed to move them to.
+	CreateManifests: {objects: inBootstrap, bootstrap: true, upgraded: true, create: true, manifestsOnly: true},
 	// CRDs and provider inventory only, for tools that seed their own objects.
 	Empty: {objects: notSeeded, bootstrap: true},
 }

@@ -33,7 +33,11 @@ func (b *ClusterBuilder) clusterSecrets(c *Cluster, kcp, etcd *unstructured.Unst
 		out = append(out, u)
 	}
 
-	cas := map[string]*unstructured.Unstructured{"ca": kcp, "proxy": kcp, "sa": kcp, "etcd": etcd}
+	etcdOwner := etcd
+	if etcd == nil {
+		etcdOwner = kcp // stacked etcd: kubeadm's control plane owns its CA
+	}
+	cas := map[string]*unstructured.Unstructured{"ca": kcp, "proxy": kcp, "sa": kcp, "etcd": etcdOwner}
 	for _, purpose := range []string{"ca", "etcd", "proxy", "sa"} {
 		cert, key, err := selfSignedCA(b.name + "-" + purpose)
 		if err != nil {
@@ -41,12 +45,14 @@ func (b *ClusterBuilder) clusterSecrets(c *Cluster, kcp, etcd *unstructured.Unst
 		}
 		add(b.name+"-"+purpose, "cluster.x-k8s.io/secret", map[string][]byte{"tls.crt": cert, "tls.key": key}, cas[purpose])
 	}
-	clientCert, clientKey, err := selfSignedCA(b.name + "-apiserver-etcd-client")
-	if err != nil {
-		return nil, err
+	if etcd != nil {
+		clientCert, clientKey, err := selfSignedCA(b.name + "-apiserver-etcd-client")
+		if err != nil {
+			return nil, err
+		}
+		add(b.name+"-apiserver-etcd-client", "kubernetes.io/tls",
+			map[string][]byte{"tls.crt": clientCert, "tls.key": clientKey}, etcd)
 	}
-	add(b.name+"-apiserver-etcd-client", "kubernetes.io/tls",
-		map[string][]byte{"tls.crt": clientCert, "tls.key": clientKey}, etcd)
 
 	adminCert, adminKey, err := selfSignedCA("kubernetes-admin")
 	if err != nil {
@@ -55,6 +61,9 @@ func (b *ClusterBuilder) clusterSecrets(c *Cluster, kcp, etcd *unstructured.Unst
 	add(b.name+"-kubeconfig", "cluster.x-k8s.io/secret",
 		map[string][]byte{"value": kubeconfigWithCert(b.name, b.controlPlaneIP, adminCert, adminKey)}, kcp)
 
+	if b.provider != VSphere {
+		return out, nil // the provider's credentials: providerObjects
+	}
 	// Not owned by anything: EKS-A labels it so clusterctl moves it along.
 	add(b.name+"-vsphere-credentials", "Opaque", map[string][]byte{
 		"username": []byte("administrator@vsphere.local"),

@@ -180,6 +180,14 @@ type warningCollector struct {
 }
 
 func (w *warningCollector) HandleWarningHeader(_ int, _ string, text string) {
+	// Advice changes nothing the server stores: on finalizer names (CAPC's
+	// own, cloudstackfailuredomain.infrastructure.cluster.x-k8s.io, draws it
+	// on every real cluster) and on deprecated versions (CAPD v1.14 marks
+	// its served v1beta2 deprecated: a test provider).
+	if strings.HasPrefix(text, "metadata.finalizers:") && strings.Contains(text, "prefer a domain-qualified finalizer name") ||
+		strings.HasSuffix(text, " is deprecated") {
+		return
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.msgs = append(w.msgs, text)

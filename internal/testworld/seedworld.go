@@ -21,20 +21,29 @@ func (w *World) seed(ctx context.Context, sc scenario) error {
 			return err
 		}
 	}
+	return w.seedObjects(ctx, sc, mgmt, boot)
+}
+
+// seedObjects writes the scenario's objects, the namespaces and the
+// provider inventory being there already.
+func (w *World) seedObjects(ctx context.Context, sc scenario, mgmt, boot *Seeder) error {
 	if sc.objects == notSeeded {
 		return nil
 	}
 
 	// Management keeps EKS-A's objects, the Bundles and the Nodes whatever
-	// happened to the CAPI objects: they are never moved.
+	// happened to the CAPI objects: they are never moved. A cluster being
+	// created has only its Nodes there yet.
 	var onMgmt []*unstructured.Unstructured
-	onMgmt = append(onMgmt, bundlesObjects(w.EKSAVersion)...)
-	for _, c := range w.Clusters {
-		onMgmt = append(onMgmt, eksaObjects(EKSASpec{
-			Name: c.Name, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
-			KubernetesVersion: "1.23", Workers: countRole(c.Machines, RoleWorker),
-			Paused: sc.eksaPaused, VCenter: w.VCSim.VCenter(),
-		})...)
+	if !sc.create {
+		onMgmt = append(onMgmt, bundlesObjects(w.EKSAVersion)...)
+		for _, c := range w.Clusters {
+			onMgmt = append(onMgmt, eksaObjects(EKSASpec{
+				Name: c.Name, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
+				KubernetesVersion: "1.23", Workers: countRole(c.Machines, RoleWorker),
+				Paused: sc.eksaPaused, VCenter: w.VCSim.VCenter(), Provider: w.Provider,
+			})...)
+		}
 	}
 	for _, m := range w.Cluster3().Machines {
 		if m.NodeName != "" {
@@ -63,7 +72,9 @@ func (w *World) seed(ctx context.Context, sc scenario) error {
 		onMgmt = append(onMgmt, stripStatus(order[:created])...)
 		inBoot = order[:len(order)-deleted]
 	}
-	if err := mgmt.Apply(ctx, onMgmt); err != nil {
+	// Clusters share some objects by name (CloudStack's credentials Secret
+	// is named after its profile, "global"): one copy, the first.
+	if err := mgmt.Apply(ctx, withoutDuplicates(onMgmt)); err != nil {
 		return fmt.Errorf("seeding management: %w", err)
 	}
 	if len(inBoot) > 0 {
@@ -85,13 +96,13 @@ func (w *World) seedBase(ctx context.Context, s *Server) (*Seeder, error) {
 		return nil, err
 	}
 	var objs []*unstructured.Unstructured
-	for _, ns := range append([]string{eksa.Namespace}, ProviderNamespaces(w.Flavour)...) {
+	for _, ns := range append([]string{eksa.Namespace}, ProviderNamespacesFor(w.Flavour, w.provider())...) {
 		objs = append(objs, newObject("v1", "Namespace", "", ns, nil))
 	}
 	if err := seeder.Apply(ctx, objs); err != nil {
 		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)
 	}
-	if err := seeder.Apply(ctx, inventoryObjects(w.Flavour)); err != nil {
+	if err := seeder.Apply(ctx, inventoryObjects(w.Flavour, w.provider())); err != nil {
 		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)
 	}
 	return seeder, nil
@@ -123,4 +134,17 @@ func countRole(ms []Machine, r Role) int {
 		}
 	}
 	return n
+}
+
+func withoutDuplicates(objs []*unstructured.Unstructured) []*unstructured.Unstructured {
+	seen := map[string]bool{}
+	out := objs[:0:0]
+	for _, o := range objs {
+		key := ownerKey(o.GetNamespace(), o.GetAPIVersion(), o.GetKind(), o.GetName())
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, o)
+		}
+	}
+	return out
 }

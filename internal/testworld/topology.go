@@ -21,11 +21,14 @@ func (b *ClusterBuilder) cluster(now time.Time) *unstructured.Unstructured {
 		},
 		"controlPlaneEndpoint": map[string]any{"host": b.controlPlaneIP, "port": 6443},
 		"controlPlaneRef":      f.ref(f.APIVersion(eksa.GroupControlPlane), "KubeadmControlPlane", b.name, eksa.Namespace),
-		"infrastructureRef":    f.ref(InfraAPIVersion, "VSphereCluster", b.name, eksa.Namespace),
-		// EKS-A's CAPI fork: the external etcd cluster the control plane
-		// waits for, a reference in the contract's shape like the others.
-		"managedExternalEtcdRef": f.ref(EtcdClusterAPIVersion, "EtcdadmCluster", b.name+"-etcd", eksa.Namespace),
+		"infrastructureRef":    f.ref(b.infraAPIVersion(), b.provider.info().clusterKind, b.name, eksa.Namespace),
 	}, "spec")
+	if b.provider.ExternalEtcd() {
+		// EKS-A's CAPI fork: the external etcd cluster the control plane waits for.
+		// A reference in the contract's shape like the others.
+		set(u, f.ref(EtcdClusterAPIVersion, "EtcdadmCluster", b.name+"-etcd", eksa.Namespace),
+			"spec", "managedExternalEtcdRef")
+	}
 	if b.paused {
 		set(u, true, "spec", "paused")
 	}
@@ -42,12 +45,15 @@ func (b *ClusterBuilder) cluster(now time.Time) *unstructured.Unstructured {
 			}},
 		}, "status")
 	} else {
+		conditions := []string{"Ready", "ControlPlaneInitialized", "ControlPlaneReady", "InfrastructureReady"}
+		if b.provider.ExternalEtcd() {
+			conditions = append(conditions, "ManagedExternalEtcdInitialized", "ManagedExternalEtcdReady")
+		}
 		set(u, map[string]any{
 			"phase":               "Provisioned",
 			"infrastructureReady": true,
 			"controlPlaneReady":   true,
-			"conditions": f.conditions(now, "Ready", "ControlPlaneInitialized", "ControlPlaneReady",
-				"InfrastructureReady", "ManagedExternalEtcdInitialized", "ManagedExternalEtcdReady"),
+			"conditions":          f.conditions(now, conditions...),
 		}, "status")
 	}
 	return u
@@ -113,14 +119,6 @@ func (b *ClusterBuilder) etcdCluster(now time.Time) *unstructured.Unstructured {
 		"conditions": V1Beta1.conditions(now, "Ready", "EtcdClusterResizeCompleted", "EtcdMachinesReady"),
 	}
 	set(u, status, "status")
-	return u
-}
-
-// machineTemplate names templates as EKS-A does: <cluster>-<role>-<unix millis>.
-func (b *ClusterBuilder) machineTemplate(role string) *unstructured.Unstructured {
-	u := newObject(InfraAPIVersion, "VSphereMachineTemplate", eksa.Namespace,
-		b.name+"-"+role+"-1681571234567", b.labels())
-	set(u, map[string]any{"template": map[string]any{"spec": b.vsphereMachineSpec("")}}, "spec")
 	return u
 }
 

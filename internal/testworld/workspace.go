@@ -27,7 +27,7 @@ func (w *World) writeWorkspace(sc scenario) error {
 	if err := os.WriteFile(l.ManagementKubeconfig(), mgmt, 0o600); err != nil {
 		return err
 	}
-	if w.Bootstrap != nil {
+	if w.Bootstrap != nil && sc.bootstrap {
 		kind := "kind-" + eksa.KindClusterName(name)
 		boot, err := w.Bootstrap.Kubeconfig(kind, kind, kind)
 		if err != nil {
@@ -39,7 +39,7 @@ func (w *World) writeWorkspace(sc scenario) error {
 	}
 	spec, err := yamlDocuments(eksaObjects(EKSASpec{
 		Name: name, ManagementCluster: name, EKSAVersion: w.EKSAVersion, KubernetesVersion: "1.23",
-		Workers: w.Workers, VCenter: w.VCSim.VCenter(),
+		Workers: w.Workers, VCenter: w.VCSim.VCenter(), Provider: w.Provider,
 	}))
 	if err != nil {
 		return err

@@ -18,6 +18,10 @@ import (
 type Options struct {
 	Scenario Scenario
 	Flavour  Flavour
+	// Provider builds the clusters for that provider, complete with what a
+	// real cluster of it carries (see ClusterBuilder.WithProvider). Empty:
+	// the seed's vSphere cluster, as every test before providers knew it.
+	Provider Provider
 	// Dir is the workspace: eksctl's folder for the cluster is written in it.
 	Dir         string
 	EKSAVersion string // default: the scenario's era, else DefaultEKSAVersion
@@ -47,16 +51,20 @@ type World struct {
 	Layout     eksa.Layout
 	// Clusters are the seeded CAPI clusters: cluster3 first, then workloads.
 	Clusters []*Cluster
+
+	asked Options         // as given to Start, for Reseed's defaults
+	vms   map[string]bool // BIOS UUIDs of the VMs in vcsim
 }
 
 // Start starts the servers and vcsim, seeds the scenario and writes eksctl's
 // files. On error everything started so far is stopped.
 func Start(ctx context.Context, o Options) (w *World, err error) {
+	asked := o
 	if err := o.defaults(); err != nil {
 		return nil, err
 	}
 	sc := scenarios[o.Scenario]
-	w = &World{Options: o, Layout: eksa.Layout{Workspace: o.Dir, Cluster: SeedClusterName}}
+	w = &World{Options: o, asked: asked, Layout: eksa.Layout{Workspace: o.Dir, Cluster: SeedClusterName}}
 	// The deferred stop holds its own reference: every `return nil, err`
 	// below sets w to nil before deferred calls run, and stopping nil would
 	// leave both API servers and their etcd running after the test.
@@ -72,9 +80,9 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	if err != nil {
 		return nil, err
 	}
-	// A vSphere world: CAPV and etcdadm on both, EKS-A's own CRDs only on
+	// The provider's CRDs and etcdadm's on both, EKS-A's own CRDs only on
 	// management (eksctl does not install them into KinD).
-	providers, err := ProviderCRDs(o.Flavour, ProviderVSphere)
+	providers, err := ProviderCRDs(o.Flavour, string(o.provider()))
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +108,7 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	if err := w.seed(ctx, sc); err != nil {
 		return nil, err
 	}
-	var machines []Machine
-	for _, c := range w.Clusters {
-		machines = append(machines, c.Machines...)
-	}
-	o.Logf("creating %d VMs in vcsim", len(machines))
-	if err := w.VCSim.AddVMs(ctx, machines); err != nil {
+	if err := w.addVMs(ctx); err != nil {
 		return nil, err
 	}
 	if err := w.writeWorkspace(sc); err != nil {
@@ -132,6 +135,11 @@ func (o *Options) defaults() error {
 	}
 	if _, err := ParseFlavour(string(o.Flavour)); err != nil {
 		return err
+	}
+	if o.Provider != "" {
+		if _, err := ParseProvider(string(o.Provider)); err != nil {
+			return err
+		}
 	}
 	if o.Dir == "" {
 		return errors.New("testworld: Options.Dir is required")
@@ -172,8 +180,7 @@ func (w *World) startServers(mgmtCRDs, bootCRDs []*apiextensionsv1.CustomResourc
 
 // build renders cluster3 and the workload clusters for the scenario.
 func (w *World) build(sc scenario) error {
-	b := NewCluster(w.Flavour, SeedClusterName).WithWorkers(w.Workers).
-		WithPaused(sc.capiPaused).WithVCenter(w.VCSim.VCenter())
+	b := w.newCluster(SeedClusterName).WithWorkers(w.Workers).WithPaused(sc.capiPaused)
 	switch {
 	case sc.upgraded:
 		b.WithVersions(SeedControlPlaneVersion, SeedControlPlaneVersion)
@@ -184,17 +191,55 @@ func (w *World) build(sc scenario) error {
 	if err != nil {
 		return err
 	}
+	if sc.manifestsOnly {
+		mgmt = mgmt.ManifestsOnly()
+	}
 	w.Clusters = []*Cluster{mgmt}
 	for i := 1; i <= w.WorkloadClusters; i++ {
-		c, err := NewCluster(w.Flavour, fmt.Sprintf("w%02d", i)).
+		c, err := w.newCluster(fmt.Sprintf("w%02d", i)).
 			WithVersions(SeedControlPlaneVersion, SeedControlPlaneVersion).
-			WithPaused(sc.workloadsPaused).WithVCenter(w.VCSim.VCenter()).Build(w.Now)
+			WithPaused(sc.workloadsPaused).Build(w.Now)
 		if err != nil {
 			return err
 		}
 		w.Clusters = append(w.Clusters, c)
 	}
 	return nil
+}
+
+// addVMs creates in vcsim the VMs of the vSphere Machines it lacks.
+func (w *World) addVMs(ctx context.Context) error {
+	if w.vms == nil {
+		w.vms = map[string]bool{}
+	}
+	var machines []Machine
+	for _, c := range w.Clusters {
+		for _, m := range c.Machines {
+			if m.Provider == "" && !w.vms[m.UUID] { // vSphere's run in vcsim
+				machines = append(machines, m)
+				w.vms[m.UUID] = true
+			}
+		}
+	}
+	w.Logf("creating %d VMs in vcsim", len(machines))
+	return w.VCSim.AddVMs(ctx, machines)
+}
+
+// newCluster starts a builder for the world's flavour and provider.
+func (w *World) newCluster(name string) *ClusterBuilder {
+	b := NewCluster(w.Flavour, name).WithVCenter(w.VCSim.VCenter())
+	if w.Provider != "" {
+		b.WithProvider(w.Provider)
+	}
+	return b
+}
+
+// provider is the world's provider, vSphere when none was asked for.
+func (o Options) provider() Provider {
+	if o.Provider == "" {
+		return VSphere
+	}
+	return o.Provider
 }
 
 // Cluster3 is the management cluster's own CAPI cluster.

@@ -1,0 +1,195 @@
+package main_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+)
+
+// providerCase is what a user must see on one scenario of every provider.
+type providerCase struct {
+	scenario  testworld.Scenario
+	state     string
+	firstStep string // the first next command; empty: none expected
+	move      bool   // run the first step's move and check where everything went
+}
+
+// providerCases run in this order on one world per provider, reseeded in
+// between: a world costs ~20 s, a reseed ~2 s.
+var providerCases = []providerCase{
+	{testworld.Stranded, "StrandedInBootstrap", "kubectl eksa-recover move", true},
+	{testworld.CreateStranded, "StrandedInBootstrap", "kubectl eksa-recover move", true},
+	{testworld.CreateManifests, "StrandedInBootstrap", "kubectl eksa-recover move", true},
+	{testworld.Split, "SplitMove", "kubectl eksa-recover move", false},
+	{testworld.PausedInPlace, "PausedAfterFailure", "kubectl eksa-recover resume", false},
+	{testworld.Healthy, "Healthy", "", false},
+}
+
+// moveGaps are the provider x scenario moves the plugin gets wrong today:
+// status is still checked, the move is skipped with what it does instead, so
+// the gap stays visible in every run (go test -v lists the skips) until the
+// plugin's membership (pkg/objgraph) closes it; then delete the entry.
+var moveGaps = map[string]string{
+	"cloudstack/stranded": "plugin gap: move leaves the CloudStack credentials Secret \"global\" in KinD (labelled " +
+		"clusterctl.cluster.x-k8s.io/move, named after the credentials profile, no cluster-name label; the failure domains' acsEndpoint names it)",
+	"cloudstack/create-stranded":  "plugin gap: as cloudstack/stranded, the Secret \"global\" stays in KinD",
+	"cloudstack/create-manifests": "plugin gap: as cloudstack/stranded, the Secret \"global\" stays in KinD",
+	"nutanix/create-manifests": "plugin gap: move leaves the Secret capx-<c> in KinD: before CAPX runs nothing owns it and it has no " +
+		"move label; only NutanixCluster.spec.prismCentral.credentialRef names it (once CAPX owns it, nutanix/stranded moves it)",
+	"snow/stranded": "plugin gap: move leaves the AWSSnowIPPool <c>-ippool in KinD (nothing owns it; " +
+		"only the machine templates' network.directNetworkInterfaces[].ipPool name it; clusterctl moves it as a provider CRD's object)",
+	"snow/create-stranded":  "plugin gap: as snow/stranded, the AWSSnowIPPool stays in KinD",
+	"snow/create-manifests": "plugin gap: as snow/stranded, the AWSSnowIPPool stays in KinD",
+	"tinkerbell/stranded": "plugin gap: move leaves every Hardware (tinkerbell.org), bmc Machine (bmc.tinkerbell.org) and the " +
+		"BMC auth Secrets (labelled clusterctl.cluster.x-k8s.io/move, no cluster-name label) in KinD; see internal/testworld/tinkerbell.go for what must move",
+	"tinkerbell/create-stranded":  "plugin gap: as tinkerbell/stranded, Hardware, bmc Machines and their Secrets stay in KinD",
+	"tinkerbell/create-manifests": "plugin gap: as tinkerbell/stranded, Hardware, bmc Machines and their Secrets stay in KinD",
+}
+
+// TestProviders_StatusAndMove: per provider, status's verdict and first next
+// step on each scenario, and on the stranded ones the move it suggests:
+// every object of the cluster in KinD, read before, is on management exactly
+// once afterwards with the same spec (Secret and ConfigMap data), and none is
+// left in KinD.
+func TestProviders_StatusAndMove(t *testing.T) {
+	for _, name := range testworld.Providers {
+		p := testworld.Provider(name)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Provider: p})
+			t.Logf("%s world started in %s", p, time.Since(start).Round(time.Second))
+			for i, tc := range providerCases {
+				if i > 0 {
+					if err := w.Reseed(t.Context(), tc.scenario); err != nil {
+						t.Fatalf("reseeding %s: %v", tc.scenario, err)
+					}
+				}
+				t.Run(string(tc.scenario), func(t *testing.T) {
+					checkProviderStatus(t, w, tc)
+					if !tc.move {
+						return
+					}
+					if reason, ok := moveGaps[string(p)+"/"+string(tc.scenario)]; ok {
+						t.Skip(reason)
+					}
+					checkProviderMove(t, w)
+				})
+			}
+			t.Logf("%s: %d scenarios in %s", p, len(providerCases), time.Since(start).Round(time.Second))
+		})
+	}
+}
+
+func checkProviderStatus(t *testing.T, w *testworld.World, tc providerCase) {
+	t.Helper()
+	res := run(t, w.Dir, "status", "-o", "json")
+	var got statusJSON
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatalf("status -o json is not JSON: %v\n%s%s", err, res.stdout, res.stderr)
+	}
+	var commands []string
+	for _, s := range got.NextSteps {
+		commands = append(commands, s.Command)
+	}
+	if got.State != tc.state {
+		t.Errorf("status = %s, want %s (next %q; stderr %s)", got.State, tc.state, commands, res.stderr)
+	}
+	switch {
+	case tc.firstStep == "" && len(commands) > 0:
+		t.Errorf("next steps = %q, want none", commands)
+	case tc.firstStep != "" && first(commands) != tc.firstStep:
+		t.Errorf("first next step = %q, want %q (all: %q)", first(commands), tc.firstStep, commands)
+	}
+}
+
+// objectKey names an object by group, kind and name: bmc.tinkerbell.org's
+// Machine is not cluster.x-k8s.io's.
+func objectKey(o *unstructured.Unstructured) string {
+	gv, _ := schema.ParseGroupVersion(o.GetAPIVersion())
+	return gv.Group + "/" + o.GetKind() + "/" + o.GetName()
+}
+
+func readObjects(t *testing.T, s *testworld.Server) map[string][]*unstructured.Unstructured {
+	t.Helper()
+	objs, err := testworld.Objects(t.Context(), s.Config, eksa.Namespace)
+	if err != nil {
+		t.Fatalf("reading %s: %v", s.Name, err)
+	}
+	out := map[string][]*unstructured.Unstructured{}
+	for _, o := range objs {
+		out[objectKey(o)] = append(out[objectKey(o)], o)
+	}
+	return out
+}
+
+func checkProviderMove(t *testing.T, w *testworld.World) {
+	t.Helper()
+	before := readObjects(t, w.Bootstrap)
+	if len(before) < 8 { // Docker's manifests alone are 9 objects
+		t.Fatalf("KinD holds %d objects before the move; the check would prove little", len(before))
+	}
+	res := run(t, w.Dir, "move", "--yes")
+	if res.code != 0 {
+		t.Fatalf("move --yes = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	mgmt, boot := readObjects(t, w.Management), readObjects(t, w.Bootstrap)
+	var missing, left []string
+	for key, objs := range before {
+		if len(boot[key]) > 0 {
+			left = append(left, key)
+		}
+		switch n := len(mgmt[key]); {
+		case n == 0:
+			missing = append(missing, key)
+			continue
+		case n > 1:
+			t.Errorf("%s is on management %d times", key, n)
+		}
+		for _, field := range []string{"spec", "data", "stringData", "type"} {
+			want, _, _ := unstructured.NestedFieldNoCopy(objs[0].Object, field)
+			got, _, _ := unstructured.NestedFieldNoCopy(mgmt[key][0].Object, field)
+			if field == "spec" && objs[0].GetKind() == "Cluster" {
+				want, got = withoutPaused(want), withoutPaused(got)
+			}
+			if !reflect.DeepEqual(want, got) {
+				t.Errorf("%s: %s on management differs from KinD's before the move", key, field)
+			}
+		}
+		// CAPT's ownerName/ownerNamespace labels are what marks a Hardware
+		// in use: without them the next provisioning takes a running node's
+		// machine (internal/testworld/tinkerbell.go).
+		if objs[0].GetKind() == "Hardware" && !reflect.DeepEqual(objs[0].GetLabels(), mgmt[key][0].GetLabels()) {
+			t.Errorf("%s: labels on management = %v, want %v", key, mgmt[key][0].GetLabels(), objs[0].GetLabels())
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("move left %d of %d objects off management: %s", len(missing), len(before), strings.Join(missing, ", "))
+	}
+	if len(left) > 0 {
+		t.Errorf("move left %d objects in KinD: %s", len(left), strings.Join(left, ", "))
+	}
+}
+
+// withoutPaused drops spec.paused: the move unpauses what it moved.
+func withoutPaused(spec any) any {
+	m, ok := spec.(map[string]any)
+	if !ok {
+		return spec
+	}
+	out := map[string]any{}
+	for k, v := range m {
+		if k != "paused" {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -60,9 +60,8 @@ var moveGaps = map[string]string{
 // once afterwards with the same spec (Secret and ConfigMap data), and none is
 // left in KinD.
 func TestProviders_StatusAndMove(t *testing.T) {
-	for _, name := range testworld.Providers {
-		p := testworld.Provider(name)
-		t.Run(name, func(t *testing.T) {
+	for _, p := range testworld.Providers {
+		t.Run(string(p), func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
 			w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Provider: p})

@@ -49,11 +49,9 @@ func run() error {
 	}
 	var prov testworld.Provider
 	if *provider != "" {
-		name, err := testworld.ParseProvider(*provider)
-		if err != nil {
+		if prov, err = testworld.ParseProvider(*provider); err != nil {
 			return err
 		}
-		prov = testworld.Provider(name)
 	}
 	abs, err := filepath.Abs(*dir)
 	if err != nil {

@@ -17,29 +17,6 @@ import (
 // (v0.24+, on EKS-A's current fork). Only the CRDs no Go module carries are
 // stand-ins written here (crds.StandIns: CAPT, Snow's CAPAS, EKS-A's own).
 
-// Infrastructure providers the world can install.
-const (
-	ProviderVSphere    = "vsphere"
-	ProviderCloudStack = "cloudstack"
-	ProviderNutanix    = "nutanix"
-	ProviderTinkerbell = "tinkerbell"
-	ProviderSnow       = "snow"
-	ProviderDocker     = "docker"
-)
-
-// Providers lists every infrastructure provider, sorted.
-var Providers = []string{ProviderCloudStack, ProviderDocker, ProviderNutanix, ProviderSnow, ProviderTinkerbell, ProviderVSphere}
-
-// ParseProvider accepts a provider name and lists the valid ones otherwise.
-func ParseProvider(s string) (string, error) {
-	for _, p := range Providers {
-		if p == s {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("unknown provider %q: use one of %s", s, strings.Join(Providers, ", "))
-}
-
 // capiFork is EKS-A's Cluster API fork of the era: its Cluster carries
 // spec.managedExternalEtcdRef natively, its kubeadm CRDs EKS-A's fields.
 func capiFork(f Flavour) (module, version string) {
@@ -60,12 +37,18 @@ func capiSources(f Flavour) []crds.Source {
 	}
 }
 
+// etcdadmVersions are the etcdadm bootstrap and controller releases of the
+// era: their CRDs and the inventory's versions.
+func etcdadmVersions(f Flavour) (bootstrap, controller string) {
+	if f == V1Beta2 {
+		return "v1.0.22", "v1.0.28"
+	}
+	return "v1.0.9", "v1.0.10"
+}
+
 // etcdadmSources are the two etcdadm providers EKS-A installs for external etcd.
 func etcdadmSources(f Flavour) []crds.Source {
-	bootstrap, controller := "v1.0.9", "v1.0.10"
-	if f == V1Beta2 {
-		bootstrap, controller = "v1.0.22", "v1.0.28"
-	}
+	bootstrap, controller := etcdadmVersions(f)
 	return []crds.Source{
 		{Module: "github.com/aws/etcdadm-bootstrap-provider", Version: bootstrap, Dir: "config/crd/bases", Provider: "bootstrap-etcdadm-bootstrap"},
 		{Module: "github.com/aws/etcdadm-controller", Version: controller, Dir: "config/crd/bases", Provider: "bootstrap-etcdadm-controller"},
@@ -75,41 +58,29 @@ func etcdadmSources(f Flavour) []crds.Source {
 // infraSources are the real CRDs of one infrastructure provider, and
 // standIns the names of the stand-in files it needs where no module
 // carries its CRDs.
-func infraSources(f Flavour, provider string) (sources []crds.Source, standIns []string, err error) {
-	v1beta2 := f == V1Beta2
-	pick := func(old, today string) string {
-		if v1beta2 {
-			return today
-		}
-		return old
+func infraSources(f Flavour, p Provider) (sources []crds.Source, standIns []string, err error) {
+	if _, err := ParseProvider(string(p)); err != nil {
+		return nil, nil, err
 	}
-	switch provider {
-	case ProviderVSphere:
-		return []crds.Source{{Module: "sigs.k8s.io/cluster-api-provider-vsphere", Version: pick("v1.3.1", "v1.14.0"),
-			Dir: "config/default/crd/bases", Provider: "infrastructure-vsphere"}}, nil, nil
-	case ProviderCloudStack:
-		// v0.4.9-rc7 stores v1beta3, as every EKS-A release that shipped
-		// CloudStack (v0.26 removed it) deployed.
-		return []crds.Source{{Module: "sigs.k8s.io/cluster-api-provider-cloudstack", Version: "v0.4.9-rc7",
-			Dir: "config/crd/bases", Provider: "infrastructure-cloudstack"}}, nil, nil
-	case ProviderNutanix:
-		return []crds.Source{{Module: "github.com/nutanix-cloud-native/cluster-api-provider-nutanix", Version: pick("v1.1.3", "v1.3.2"),
-			Dir: "config/crd/bases", Provider: "infrastructure-nutanix"}}, nil, nil
-	case ProviderDocker:
-		return []crds.Source{{Module: "sigs.k8s.io/cluster-api/test", Version: pick("v1.4.2", "v1.14.2"),
-			Dir: "infrastructure/docker/config/crd/bases", Provider: "infrastructure-docker"}}, nil, nil
-	case ProviderTinkerbell:
-		// The Tinkerbell stack (tink, rufio) comes from its Helm chart, not
-		// clusterctl: no provider label, only the labels its files carry.
+	info := p.info()
+	version := info.versions[f]
+	switch p {
+	case Tinkerbell:
+		// CAPT itself is a stand-in. The Tinkerbell stack (tink, rufio)
+		// comes from its Helm chart, not clusterctl: no provider label, only
+		// the labels its files carry.
+		tink := "v0.8.0"
+		if f == V1Beta2 {
+			tink = "v0.12.2"
+		}
 		return []crds.Source{
-			{Module: "github.com/tinkerbell/tink", Version: pick("v0.8.0", "v0.12.2"), Dir: "config/crd/bases"},
+			{Module: "github.com/tinkerbell/tink", Version: tink, Dir: "config/crd/bases"},
 			{Module: "github.com/tinkerbell/rufio", Version: "v0.3.0", Dir: "config/crd/bases"},
 		}, []string{"capt"}, nil
-	case ProviderSnow:
+	case Snow:
 		return nil, []string{"capas"}, nil
 	}
-	_, err = ParseProvider(provider)
-	return nil, nil, err
+	return []crds.Source{{Module: info.module, Version: version, Dir: info.crdDir, Provider: info.inventoryName}}, nil, nil
 }
 
 // CAPICRDs reads the Cluster API fork's CRDs of the flavour and clusterctl's
@@ -144,8 +115,8 @@ func inventoryCRD(f Flavour) (*apiextensionsv1.CustomResourceDefinition, error) 
 
 // ProviderCRDs reads what a management cluster of the provider has installed
 // besides Cluster API: etcdadm's CRDs and the infrastructure provider's.
-func ProviderCRDs(f Flavour, provider string) ([]*apiextensionsv1.CustomResourceDefinition, error) {
-	infra, standIns, err := infraSources(f, provider)
+func ProviderCRDs(f Flavour, p Provider) ([]*apiextensionsv1.CustomResourceDefinition, error) {
+	infra, standIns, err := infraSources(f, p)
 	if err != nil {
 		return nil, err
 	}

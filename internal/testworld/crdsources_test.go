@@ -37,7 +37,7 @@ func everyWorldCRD(t *testing.T) map[string][]*apiextensionsv1.CustomResourceDef
 			if err != nil {
 				t.Fatal(err)
 			}
-			out[string(f)+"/"+p] = append(append([]*apiextensionsv1.CustomResourceDefinition{}, capi...), list...)
+			out[string(f)+"/"+string(p)] = append(append([]*apiextensionsv1.CustomResourceDefinition{}, capi...), list...)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package testworld
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -12,16 +13,32 @@ import (
 // at v0.16.5 and v0.24.6) plus what its controllers add on a live cluster.
 type Provider string
 
-// The providers EKS-A supports for management clusters (Providers and
-// ParseProvider, in crdsources.go, list and check their names).
+// The providers EKS-A supports for management clusters.
 const (
-	VSphere    Provider = ProviderVSphere
-	CloudStack Provider = ProviderCloudStack
-	Nutanix    Provider = ProviderNutanix
-	Tinkerbell Provider = ProviderTinkerbell
-	Snow       Provider = ProviderSnow
-	Docker     Provider = ProviderDocker
+	VSphere    Provider = "vsphere"
+	CloudStack Provider = "cloudstack"
+	Nutanix    Provider = "nutanix"
+	Tinkerbell Provider = "tinkerbell"
+	Snow       Provider = "snow"
+	Docker     Provider = "docker"
 )
+
+// Providers lists every provider, sorted.
+var Providers = []Provider{CloudStack, Docker, Nutanix, Snow, Tinkerbell, VSphere}
+
+// ParseProvider accepts a provider name and lists the valid ones otherwise.
+func ParseProvider(s string) (Provider, error) {
+	for _, p := range Providers {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	names := make([]string, len(Providers))
+	for i, p := range Providers {
+		names[i] = string(p)
+	}
+	return "", fmt.Errorf("unknown provider %q: use one of %s", s, strings.Join(names, ", "))
+}
 
 // providerInfo is what differs between providers in the CAPI objects.
 type providerInfo struct {
@@ -31,9 +48,12 @@ type providerInfo struct {
 	// even in expected_results_cluster_tinkerbell_cp_external_etcd.yaml: the
 	// world's Tinkerbell clusters are stacked.
 	externalEtcd bool
-	// the clusterctl inventory entry of the infrastructure provider.
+	// the clusterctl inventory entry of the infrastructure provider; its
+	// release per era is also where the world reads its real CRDs from
+	// (module, crdDir), except for the stand-ins (CAPT, CAPAS).
 	namespace, inventoryName, providerName string
 	versions                               map[Flavour]string
+	module, crdDir                         string
 	// EKS-A's own kinds for the provider (machineConfigKind empty: none).
 	datacenterKind, machineConfigKind string
 }
@@ -41,22 +61,28 @@ type providerInfo struct {
 var providerInfos = map[Provider]providerInfo{
 	VSphere: {"VSphereCluster", "VSphereMachineTemplate", "VSphereMachine", true,
 		"capv-system", "infrastructure-vsphere", "vsphere",
-		map[Flavour]string{V1Beta1: "v1.8.5", V1Beta2: "v1.13.1"}, "VSphereDatacenterConfig", "VSphereMachineConfig"},
+		map[Flavour]string{V1Beta1: "v1.3.1", V1Beta2: "v1.14.0"},
+		"sigs.k8s.io/cluster-api-provider-vsphere", "config/default/crd/bases", "VSphereDatacenterConfig", "VSphereMachineConfig"},
 	CloudStack: {"CloudStackCluster", "CloudStackMachineTemplate", "CloudStackMachine", true,
 		"capc-system", "infrastructure-cloudstack", "cloudstack",
-		map[Flavour]string{V1Beta1: "v0.4.9-rc7", V1Beta2: "v0.4.9-rc7"}, "CloudStackDatacenterConfig", "CloudStackMachineConfig"},
+		// v0.4.9-rc7 stores v1beta3, in every era that shipped CloudStack (v0.26 removed it).
+		map[Flavour]string{V1Beta1: "v0.4.9-rc7", V1Beta2: "v0.4.9-rc7"},
+		"sigs.k8s.io/cluster-api-provider-cloudstack", "config/crd/bases", "CloudStackDatacenterConfig", "CloudStackMachineConfig"},
 	Nutanix: {"NutanixCluster", "NutanixMachineTemplate", "NutanixMachine", true,
 		"capx-system", "infrastructure-nutanix", "nutanix",
-		map[Flavour]string{V1Beta1: "v1.1.3", V1Beta2: "v1.3.2"}, "NutanixDatacenterConfig", "NutanixMachineConfig"},
+		map[Flavour]string{V1Beta1: "v1.1.3", V1Beta2: "v1.3.2"},
+		"github.com/nutanix-cloud-native/cluster-api-provider-nutanix", "config/crd/bases", "NutanixDatacenterConfig", "NutanixMachineConfig"},
 	Tinkerbell: {"TinkerbellCluster", "TinkerbellMachineTemplate", "TinkerbellMachine", false,
 		"capt-system", "infrastructure-tinkerbell", "tinkerbell",
-		map[Flavour]string{V1Beta1: "v0.4.0", V1Beta2: "v0.6.8"}, "TinkerbellDatacenterConfig", "TinkerbellMachineConfig"},
+		map[Flavour]string{V1Beta1: "v0.4.0", V1Beta2: "v0.6.8"},
+		"", "", "TinkerbellDatacenterConfig", "TinkerbellMachineConfig"},
 	Snow: {"AWSSnowCluster", "AWSSnowMachineTemplate", "AWSSnowMachine", true,
 		"capas-system", "infrastructure-snow", "snow",
-		snowVersions, "SnowDatacenterConfig", "SnowMachineConfig"},
+		snowVersions, "", "", "SnowDatacenterConfig", "SnowMachineConfig"},
 	Docker: {"DockerCluster", "DockerMachineTemplate", "DockerMachine", true,
 		"capd-system", "infrastructure-docker", "docker",
-		map[Flavour]string{V1Beta1: "v1.4.2", V1Beta2: "v1.14.2"}, "DockerDatacenterConfig", ""},
+		map[Flavour]string{V1Beta1: "v1.4.2", V1Beta2: "v1.14.2"},
+		"sigs.k8s.io/cluster-api/test", "infrastructure/docker/config/crd/bases", "DockerDatacenterConfig", ""},
 }
 
 // snowVersions: CAPAS is not public; v0.1.4 is the manager image EKS-A

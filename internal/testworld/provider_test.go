@@ -13,9 +13,8 @@ import (
 // exists) names an object of the cluster: the references a move must follow.
 func TestClusterBuilder_Providers(t *testing.T) {
 	for _, f := range Flavours {
-		for _, name := range Providers {
-			p := Provider(name)
-			t.Run(string(f)+"/"+name, func(t *testing.T) {
+		for _, p := range Providers {
+			t.Run(string(f)+"/"+string(p), func(t *testing.T) {
 				c, err := NewCluster(f, SeedClusterName).WithProvider(p).Build(time.Unix(0, 0))
 				if err != nil {
 					t.Fatal(err)

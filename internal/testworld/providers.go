@@ -17,10 +17,7 @@ type inventoryProvider struct {
 // Tinkerbell's stacked clusters included.
 func inventory(f Flavour, p Provider) []inventoryProvider {
 	capi := f.CAPIVersion()
-	etcdadmBootstrap, etcdadmController := "v1.0.15", "v1.0.23"
-	if f == V1Beta2 {
-		etcdadmBootstrap, etcdadmController = "v1.0.17", "v1.0.26"
-	}
+	etcdadmBootstrap, etcdadmController := etcdadmVersions(f)
 	infra := p.info()
 	return []inventoryProvider{
 		{"capi-system", "cluster-api", "cluster-api", "CoreProvider", capi},

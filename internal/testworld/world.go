@@ -82,7 +82,7 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	}
 	// The provider's CRDs and etcdadm's on both, EKS-A's own CRDs only on
 	// management (eksctl does not install them into KinD).
-	providers, err := ProviderCRDs(o.Flavour, string(o.provider()))
+	providers, err := ProviderCRDs(o.Flavour, o.provider())
 	if err != nil {
 		return nil, err
 	}

@@ -22,9 +22,12 @@ const (
 	cutPointsAfter  = 18 // cut points spread over the create and delete phases
 )
 
-// phases are a side's request counts when the move entered each phase.
+// phases are a side's request counts when the move entered each phase, and
+// how many cut points to spread over them (zero: cutPointsBefore and
+// cutPointsAfter).
 type phases struct {
 	create, delete, moved, total int
+	before, after                int
 }
 
 func (p phases) name(n int) string {
@@ -66,11 +69,15 @@ func (p phases) points() []int {
 			out = append(out, n)
 		}
 	}
-	for i := range cutPointsBefore {
-		add(i * p.create / cutPointsBefore)
+	before, after := p.before, p.after
+	if before == 0 {
+		before, after = cutPointsBefore, cutPointsAfter
 	}
-	for i := range cutPointsAfter {
-		add(p.create + i*(p.total-p.create)/(cutPointsAfter-1))
+	for i := range before {
+		add(i * p.create / before)
+	}
+	for i := range after {
+		add(p.create + i*(p.total-p.create)/(after-1))
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/bundle"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/restore"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/resume"
@@ -59,6 +60,7 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.AddCommand(
 		status.NewCmdStatus(o, streams),
 		backup.NewCmdBackup(o, streams),
+		bundle.NewCmdBundle(o, streams),
 		move.NewCmdMove(o, streams),
 		restore.NewCmdRestore(o, streams),
 		resume.NewCmdResume(o, streams),

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"encoding/json"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -43,6 +44,7 @@ func TestRecover_Scenarios(t *testing.T) {
 			before := w.StateForTest(t)
 			if tt.scenario == testworld.Stranded {
 				checkRecoverAsksFirst(t, w, before)
+				killRecoverHalfWay(t, w)
 			}
 			res := run(t, w.Dir, "recover", "--yes")
 			if res.code != tt.code {
@@ -86,7 +88,7 @@ func TestRecover_Scenarios(t *testing.T) {
 func checkRecoverAsksFirst(t *testing.T, w *testworld.World, before testworld.State) {
 	t.Helper()
 	dry := run(t, w.Dir, "recover", "--dry-run")
-	for _, want := range []string{"Plan for cluster3 (StrandedInBootstrap):", "1. move: back up the 32 objects to " + w.Layout.Dir() + "/eksa-recover-backup-", "2. verify:", "3. then read both clusters again", "Dry run: nothing was changed"} {
+	for _, want := range []string{"Plan for cluster3 (StrandedInBootstrap):", "1. move: back up the cluster's objects to " + w.Layout.Dir() + "/eksa-recover-backup-", "create the 32 objects on the management cluster", "2. verify:", "3. then read both clusters again", "Dry run: nothing was changed"} {
 		if !strings.Contains(dry.stderr, want) {
 			t.Errorf("recover --dry-run printed no %q\nstderr: %s", want, dry.stderr)
 		}
@@ -99,4 +101,21 @@ func checkRecoverAsksFirst(t *testing.T, w *testworld.World, before testworld.St
 		t.Errorf("recover without a terminal or --yes = exit %d, stderr %q; want 1 naming --yes", noTTY.code, tail(noTTY.stderr, 500))
 	}
 	testworld.CheckUnchanged(t, "recover --dry-run and a refused recover", before, w.StateForTest(t))
+}
+
+// killRecoverHalfWay kills recover (SIGKILL) as the move starts creating
+// on management (its backup taken, KinD paused, the lock held): the rerun
+// that follows in the test must pick up from the state it finds, take the
+// lock over and converge.
+func killRecoverHalfWay(t *testing.T, w *testworld.World) {
+	t.Helper()
+	killed := false
+	_, seen, err := watchMove(t, w.Dir, []string{"recover", "--yes"}, func(cmd *exec.Cmd, line string) {
+		if !killed && strings.HasPrefix(line, "Creating objects in the target cluster") {
+			killed = cmd.Process.Kill() == nil
+		}
+	})
+	if !killed || err == nil {
+		t.Fatalf("recover was not killed half way (killed %v, err %v)\n%s", killed, err, strings.Join(seen, "\n"))
+	}
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
@@ -64,7 +67,7 @@ func (o *RecoverOptions) planMove(ctx context.Context) (*step, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.PluginBackupPrefix, o.Now())
+	dir := freeBackupDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.PluginBackupPrefix, o.Now())
 	plan, err := mover.PlanMove(ctx, mover.Options{From: boot, To: mgmt, ClusterName: r.Workspace.ClusterName, BackupDir: dir,
 		ToolVersion: buildinfo.Get().Version, Pace: mover.Pace{Progress: o.ErrOut, Now: o.Now}})
 	if err != nil {
@@ -76,7 +79,7 @@ func (o *RecoverOptions) planMove(ctx context.Context) (*step, error) {
 	return &step{
 		name: "move",
 		what: []string{
-			fmt.Sprintf("move: back up the %d objects to %s, create them on the management cluster in the groups above, delete them from KinD", plan.Objects(), dir),
+			fmt.Sprintf("move: back up the cluster's objects to %s, create the %d objects on the management cluster in the groups above, delete them from KinD", dir, plan.Objects()),
 			"verify: the management cluster holds every object of the backup, KinD none",
 			then,
 		},
@@ -185,7 +188,7 @@ func (o *RecoverOptions) planResume(ctx context.Context) (*step, error) {
 	if plan.Empty() {
 		return nil, nil
 	}
-	dir := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.ResumeBackupPrefix, o.Now())
+	dir := freeBackupDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.ResumeBackupPrefix, o.Now())
 	return &step{
 		name: "resume",
 		what: []string{
@@ -207,4 +210,17 @@ func (o *RecoverOptions) planResume(ctx context.Context) (*step, error) {
 			return err
 		},
 	}, nil
+}
+
+// freeBackupDir is the backup folder for at, a second later while that
+// one exists: names have a second's resolution, and a rerun right after a
+// killed recover would otherwise find its predecessor's folder.
+func freeBackupDir(l eksa.Layout, prefix string, at time.Time) string {
+	for {
+		dir := l.BackupDir(prefix, at)
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			return dir
+		}
+		at = at.Add(time.Second)
+	}
 }

@@ -109,6 +109,9 @@ func (o *RecoverOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if actsOn(report.State) {
+		fmt.Fprintf(o.ErrOut, "Cluster %s: %s; planning what status recommends\n", report.Cluster, report.State)
+	}
 	step, err := o.plan(ctx, report)
 	if err != nil || step == nil {
 		if err == nil {

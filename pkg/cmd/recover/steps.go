@@ -52,6 +52,15 @@ func (o *RecoverOptions) plan(ctx context.Context, report *diagnose.Report) (*st
 	return nil, nil
 }
 
+// actsOn says whether recover has a step of its own for the state.
+func actsOn(s diagnose.State) bool {
+	switch s {
+	case diagnose.StrandedInBootstrap, diagnose.SplitMove, diagnose.Missing, diagnose.PausedAfterFailure:
+		return true
+	}
+	return false
+}
+
 // followUp is the resume the plan announced, when the state read after
 // the previous step recommends it and it has not run.
 func (o *RecoverOptions) followUp(ctx context.Context, done []string, report *diagnose.Report) (*step, error) {

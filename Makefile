@@ -1,6 +1,6 @@
 # kubectl-eksa_recover
 #
-#   make demo   build, start the stranded test world, show the plugin on it
+#   make demo   build, start the stranded test world, show status, recover, status on it
 #   make test   build kube-apiserver and etcd once (cached), then run every test
 #   make bench  status, move and the vCenter check against clusterctl and a per-VM lookup, side by side
 #   make dist   release archives for every platform in dist/, and krew-manifest.yaml to match
@@ -78,7 +78,7 @@ bench: bench-binary test-assets
 world: test-assets
 	KUBEBUILDER_ASSETS="$(ASSETS)" $(GO) run ./hack/world --scenario $(SCENARIO) --flavour $(FLAVOUR) --dir $(WORLD_DIR)
 
-## demo: build the plugin and show it on the stranded world
+## demo: build the plugin and show status, recover, status on the stranded world
 demo: build test-assets
 	KUBEBUILDER_ASSETS="$(ASSETS)" bash hack/demo.sh
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the stranded test world (the seed: cluster3's CAPI objects left in
 # KinD by a failed upgrade), shows what the operator sees with kubectl and
-# what `kubectl eksa-recover status` makes of it, then stops the world.
+# what `kubectl eksa-recover status` makes of it, recovers with
+# `kubectl eksa-recover recover --yes`, shows status again, then stops the world.
 # Run through `make demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,5 @@ else
 fi
 # The plugin's verdict (exit 2: not Healthy), the recovery, and the verdict again.
 run "${plugin}" status || true
-run "${plugin}" move --yes
-run "${plugin}" verify
+run "${plugin}" recover --yes
 run "${plugin}" status || true

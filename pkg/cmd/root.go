@@ -12,7 +12,9 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/bundle"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
+	recovercmd "github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/recover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/restore"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/resume"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
@@ -59,8 +61,10 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.AddCommand(
 		status.NewCmdStatus(o, streams),
 		backup.NewCmdBackup(o, streams),
+		bundle.NewCmdBundle(o, streams),
 		move.NewCmdMove(o, streams),
 		restore.NewCmdRestore(o, streams),
+		recovercmd.NewCmdRecover(o, streams),
 		resume.NewCmdResume(o, streams),
 		verify.NewCmdVerify(o, streams),
 		version.NewCmdVersion(streams),

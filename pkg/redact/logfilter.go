@@ -1,6 +1,7 @@
 // Package redact keeps secrets out of what the plugin writes: the klog
-// filter that hides request and response bodies which may hold Secret data.
-// It holds no secrets itself and never reads a cluster.
+// filter that hides request and response bodies which may hold Secret data,
+// and the redaction of objects and text the support bundle carries. It
+// holds no secrets itself and never reads a cluster or a file.
 package redact
 
 import (

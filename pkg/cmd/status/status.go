@@ -18,6 +18,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/watch"
 )
 
 var (
@@ -34,8 +35,13 @@ missing, powered off or suspended, and VMs of the cluster no Machine points
 to. The server and thumbprint come from the cluster's VSphereDatacenterConfig
 (or VSphereCluster).
 
-Exit codes: 0 when the cluster is Healthy, 2 for every other state, 1 when
-the input is wrong (the message names the fix).`
+With --watch (-w) it keeps watching both clusters after the report and
+prints what changes (the state, the machines, the findings) until the
+cluster is Healthy; -o json prints one report per line for each change.
+
+Exit codes: 0 when the cluster is Healthy, 2 for every other state (with
+--watch: when stopped before Healthy), 1 when the input is wrong (the
+message names the fix).`
 
 	statusExample = `  # In the folder where eksctl anywhere upgrade cluster failed
   kubectl eksa-recover status
@@ -47,7 +53,10 @@ the input is wrong (the message names the fix).`
   kubectl eksa-recover status -o jsonpath='{.state}'
 
   # Without asking vCenter
-  kubectl eksa-recover status --vsphere=false`
+  kubectl eksa-recover status --vsphere=false
+
+  # Until the controllers have finished: what changes, as it changes
+  kubectl eksa-recover status --watch`
 )
 
 // StatusOptions are status's settings.
@@ -56,6 +65,9 @@ type StatusOptions struct {
 	PrintFlags  *genericclioptions.PrintFlags
 	EKSAVersion string
 	Now         func() time.Time
+	// Watch re-reads on change until Healthy (--watch); Pacing bounds it.
+	Watch  bool
+	Pacing watch.Pacing
 
 	// VSphere checks the Machines' VMs in vCenter when credentials are set.
 	VSphere bool
@@ -77,6 +89,7 @@ func NewStatusOptions(g *globalflags.Global, streams genericiooptions.IOStreams)
 		Global:     g,
 		PrintFlags: genericclioptions.NewPrintFlags("").WithTypeSetter(nil),
 		Now:        time.Now,
+		Pacing:     watch.DefaultPacing,
 		VSphere:    true,
 		Getenv:     os.Getenv,
 		IOStreams:  streams,
@@ -104,6 +117,8 @@ func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 	}
 	o.PrintFlags.AddFlags(cmd)
 	cmd.Flags().Lookup("output").Usage = "Output format. One of: (wide, json, yaml, name, jsonpath, jsonpath-as-json, jsonpath-file, go-template, go-template-file, template, templatefile)."
+	cmd.Flags().BoolVarP(&o.Watch, "watch", "w", false,
+		"After the report, watch both clusters and print what changes until the cluster is Healthy (exit 0) or you stop it (exit 2); with -o json, one report per line")
 	cmd.Flags().StringVar(&o.EKSAVersion, "eksa-version", "",
 		"EKS-A version the cluster runs (default: read from the management cluster), e.g. v0.16.5")
 	cmd.Flags().BoolVar(&o.VSphere, "vsphere", o.VSphere,
@@ -141,14 +156,11 @@ func (o *StatusOptions) Validate() error {
 
 // Run reads both clusters, diagnoses and prints; the exit code carries the state.
 func (o *StatusOptions) Run(ctx context.Context) error {
-	r := o.resolved
+	if o.Watch {
+		return o.runWatch(ctx)
+	}
 	now := o.Now()
-	_, report, err := inspect.Inspect(ctx, inspect.Options{
-		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
-		EKSAVersion: o.EKSAVersion, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
-		VCenter: inspect.VCenter{Enabled: o.VSphere, Insecure: o.VSphereInsecure, Thumbprint: o.VSphereThumbprint,
-			Username: o.Getenv(inspect.EnvVSphereUsername), Password: o.Getenv(inspect.EnvVSpherePassword)},
-	})
+	report, err := o.inspect(ctx, now)
 	if err != nil {
 		return err
 	}
@@ -159,6 +171,18 @@ func (o *StatusOptions) Run(ctx context.Context) error {
 		return exitcode.NotReady
 	}
 	return nil
+}
+
+// inspect runs status's pipeline once.
+func (o *StatusOptions) inspect(ctx context.Context, now time.Time) (*diagnose.Report, error) {
+	r := o.resolved
+	_, report, err := inspect.Inspect(ctx, inspect.Options{
+		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
+		EKSAVersion: o.EKSAVersion, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
+		VCenter: inspect.VCenter{Enabled: o.VSphere, Insecure: o.VSphereInsecure, Thumbprint: o.VSphereThumbprint,
+			Username: o.Getenv(inspect.EnvVSphereUsername), Password: o.Getenv(inspect.EnvVSpherePassword)},
+	})
+	return report, err
 }
 
 func (o *StatusOptions) print(report *diagnose.Report, now time.Time) error {

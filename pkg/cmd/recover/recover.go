@@ -1,0 +1,200 @@
+// Package recover is `kubectl eksa-recover recover`: what status recommends
+// among the plugin's own steps (move, restore, resume), planned first,
+// confirmed once, run with a verification after each write, and status's
+// verdict at the end. It keeps no memory of its own: a rerun starts from
+// what the clusters and backups show.
+package recover
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
+)
+
+var (
+	recoverLong = `Do what status recommends among the plugin's own steps, after one
+confirmation of the whole plan: move the cluster's Cluster API objects home
+from KinD (StrandedInBootstrap, SplitMove), restore them from the backup
+status names (Missing), or clear the pause markers a failed run left
+(PausedAfterFailure); verify after each write; then print status's verdict
+and the one command left to you (the eksctl rerun, or nothing).
+
+It prints the plan first (each step, what it writes, where the backup goes;
+--dry-run stops there) and asks once; without a terminal it needs --yes. It
+stops at the first step that fails, saying what was done and what is left;
+rerun it to continue from the state it then finds. On Unknown,
+ManagementUnreachable and BootstrapUnreachable it changes nothing and says why.
+
+Exit codes: 0 when nothing is left for the plugin to do, 2 when it could not
+act (the state says why) or a verification failed, 1 on bad input or a
+failed step.`
+
+	recoverExample = `  # See the plan, change nothing
+  kubectl eksa-recover recover --dry-run
+
+  # In a script
+  kubectl eksa-recover recover --yes`
+)
+
+// RecoverOptions are recover's settings.
+type RecoverOptions struct {
+	Global *globalflags.Global
+	DryRun bool
+	Yes    bool
+	Now    func() time.Time
+	Getenv func(string) string
+
+	resolved *globalflags.Resolved
+	genericiooptions.IOStreams
+}
+
+// NewRecoverOptions returns RecoverOptions with their defaults.
+func NewRecoverOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *RecoverOptions {
+	return &RecoverOptions{Global: g, Now: time.Now, Getenv: os.Getenv, IOStreams: streams}
+}
+
+// NewCmdRecover returns the recover command.
+func NewCmdRecover(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+	o := NewRecoverOptions(g, streams)
+	cmd := &cobra.Command{
+		Use:     "recover",
+		Short:   "Run the recovery status recommends (move, restore, resume), after one confirmation",
+		Long:    recoverLong,
+		Example: recoverExample,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print the plan and change nothing")
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask (required without a terminal)")
+	return cmd
+}
+
+// Complete locates the workspace and loads the kubeconfigs.
+func (o *RecoverOptions) Complete() error {
+	r, err := globalflags.Resolve(o.Global)
+	if err != nil {
+		return err
+	}
+	o.resolved = r
+	return nil
+}
+
+// Validate has nothing to check before the clusters are read.
+func (o *RecoverOptions) Validate() error { return nil }
+
+// Run reads the state, plans the step it calls for, asks once, runs it,
+// verifies, and reads the state again; a step the new state calls for that
+// the plan announced (resume after a move or a restore) runs without a
+// second question.
+func (o *RecoverOptions) Run(ctx context.Context) error {
+	report, err := o.inspect(ctx)
+	if err != nil {
+		return err
+	}
+	if actsOn(report.State) {
+		fmt.Fprintf(o.ErrOut, "Cluster %s: %s; planning what status recommends\n", report.Cluster, report.State)
+	}
+	step, err := o.plan(ctx, report)
+	if err != nil || step == nil {
+		if err == nil {
+			return o.verdict(report, nil)
+		}
+		return err
+	}
+	fmt.Fprintf(o.ErrOut, "Plan for %s (%s):\n", report.Cluster, report.State)
+	for i, line := range step.lines() {
+		fmt.Fprintf(o.ErrOut, "  %d. %s\n", i+1, line)
+	}
+	if o.DryRun {
+		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
+		return nil
+	}
+	if err := confirm.Confirm(o.IOStreams, o.Yes, step.question, "recover writes to the clusters"); err != nil {
+		return err
+	}
+	done := []string{}
+	for step != nil {
+		if err := step.run(ctx); err != nil {
+			return o.stopped(done, step, err)
+		}
+		done = append(done, step.name)
+		if report, err = o.inspect(ctx); err != nil {
+			return err
+		}
+		step, err = o.followUp(ctx, done, report)
+		if err != nil {
+			return o.stopped(done, step, err)
+		}
+	}
+	return o.verdict(report, done)
+}
+
+func (o *RecoverOptions) inspect(ctx context.Context) (*diagnose.Report, error) {
+	r := o.resolved
+	_, report, err := inspect.Inspect(ctx, inspect.Options{
+		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: o.Now(),
+		Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
+		VCenter: inspect.VCenter{Enabled: true,
+			Username: o.Getenv(inspect.EnvVSphereUsername), Password: o.Getenv(inspect.EnvVSpherePassword)},
+	})
+	return report, err
+}
+
+// stopped says what was done, what failed and that a rerun continues.
+func (o *RecoverOptions) stopped(done []string, failed *step, err error) error {
+	what := "nothing"
+	if len(done) > 0 {
+		what = fmt.Sprint(done)
+	}
+	name := "the next step"
+	if failed != nil {
+		name = failed.name
+	}
+	return fmt.Errorf("%s failed: %w; done before it: %s; rerun kubectl eksa-recover recover to continue from the state it finds", name, err, what)
+}
+
+// verdict prints status's state, why, and the one command left.
+func (o *RecoverOptions) verdict(report *diagnose.Report, done []string) error {
+	if len(done) > 0 {
+		fmt.Fprintf(o.Out, "Done: %v\n", done)
+	}
+	fmt.Fprintf(o.Out, "Cluster %s: %s\n%s\n", report.Cluster, report.State, report.Summary)
+	switch report.State {
+	case diagnose.Unknown, diagnose.ManagementUnreachable, diagnose.BootstrapUnreachable:
+		fmt.Fprintln(o.Out, "Nothing was changed: recover acts only on a state it can read whole")
+		for _, r := range report.Reasons {
+			fmt.Fprintf(o.Out, "  %s\n", r)
+		}
+		o.printNext(report)
+		return exitcode.NotReady
+	}
+	o.printNext(report)
+	return nil
+}
+
+func (o *RecoverOptions) printNext(report *diagnose.Report) {
+	if len(report.NextSteps) == 0 {
+		fmt.Fprintln(o.Out, "Nothing left to do")
+		return
+	}
+	s := report.NextSteps[0]
+	fmt.Fprintf(o.Out, "Next: %s\n  %s\n", s.Command, s.Why)
+}

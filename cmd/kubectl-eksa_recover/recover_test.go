@@ -14,14 +14,7 @@ import (
 // status afterwards is one the scenario allows; where recover cannot act,
 // nothing changes (every object's resourceVersion on both clusters equal).
 func TestRecover_Scenarios(t *testing.T) {
-	tests := []struct {
-		scenario  testworld.Scenario
-		code      int
-		steps     []string // on stdout, in order
-		never     []string // never on stdout or stderr
-		after     []string // status's state afterwards: one of
-		unchanged bool
-	}{
+	tests := []recoverCase{
 		{scenario: testworld.Stranded, steps: []string{"Verified: the bootstrap cluster holds none", "Done: [move]", "Next: eksctl anywhere upgrade cluster"},
 			after: []string{"UpgradeIncomplete", "Healthy"}},
 		{scenario: testworld.Split, steps: []string{"Verified: the bootstrap cluster holds none", "Done: [move]"},
@@ -37,48 +30,87 @@ func TestRecover_Scenarios(t *testing.T) {
 		{scenario: testworld.BootstrapDown, code: 2, steps: []string{"Cluster cluster3: BootstrapUnreachable", "Nothing was changed"},
 			never: []string{"Done:", "Planning move"}, after: []string{"BootstrapUnreachable"}, unchanged: true},
 	}
+	// One world goes through every scenario that keeps both servers up,
+	// reseeded in a few seconds between them; each scenario that stops a
+	// server gets its own world, side by side with the first.
+	t.Run("reseeded", func(t *testing.T) {
+		t.Parallel()
+		shared := startWorld(t, testworld.Options{Scenario: tests[0].scenario})
+		for i, tt := range tests {
+			if tt.scenario == testworld.ManagementDown || tt.scenario == testworld.BootstrapDown {
+				continue
+			}
+			t.Run(string(tt.scenario), func(t *testing.T) {
+				if i > 0 {
+					if err := shared.Reseed(t.Context(), tt.scenario); err != nil {
+						t.Fatal(err)
+					}
+				}
+				checkRecover(t, shared, tt)
+			})
+		}
+	})
 	for _, tt := range tests {
+		if tt.scenario != testworld.ManagementDown && tt.scenario != testworld.BootstrapDown {
+			continue
+		}
 		t.Run(string(tt.scenario), func(t *testing.T) {
 			t.Parallel()
 			w := startWorld(t, testworld.Options{Scenario: tt.scenario})
-			before := w.StateForTest(t)
-			if tt.scenario == testworld.Stranded {
-				checkRecoverAsksFirst(t, w, before)
-				killRecoverHalfWay(t, w)
-			}
-			res := run(t, w.Dir, "recover", "--yes")
-			if res.code != tt.code {
-				t.Fatalf("recover --yes = exit %d, want %d\nstdout: %s\nstderr: %s", res.code, tt.code, res.stdout, tail(res.stderr, 3000))
-			}
-			rest := res.stdout
-			for _, s := range tt.steps {
-				i := strings.Index(rest, s)
-				if i < 0 {
-					t.Fatalf("recover printed no %q (in order)\nstdout: %s\nstderr: %s", s, res.stdout, tail(res.stderr, 3000))
-				}
-				rest = rest[i+len(s):]
-			}
-			for _, n := range tt.never {
-				if strings.Contains(res.stdout+res.stderr, n) {
-					t.Errorf("recover printed %q in %s", n, tt.scenario)
-				}
-			}
-			if tt.unchanged {
-				testworld.CheckUnchanged(t, "recover", before, w.StateForTest(t))
-			}
-			var got statusJSON
-			st := run(t, w.Dir, "status", "-o", "json")
-			if err := json.Unmarshal([]byte(st.stdout), &got); err != nil {
-				t.Fatalf("status -o json after recover: %v\n%s", err, st.stderr)
-			}
-			ok := false
-			for _, a := range tt.after {
-				ok = ok || got.State == a
-			}
-			if !ok {
-				t.Errorf("status after recover = %s, want one of %v", got.State, tt.after)
-			}
+			checkRecover(t, w, tt)
 		})
+	}
+}
+
+type recoverCase struct {
+	scenario  testworld.Scenario
+	code      int
+	steps     []string // on stdout, in order
+	never     []string // never on stdout or stderr
+	after     []string // status's state afterwards: one of
+	unchanged bool
+}
+
+// checkRecover runs recover --yes on the world and checks what it printed,
+// in order, what it must never print, and status's state afterwards.
+func checkRecover(t *testing.T, w *testworld.World, tt recoverCase) {
+	t.Helper()
+	before := w.StateForTest(t)
+	if tt.scenario == testworld.Stranded {
+		checkRecoverAsksFirst(t, w, before)
+		killRecoverHalfWay(t, w)
+	}
+	res := run(t, w.Dir, "recover", "--yes")
+	if res.code != tt.code {
+		t.Fatalf("recover --yes = exit %d, want %d\nstdout: %s\nstderr: %s", res.code, tt.code, res.stdout, tail(res.stderr, 3000))
+	}
+	rest := res.stdout
+	for _, s := range tt.steps {
+		i := strings.Index(rest, s)
+		if i < 0 {
+			t.Fatalf("recover printed no %q (in order)\nstdout: %s\nstderr: %s", s, res.stdout, tail(res.stderr, 3000))
+		}
+		rest = rest[i+len(s):]
+	}
+	for _, n := range tt.never {
+		if strings.Contains(res.stdout+res.stderr, n) {
+			t.Errorf("recover printed %q in %s", n, tt.scenario)
+		}
+	}
+	if tt.unchanged {
+		testworld.CheckUnchanged(t, "recover", before, w.StateForTest(t))
+	}
+	var got statusJSON
+	st := run(t, w.Dir, "status", "-o", "json")
+	if err := json.Unmarshal([]byte(st.stdout), &got); err != nil {
+		t.Fatalf("status -o json after recover: %v\n%s", err, st.stderr)
+	}
+	ok := false
+	for _, a := range tt.after {
+		ok = ok || got.State == a
+	}
+	if !ok {
+		t.Errorf("status after recover = %s, want one of %v", got.State, tt.after)
 	}
 }
 

@@ -1,6 +1,8 @@
 package testworld
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -89,4 +91,35 @@ func addonObjects(f Flavour, name string) []*unstructured.Unstructured {
 		resourceSecret(name+"-cloud-provider-vsphere-credentials", "apiVersion: v1\nkind: Secret\nmetadata: {name: cloud-provider-vsphere-credentials}\n"),
 		cm,
 	}
+}
+
+// SeedWithoutOwners seeds cluster3's BuildWithoutOwners objects into the
+// world (an Empty one): those onMgmt picks on management, the rest in
+// KinD. It returns them all.
+func (w *World) SeedWithoutOwners(ctx context.Context, onMgmt func(*unstructured.Unstructured) bool) ([]*unstructured.Unstructured, error) {
+	objs, err := BuildWithoutOwners(w.Flavour, SeedClusterName, w.VCSim.VCenter())
+	if err != nil {
+		return nil, err
+	}
+	var mgmt, boot []*unstructured.Unstructured
+	for _, o := range objs {
+		if onMgmt(o) {
+			mgmt = append(mgmt, o)
+		} else {
+			boot = append(boot, o)
+		}
+	}
+	for _, s := range []struct {
+		server *Server
+		objs   []*unstructured.Unstructured
+	}{{w.Management, mgmt}, {w.Bootstrap, boot}} {
+		seeder, err := NewSeeder(s.server.Config)
+		if err != nil {
+			return nil, err
+		}
+		if err := seeder.Apply(ctx, s.objs); err != nil {
+			return nil, fmt.Errorf("seeding %s: %w", s.server.Name, err)
+		}
+	}
+	return objs, nil
 }

@@ -27,29 +27,9 @@ import (
 // says so on management, the rest in KinD.
 func seedWithoutOwners(t *testing.T, w *testworld.World, onMgmt func(*unstructured.Unstructured) bool) []*unstructured.Unstructured {
 	t.Helper()
-	objs, err := testworld.BuildWithoutOwners(w.Flavour, testworld.SeedClusterName, w.VCSim.VCenter())
+	objs, err := w.SeedWithoutOwners(t.Context(), onMgmt)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var mgmt, boot []*unstructured.Unstructured
-	for _, o := range objs {
-		if onMgmt(o) {
-			mgmt = append(mgmt, o)
-		} else {
-			boot = append(boot, o)
-		}
-	}
-	for _, s := range []struct {
-		server *testworld.Server
-		objs   []*unstructured.Unstructured
-	}{{w.Management, mgmt}, {w.Bootstrap, boot}} {
-		seeder, err := testworld.NewSeeder(s.server.Config)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := seeder.Apply(t.Context(), s.objs); err != nil {
-			t.Fatalf("seeding %s: %v", s.server.Name, err)
-		}
 	}
 	return objs
 }

@@ -139,7 +139,7 @@ func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 		{"/KinD down", (*snapBuilder).kindDown},
 		{"/KinD forbidden", (*snapBuilder).kindForbidden},
 	}
-	for _, tt := range stateCases() {
+	for _, tt := range append(stateCases(), referenceCases()...) {
 		for _, vr := range variants {
 			for _, e := range eras {
 				b := tt.in()

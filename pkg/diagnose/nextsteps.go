@@ -63,6 +63,8 @@ func nextSteps(f *facts, v verdict) []Step {
 		}, {Command: p + " verify", Why: "confirm every object is on the management cluster and none is left in KinD"}, status}
 	case Missing:
 		return []Step{f.restoreStep(p), status}
+	case PartlyMissing:
+		return f.partlyMissingSteps(p)
 	}
 	return f.managementSteps(v, p)
 }
@@ -197,6 +199,8 @@ func (f *facts) unknownSteps(v verdict, p string) []Step {
 	case causeBootstrapForbidden:
 		return []Step{{Command: "kubectl --kubeconfig " + quote(f.boot.Kubeconfig) + " auth can-i --list -n eksa-system",
 			Why: "see what these credentials may read on KinD, which may hold the cluster's objects"}, rerun}
+	case causeUnresolvedKinD:
+		return f.unresolvedKinDSteps(p)
 	case causePartial:
 		return []Step{{Command: "kubectl --kubeconfig " + quote(f.mgmt.Kubeconfig) +
 			" -n eksa-system get clusters.cluster.x-k8s.io,machines.cluster.x-k8s.io",

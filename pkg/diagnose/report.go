@@ -19,6 +19,7 @@ const (
 	BootstrapUnreachable  State = "BootstrapUnreachable"
 	ManagementUnreachable State = "ManagementUnreachable"
 	Missing               State = "Missing"
+	PartlyMissing         State = "PartlyMissing" // on management, but what its objects reference is in neither cluster
 	Unknown               State = "Unknown"
 )
 

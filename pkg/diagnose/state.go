@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
@@ -50,6 +51,9 @@ type facts struct {
 	mgmtObjs, bootObjs         []snapshot.Object
 	mgmtMachines, bootMachines []snapshot.Machine
 	markers                    []pause.Marker // both sides
+	// dangling are the references of the cluster's objects that do not
+	// resolve on their own side (references.go).
+	dangling []objgraph.Dangling
 }
 
 func gather(in Input) *facts {
@@ -69,6 +73,7 @@ func gather(in Input) *facts {
 	f.era, f.eraSource, f.eraNotes = eksaVersion(in, f.mgmt)
 	f.mgmtObjs, f.mgmtMachines = ownObjects(f.mgmt, f.name)
 	f.bootObjs, f.bootMachines = ownObjects(f.boot, f.name)
+	f.followReferences()
 	f.markers = append(pause.Find(f.mgmt), pause.Find(f.boot)...)
 	return f
 }
@@ -134,6 +139,7 @@ const (
 	causeManagementForbidden
 	causeBootstrapForbidden
 	causePartial
+	causeUnresolvedKinD
 )
 
 // decide applies the states in order; the first that matches wins.
@@ -189,6 +195,9 @@ func decide(f *facts) verdict {
 		return v
 	}
 
+	if f.referenceVerdict(&v) {
+		return v
+	}
 	v.blocking = f.blockingMarkers()
 	v.mid = f.midUpgrade()
 	switch {

@@ -36,6 +36,8 @@ func summary(f *facts, v verdict) string {
 			c, text.Plural(len(f.bootObjs), "object"), text.Plural(len(f.bootMachines), "machine"))
 	case Missing:
 		return fmt.Sprintf("%s's Cluster API objects are in neither the management cluster nor the KinD bootstrap cluster", c)
+	case PartlyMissing:
+		return partlyMissingSummary(f)
 	case ValidationFailed:
 		return fmt.Sprintf("%s's upgrade failed in the validation phase%s: nothing was moved, its %s are still on the management cluster",
 			c, f.failedAtText(), text.Plural(len(f.mgmtObjs), "object"))

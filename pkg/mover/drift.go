@@ -39,6 +39,27 @@ func graphSide(c *Cluster, g *Graph, cluster string) readSide {
 	}}
 }
 
+// graphSides are two sides read with ReadBoth: their graphs of cluster's
+// objects, reread the same way. The first reread reads both clusters (the
+// rule picks each side's objects across both) and hands the second its
+// part, so each cluster is listed once, as the plan listed it.
+func graphSides(a, b *Cluster, ga, gb *Graph, cluster string) []readSide {
+	var second map[Key]*unstructured.Unstructured
+	return []readSide{
+		{c: a, planned: ga.Objects, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {
+			nowA, nowB, _, err := ReadBoth(ctx, a, b, cluster)
+			if err != nil {
+				return nil, err
+			}
+			second = nowB.Objects
+			return nowA.Objects, nil
+		}},
+		{c: b, planned: gb.Objects, reread: func(context.Context) (map[Key]*unstructured.Unstructured, error) {
+			return second, nil
+		}},
+	}
+}
+
 // keysSide is a side read with listKeys: which of g's objects c holds.
 func keysSide(c *Cluster, g *Graph, planned map[Key]*unstructured.Unstructured) readSide {
 	return readSide{c: c, planned: planned, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {

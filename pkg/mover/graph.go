@@ -59,6 +59,37 @@ func (g *Graph) members() map[Key]bool {
 // then keeps the objects that move with clusterName ("" keeps the whole
 // namespace's): see Select.
 func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
+	all, err := listAll(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return Select(all, c.Kinds, clusterName), nil
+}
+
+// ReadBoth reads two clusters (b may be nil) and picks each one's graph of
+// clusterName by the membership rule across both (SelectAcross): what a
+// reference of one names on the other, because its own lacks it, is the
+// cluster's too. It also returns the references of each graph that do not
+// resolve on their own cluster (Side 0 is a's, 1 is b's).
+func ReadBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, err error) {
+	clusters := []*Cluster{a, b}
+	objs := make([][]*unstructured.Unstructured, 2)
+	kinds := make([]objgraph.Kinds, 2)
+	for i, c := range clusters {
+		if c == nil {
+			continue
+		}
+		if objs[i], err = listAll(ctx, c); err != nil {
+			return nil, nil, nil, err
+		}
+		kinds[i] = c.Kinds
+	}
+	graphs, dangling := SelectAcross(objs, kinds, clusterName)
+	return graphs[0], graphs[1], dangling, nil
+}
+
+// listAll lists every moveable kind in the namespace, one request per kind.
+func listAll(ctx context.Context, c *Cluster) ([]*unstructured.Unstructured, error) {
 	var all []*unstructured.Unstructured
 	kinds := make([]schema.GroupKind, 0, len(c.Resources))
 	for gk := range c.Resources {
@@ -78,7 +109,7 @@ func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
 			all = append(all, &l.Items[i])
 		}
 	}
-	return Select(all, c.Kinds, clusterName), nil
+	return all, nil
 }
 
 // Len is the number of objects in the graph.

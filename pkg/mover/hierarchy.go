@@ -10,17 +10,35 @@ import (
 // the namespace's objects by the one membership rule (objgraph.Members);
 // kinds carries the CRDs' move labels.
 func Select(objs []*unstructured.Unstructured, kinds objgraph.Kinds, clusterName string) *Graph {
-	g := &Graph{Objects: make(map[Key]*unstructured.Unstructured, len(objs)), nodes: make(map[Key]objgraph.Node, len(objs))}
-	nodes := make([]objgraph.Node, 0, len(objs))
-	for _, o := range objs {
-		nodes = append(nodes, objgraph.NodeOf(o))
-	}
-	members := objgraph.Members(nodes, kinds, clusterName)
-	for i, n := range nodes {
-		if members[n.Key] {
-			g.Objects[n.Key] = objs[i]
-			g.nodes[n.Key] = n
+	graphs, _ := SelectAcross([][]*unstructured.Unstructured{objs}, []objgraph.Kinds{kinds}, clusterName)
+	return graphs[0]
+}
+
+// SelectAcross is Select on several clusters' objects at once, by the
+// rule across them (objgraph.Across): a reference or owner its own
+// cluster lacks is followed to the other, so a KubeadmControlPlane left
+// in KinD by a move that followed owner references alone moves with the
+// Cluster on management that names it. It also lists the references of
+// each side's graph that do not resolve on that side.
+func SelectAcross(objs [][]*unstructured.Unstructured, kinds []objgraph.Kinds, clusterName string) ([]*Graph, []objgraph.Dangling) {
+	sides := make([]objgraph.Side, len(objs))
+	for i, side := range objs {
+		sides[i].Kinds = kinds[i]
+		for _, o := range side {
+			sides[i].Nodes = append(sides[i].Nodes, objgraph.NodeOf(o))
 		}
 	}
-	return g
+	members := objgraph.Across(sides, clusterName)
+	graphs := make([]*Graph, len(objs))
+	for i, side := range objs {
+		g := &Graph{Objects: map[Key]*unstructured.Unstructured{}, nodes: map[Key]objgraph.Node{}}
+		for j, n := range sides[i].Nodes {
+			if members[i][n.Key] {
+				g.Objects[n.Key] = side[j]
+				g.nodes[n.Key] = n
+			}
+		}
+		graphs[i] = g
+	}
+	return graphs, objgraph.Unresolved(sides, members)
 }

@@ -92,11 +92,9 @@ func PlanMove(ctx context.Context, o Options) (*MovePlan, error) {
 	say := func(format string, args ...any) { fmt.Fprintf(o.Progress, format+"\n", args...) }
 	say("Planning move...")
 	say("Discovering Cluster API objects")
-	from, err := Read(ctx, o.From, o.ClusterName)
-	if err != nil {
-		return nil, err
-	}
-	to, err := Read(ctx, o.To, o.ClusterName)
+	// Both at once: what the target's objects reference and only the
+	// source holds moves too (ReadBoth).
+	from, to, _, err := ReadBoth(ctx, o.From, o.To, o.ClusterName)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +150,7 @@ func (p *MovePlan) Run(ctx context.Context) (*Result, error) {
 		return &Result{}, nil
 	}
 	say("Performing move...")
-	if err := checkUnchanged(ctx, "move", graphSide(o.From, p.source, o.ClusterName), graphSide(o.To, p.target, o.ClusterName)); err != nil {
+	if err := checkUnchanged(ctx, "move", graphSides(o.From, o.To, p.source, p.target, o.ClusterName)...); err != nil {
 		return nil, err
 	}
 	if len(p.Unpause) > 0 {

@@ -20,26 +20,38 @@ type Verification struct {
 	LeftInSource    []string // the cluster's objects still in KinD
 	MissingOnTarget []string // backed-up objects not on management
 	Differs         []string // on management, but not as backed up
-	Checked         int
+	// Unresolved are the references of the cluster's objects on
+	// management that name an object management lacks, and where it is:
+	// a backup taken by a rule that missed it cannot show it missing.
+	Unresolved []string
+	Checked    int
 }
 
 // OK says whether the move is complete.
 func (v *Verification) OK() bool {
-	return len(v.LeftInSource)+len(v.MissingOnTarget)+len(v.Differs) == 0
+	return len(v.LeftInSource)+len(v.MissingOnTarget)+len(v.Differs)+len(v.Unresolved) == 0
 }
 
-// Verify checks that source holds none of the cluster's objects and that
+// Verify checks that source holds none of the cluster's objects, that
 // target holds every object of the backup with equal spec (or data),
-// labels, annotations and owners. Status is not compared: it is the
-// controllers' to refill, and a move never carries it.
+// labels, annotations and owners, and, for one cluster, that every
+// reference of its objects on target resolves there. Status is not
+// compared: it is the controllers' to refill, and a move never carries it.
+// Both clusters are read by the rule across them (ReadBoth), so what
+// target's objects reference and only source holds counts as left there.
 func Verify(ctx context.Context, source, target *Cluster, cluster string, backup []*unstructured.Unstructured) (*Verification, error) {
 	v := &Verification{}
-	if source != nil {
-		left, err := Read(ctx, source, cluster)
+	if source != nil || cluster != "" {
+		onTarget, left, dangling, err := ReadBoth(ctx, target, source, cluster)
 		if err != nil {
 			return nil, err
 		}
-		v.LeftInSource = objgraph.KeyStrings(left.Keys())
+		if source != nil {
+			v.LeftInSource = objgraph.KeyStrings(left.Keys())
+		}
+		if cluster != "" {
+			v.Unresolved = unresolvedOnTarget(dangling, onTarget, source)
+		}
 	}
 	for _, want := range backup {
 		k := KeyOf(want)
@@ -116,6 +128,23 @@ func copyMap(m map[string]any) map[string]any {
 	out := make(map[string]any, len(m))
 	for k, v := range m {
 		out[k] = v
+	}
+	return out
+}
+
+// unresolvedOnTarget words the dangling references of target's graph (side
+// 0 of ReadBoth) as "<object> <field> -> <target> (where it is)".
+func unresolvedOnTarget(dangling []objgraph.Dangling, onTarget *Graph, source *Cluster) []string {
+	var out []string
+	for _, d := range dangling {
+		if d.Side != 0 || onTarget.Objects[d.From] == nil {
+			continue
+		}
+		where := "on neither cluster"
+		if d.Elsewhere == 1 && source != nil {
+			where = "only on the " + source.Name + " cluster"
+		}
+		out = append(out, fmt.Sprintf("%s (%s)", d, where))
 	}
 	return out
 }

@@ -32,23 +32,49 @@ var builtinRoots = map[schema.GroupKind]bool{
 // of what names it (its cluster-name label or spec.clusterName: an object
 // applied before any controller set its owners), and of the Secrets and ConfigMaps
 // named <cluster>-*; roots and move-marked objects of no cluster move only
-// with the whole namespace.
+// with the whole namespace. A tree holds what its objects own and what
+// they reference (Node.Refs), so objects applied before any owner
+// reference was set belong as they will once it is.
 func Members(nodes []Node, kinds Kinds, cluster string) map[Key]bool {
-	g := index(nodes)
-	out := map[Key]bool{}
-	for _, n := range nodes {
-		if cluster == "" {
+	return Across([]Side{{Nodes: nodes, Kinds: kinds}}, cluster)[0]
+}
+
+// Side is one cluster's nodes, with its moveable kinds.
+type Side struct {
+	Nodes []Node
+	Kinds Kinds
+}
+
+// Across is Members on several clusters at once (management and KinD):
+// each side's members of cluster. An owner or a reference that names
+// nothing on its own side is followed to the first other side that holds
+// it, so the objects a cut-off move (or one that followed owners alone)
+// left behind are still the cluster's: KinD's KubeadmControlPlane that
+// management's Cluster names in spec.controlPlaneRef is the cluster's, in
+// KinD.
+func Across(sides []Side, cluster string) []map[Key]bool {
+	g := indexAcross(sides)
+	out := make([]map[Key]bool, len(sides))
+	walked := map[sideKey]bool{}
+	for s, side := range sides {
+		out[s] = map[Key]bool{}
+		one := index(side.Nodes)
+		for _, n := range side.Nodes {
+			at := sideKey{s, n.Key}
 			switch {
-			case isRoot(n, kinds):
-				g.walk(n.Key, out)
-			case isMarkedMove(n, kinds) || g.hasMissingOwner(n, kinds):
-				out[n.Key] = true
+			case cluster != "":
+				if startsCluster(n, cluster) {
+					g.walk(at, walked)
+				}
+			case isRoot(n, side.Kinds):
+				g.walk(at, walked)
+			case isMarkedMove(n, side.Kinds) || one.hasMissingOwner(n, side.Kinds):
+				walked[at] = true
 			}
-			continue
 		}
-		if startsCluster(n, cluster) {
-			g.walk(n.Key, out)
-		}
+	}
+	for k := range walked {
+		out[k.side][k.key] = true
 	}
 	return out
 }
@@ -69,18 +95,18 @@ func ClusterOf(nodes []Node, kinds Kinds) map[Key]string {
 		sorted = append(sorted, c)
 	}
 	sort.Strings(sorted)
-	g := index(nodes)
+	g := indexAcross([]Side{{Nodes: nodes, Kinds: kinds}})
 	out := map[Key]string{}
 	for _, c := range sorted {
-		members := map[Key]bool{}
+		members := map[sideKey]bool{}
 		for _, n := range nodes {
 			if startsCluster(n, c) {
-				g.walk(n.Key, members)
+				g.walk(sideKey{0, n.Key}, members)
 			}
 		}
 		for k := range members {
-			if _, taken := out[k]; !taken {
-				out[k] = c
+			if _, taken := out[k.key]; !taken {
+				out[k.key] = c
 			}
 		}
 	}
@@ -94,34 +120,17 @@ func startsCluster(n Node, cluster string) bool {
 	return n.Claim == cluster || (n.Key.Group == "" && strings.HasPrefix(n.Key.Name, cluster+"-"))
 }
 
-// graph indexes nodes by key and owner.
+// graph indexes one side's nodes by key.
 type graph struct {
-	all      map[Key]Node
-	children map[Key][]Key
+	all map[Key]Node
 }
 
 func index(nodes []Node) graph {
-	g := graph{all: make(map[Key]Node, len(nodes)), children: map[Key][]Key{}}
+	g := graph{all: make(map[Key]Node, len(nodes))}
 	for _, n := range nodes {
 		g.all[n.Key] = n
 	}
-	for _, n := range nodes {
-		for _, owner := range g.ownersOf(n) {
-			g.children[owner] = append(g.children[owner], n.Key)
-		}
-	}
 	return g
-}
-
-// walk adds k and everything it owns, transitively.
-func (g graph) walk(k Key, into map[Key]bool) {
-	if into[k] {
-		return
-	}
-	into[k] = true
-	for _, c := range g.children[k] {
-		g.walk(c, into)
-	}
 }
 
 // ownersOf lists n's owners that are present: its owner references and its

@@ -15,6 +15,7 @@ func node(apiVersion, kind, name string, labels map[string]string, spec map[stri
 	u := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
 	u.SetAPIVersion(apiVersion)
 	u.SetKind(kind)
+	u.SetNamespace("eksa-system")
 	u.SetName(name)
 	u.SetLabels(labels)
 	var refs []metav1.OwnerReference

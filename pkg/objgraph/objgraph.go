@@ -52,6 +52,9 @@ type Node struct {
 	// Soft is the owner clusterctl assumes where CAPI links objects by name
 	// only (see softOwner); nil when there is none.
 	Soft *Key
+	// Refs are the spec's references to objects that belong with this
+	// one (refs.go); none for an object read as metadata only.
+	Refs []Ref
 }
 
 // KindFlags are a kind's CRD labels that clusterctl's move reads: every
@@ -79,12 +82,18 @@ func NodeOf(u *unstructured.Unstructured) Node {
 	if n.Claim == "" {
 		n.Claim, _, _ = unstructured.NestedString(u.Object, "spec", "clusterName")
 	}
+	if n.Claim == "" && n.Key.Group == eksa.GroupAddons && n.Key.Kind == "ClusterResourceSet" {
+		// The cluster it selects by name: how EKS-A's ClusterResourceSets
+		// select theirs, unlabelled or not, before any binding exists.
+		n.Claim, _, _ = unstructured.NestedString(u.Object, "spec", "clusterSelector", "matchLabels", eksa.LabelClusterName)
+	}
 	if n.Key.IsCluster() {
 		n.Claim = n.Key.Name
 	}
 	if n.Soft == nil {
 		n.Soft = specSoftOwner(n.Key, u)
 	}
+	n.Refs = specRefs(u)
 	return n
 }
 

@@ -25,7 +25,8 @@ func PrintVerification(w io.Writer, v *mover.Verification, from, to string) erro
 	return errors.Join(
 		list(w, "still on the "+from+" cluster", v.LeftInSource, ""),
 		list(w, "missing on the "+to+" cluster", v.MissingOnTarget, ""),
-		list(w, "different from the backup", v.Differs, ""))
+		list(w, "different from the backup", v.Differs, ""),
+		list(w, "references the "+to+" cluster does not resolve", v.Unresolved, ""))
 }
 
 // PrintRestore prints what a restore from the folder from did and whether

@@ -87,15 +87,15 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	}
 	var sets []backup.Set
 	total := 0
-	for _, c := range []*kube.Cluster{boot, mgmt} {
-		if c == nil {
-			continue
-		}
-		gr, err := mover.Read(ctx, c, r.Workspace.ClusterName)
-		if err != nil {
-			return err
-		}
-		if gr.Len() > 0 {
+	// Both at once: what one side's objects reference and only the other
+	// holds is the cluster's too (mover.ReadBoth).
+	gBoot, gMgmt, _, err := mover.ReadBoth(ctx, boot, mgmt, r.Workspace.ClusterName)
+	if err != nil {
+		return err
+	}
+	for i, c := range []*kube.Cluster{boot, mgmt} {
+		gr := []*mover.Graph{gBoot, gMgmt}[i]
+		if c != nil && gr.Len() > 0 {
 			sets = append(sets, backup.Set{Source: c.Name, Objects: gr.Sorted()})
 			total += gr.Len()
 		}

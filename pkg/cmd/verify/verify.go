@@ -41,7 +41,8 @@ func NewCmdVerify(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 		Short: "Check that KinD holds none of the cluster's objects and management holds all of the newest backup's",
 		Long: `Check that the KinD cluster holds none of the cluster's Cluster API objects and that the
 management cluster holds every object of the newest backup (or --from) with equal
-spec, labels, annotations and owners. Exit 0 when it does, 2 when it does not.`,
+spec, labels, annotations and owners, and every object the cluster's objects there
+reference (spec.controlPlaneRef, ...). Exit 0 when it does, 2 when it does not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.Complete(); err != nil {

@@ -70,6 +70,7 @@ func findings(f *facts, v verdict) []Finding {
 		out = append(out, Finding{Severity: Warning, Code: CodeVersionUnknown, Message: msg})
 	}
 	out = append(out, vcenterFindings(f)...)
+	out = append(out, inPlaceEraFindings(f)...)
 	sortFindings(out)
 	return out
 }

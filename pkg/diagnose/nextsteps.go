@@ -79,6 +79,7 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 			Why: "eksctl failed before moving anything" + f.failedAtText() +
 				": read its newest log there and fix the cause before rerunning"})
 	}
+	steps = append(steps, f.causeSteps(v)...)
 	// ValidationFailed resumes only for markers that would stop the rerun
 	// (v0.19+'s preflight, CAPI's pause); eksctl's rerun clears its own.
 	if v.blocking || v.state == PausedAfterFailure {
@@ -106,6 +107,8 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 		ValidationFailed:   "rerun the upgrade once the cause is fixed",
 		PausedAfterFailure: "rerun the upgrade to finish it and let eksctl resume its own pauses",
 		UpgradeIncomplete:  "the rolling upgrade was cut off; the rerun finishes it",
+		UpgradeBlocked:     "once nothing blocks it (the steps above), rerun the upgrade to finish it",
+		RolloutStuck:       "once the cause above is fixed, rerun the upgrade: it picks the rollout up where it stopped",
 	}[v.state]
 	if cleanupWhy != "" {
 		why += "; " + cleanupWhy
@@ -158,7 +161,7 @@ func (f *facts) forceCleanup() (ok bool, why string) {
 // kindLeftBehind: the cluster is home and KinD, still there, holds nothing.
 func (f *facts) kindLeftBehind(v verdict) bool {
 	switch v.state {
-	case Healthy, ValidationFailed, PausedAfterFailure, UpgradeIncomplete:
+	case Healthy, ValidationFailed, PausedAfterFailure, UpgradeIncomplete, UpgradeBlocked, RolloutStuck:
 		return readable(f.boot) && len(f.boot.Objects) == 0
 	}
 	return false

@@ -63,7 +63,7 @@ func (w *World) seed(ctx context.Context, sc scenario) error {
 		onMgmt = append(onMgmt, stripStatus(order[:created])...)
 		inBoot = order[:len(order)-deleted]
 	}
-	if err := mgmt.Apply(ctx, onMgmt); err != nil {
+	if err := mgmt.Apply(ctx, w.shapeInPlace(sc.cause, onMgmt)); err != nil {
 		return fmt.Errorf("seeding management: %w", err)
 	}
 	if len(inBoot) > 0 {

@@ -40,6 +40,9 @@ func inPlaceStateCases() []stateCase {
 		stateCase{"machine deleting a short while", func() *snapBuilder {
 			return newSnap().eksa("v0.22.0").home(newK8s).machineDeleting(time.Minute)
 		}, UpgradeIncomplete},
+		stateCase{"machine deleting a short while, VM gone", func() *snapBuilder {
+			return newSnap().eksa("v0.22.0").home(newK8s).machineDeleting(time.Minute).vmGone()
+		}, RolloutStuck},
 		stateCase{"machine provisioning stuck", func() *snapBuilder {
 			return newSnap().eksa("v0.21.3").home(newK8s).machineProvisioning(2 * time.Hour)
 		}, RolloutStuck},

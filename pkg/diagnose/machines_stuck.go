@@ -38,11 +38,13 @@ func (f *facts) stuckMachines() []stuckMachine {
 	for _, m := range f.mgmtMachines {
 		s := stuckMachine{m: m, infra: f.infraOf(m), vmStatus: f.vmState(m.Name)}
 		switch {
+		// vCenter shows the VM gone: CAPV removes its finalizers as soon as
+		// the VM is, so a Machine still Deleting waits for nothing; no
+		// need to wait stuckAfter to say so.
+		case !m.Deleting.IsZero() && s.vmStatus == vmMissing:
+			s.code, s.since = CodeMachineVMDeleted, m.Deleting
 		case !m.Deleting.IsZero() && stuckFor(now, m.Deleting):
 			s.code, s.since = CodeMachineStuckDeleting, m.Deleting
-			if s.vmStatus == vmMissing {
-				s.code = CodeMachineVMDeleted
-			}
 		case m.Deleting.IsZero() && provisioningPhases[m.Phase] && stuckFor(now, m.Created):
 			s.code, s.since = CodeMachineStuckProvisioning, m.Created
 		default:

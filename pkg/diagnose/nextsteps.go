@@ -30,7 +30,7 @@ func nextSteps(f *facts, v verdict) []Step {
 			step := f.powerOnStep(vms, "the management API server needs")
 			step.Why += ". The API server answers once they have booted; nothing is moved while it is down"
 			steps = append(steps, step)
-		} else if f.in.VCenter != nil && f.in.VCenter.Skipped == "" {
+		} else if f.in.VCenter.answered() {
 			check = "vCenter shows its VMs running, so check that they are reachable over the network and the API server runs"
 		}
 		return append(steps, Step{

@@ -88,7 +88,7 @@ func (f *facts) stuckSteps() []Step {
 		switch {
 		case s.code == CodeMachineVMDeleted && f.kindKnownEmpty():
 			steps = append(steps, f.vmDeletedSteps(s)...)
-		case s.code == CodeMachineStuckDeleting && f.vsphereUUID(m.ProviderID) != "" && f.in.VCenter == nil:
+		case s.code == CodeMachineStuckDeleting && f.vsphereUUID(m.ProviderID) != "" && !f.in.VCenter.answered():
 			steps = append(steps, Step{Command: "govc vm.info -vm.uuid " + f.vsphereUUID(m.ProviderID), Why: fmt.Sprintf(
 				"Machine %s has been Deleting for %s: if vCenter has no such VM, the Machine waits for one that is gone. "+
 					"Export EKSA_VSPHERE_USERNAME and EKSA_VSPHERE_PASSWORD and run status again: it checks vCenter and names the way out",

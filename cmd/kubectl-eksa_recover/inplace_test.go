@@ -94,6 +94,9 @@ func checkInPlace(t *testing.T, w *testworld.World, tt inplaceCase) {
 	}
 	found := false
 	for _, f := range got.Findings {
+		if f.Code == "VCenterCheckFailed" || f.Code == "VCenterNotChecked" {
+			t.Errorf("vCenter was not checked: %s", f.Message)
+		}
 		if f.Code == tt.code && strings.HasPrefix(f.Object, tt.object) {
 			found = true
 			if hasEvidence := len(f.Evidence) > 0; hasEvidence != tt.evidence {

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
@@ -53,17 +54,11 @@ func (w *World) shapeInPlace(c cause, objs []*unstructured.Unstructured) []*unst
 	at := w.Now.Add(-stuckSince).UTC().Format(time.RFC3339)
 	f := w.Flavour
 	out := make([]*unstructured.Unstructured, 0, len(objs)+2)
-	workerName := w.Cluster3().Machines[len(w.Cluster3().Machines)-1].Name
 	for _, o := range objs {
 		o = o.DeepCopy()
 		switch {
 		case c == causeRolloutStuck && o.GetKind() == "KubeadmControlPlane":
 			stuckControlPlane(f, o, at)
-		case c == causeMachineVMDeleted && o.GetName() == workerName &&
-			(o.GetKind() == "Machine" || o.GetKind() == "VSphereMachine" || o.GetKind() == "VSphereVM"):
-			// The finalizers the controllers hold a deleted Machine by.
-			o.SetFinalizers([]string{map[string]string{"Machine": "machine.cluster.x-k8s.io",
-				"VSphereMachine": "vspheremachine.infrastructure.cluster.x-k8s.io", "VSphereVM": "vspherevm.infrastructure.cluster.x-k8s.io"}[o.GetKind()]})
 		case o.GetAPIVersion() == EKSAAPIVersion && o.GetKind() == "Cluster" && o.GetName() == SeedClusterName:
 			shapeEKSACluster(c, o, w.EKSAVersion)
 		}
@@ -192,8 +187,21 @@ func (w *World) actInPlace(ctx context.Context, c cause) error {
 	if err != nil {
 		return err
 	}
-	gvr := schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: string(w.Flavour), Resource: "machines"}
-	if err := seeder.client.Resource(gvr).Namespace(eksa.Namespace).Delete(ctx, worker.Name, metav1.DeleteOptions{}); err != nil {
+	machines := schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: string(w.Flavour), Resource: "machines"}
+	// The finalizers CAPI and CAPV hold the objects by, patched after the
+	// seed: the API server warns about their names (not path-qualified),
+	// which the seeder refuses.
+	for gvr, finalizer := range map[schema.GroupVersionResource]string{
+		machines: "machine.cluster.x-k8s.io",
+		{Group: eksa.GroupInfrastructure, Version: "v1beta1", Resource: "vspheremachines"}: "vspheremachine.infrastructure.cluster.x-k8s.io",
+		{Group: eksa.GroupInfrastructure, Version: "v1beta1", Resource: "vspherevms"}:      "vspherevm.infrastructure.cluster.x-k8s.io",
+	} {
+		patch := fmt.Appendf(nil, `{"metadata":{"finalizers":[%q]}}`, finalizer)
+		if _, err := seeder.client.Resource(gvr).Namespace(eksa.Namespace).Patch(ctx, worker.Name, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+			return fmt.Errorf("holding %s %s: %w", gvr.Resource, worker.Name, err)
+		}
+	}
+	if err := seeder.client.Resource(machines).Namespace(eksa.Namespace).Delete(ctx, worker.Name, metav1.DeleteOptions{}); err != nil {
 		return fmt.Errorf("deleting Machine %s: %w", worker.Name, err)
 	}
 	return w.VCSim.DestroyVM(ctx, worker.Name)

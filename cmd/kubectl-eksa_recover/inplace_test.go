@@ -2,10 +2,19 @@ package main_test
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 // Today's failed in-place upgrades through the binary: for each scenario,
@@ -119,4 +128,64 @@ func checkInPlace(t *testing.T, w *testworld.World, tt inplaceCase) {
 	if !strings.HasPrefix(text.stdout, "Cluster cluster3: "+tt.state) {
 		t.Errorf("status headline = %q, want %q", firstLine(text.stdout), "Cluster cluster3: "+tt.state)
 	}
+}
+
+// TestResume_HoldsPrePaused: three workload clusters left paused by a
+// failed in-place run, one of which a backup taken before the run (before
+// eksctl's own pre-upgrade backup) recorded paused: resume clears two,
+// holds one and says why; --include-pre-paused clears it too.
+func TestResume_HoldsPrePaused(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.PausedInPlace, WorkloadClusters: 3})
+	dir := filepath.Join(w.Layout.Dir(), eksa.PluginBackupPrefix+w.Now.Add(-time.Hour).UTC().Format(eksa.BackupTimeFormat))
+	var clusters []*unstructured.Unstructured
+	for _, c := range []string{"cluster3", "w01", "w02", "w03"} {
+		u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster",
+			"metadata": map[string]any{"name": c, "namespace": eksa.Namespace}, "spec": map[string]any{"paused": c == "w02"}}}
+		clusters = append(clusters, u)
+	}
+	if _, err := backup.Write(dir, "cluster3", "test", w.Now.Add(-time.Hour), backup.Set{Source: "management", Objects: clusters}); err != nil {
+		t.Fatal(err)
+	}
+
+	res := run(t, w.Dir, "resume", "--yes")
+	if res.code != 0 {
+		t.Fatalf("resume --yes = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	for _, c := range []string{"w01", "w03"} {
+		if !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/"+c+" in eksa-system") {
+			t.Errorf("resume --yes stdout = %q, want %s resumed", res.stdout, c)
+		}
+	}
+	held := "Cluster.cluster.x-k8s.io/w02 in eksa-system: spec.paused: it was paused before the failed run (" + dir + " recorded it paused)"
+	if strings.Contains(res.stdout, "Cluster.cluster.x-k8s.io/w02 ") || !strings.Contains(res.stderr, held) {
+		t.Errorf("resume --yes = stdout %q, stderr %q; want w02 left paused, held with %q", res.stdout, res.stderr, held)
+	}
+	if !pausedOnManagement(t, w, "w02") || pausedOnManagement(t, w, "w01") {
+		t.Errorf("after resume: w02 paused %v, w01 paused %v; want w02 still paused, w01 not",
+			pausedOnManagement(t, w, "w02"), pausedOnManagement(t, w, "w01"))
+	}
+
+	// resume names its backup folder to the second: a second run in the
+	// same second would find the first's folder there.
+	time.Sleep(time.Second)
+	res = run(t, w.Dir, "resume", "--yes", "--include-pre-paused")
+	if res.code != 0 || !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/w02 in eksa-system") || pausedOnManagement(t, w, "w02") {
+		t.Errorf("resume --include-pre-paused = exit %d, stdout %q, stderr %q; want w02 resumed", res.code, res.stdout, res.stderr)
+	}
+}
+
+func pausedOnManagement(t *testing.T, w *testworld.World, cluster string) bool {
+	t.Helper()
+	dyn, err := dynamic.NewForConfig(w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gvr := schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: string(w.Flavour), Resource: "clusters"}
+	u, err := dyn.Resource(gvr).Namespace(eksa.Namespace).Get(t.Context(), cluster, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paused, _, _ := unstructured.NestedBool(u.Object, "spec", "paused")
+	return paused
 }

@@ -121,7 +121,7 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 // an etcd roll, a pause set on purpose) nor hides why it would refuse.
 func (f *facts) resumeStep(p string) Step {
 	markers := text.Plural(len(f.markersOn(snapshot.Management)), "pause marker")
-	plan, err := pause.Plan(pause.Input{Snapshot: f.in.Snapshot, ClusterName: f.name, Plugin: p})
+	plan, err := pause.Plan(pause.Input{Snapshot: f.in.Snapshot, ClusterName: f.name, Plugin: p, History: f.in.PauseHistory})
 	switch {
 	case err != nil:
 		return Step{Command: p + " resume", Why: fmt.Sprintf(

@@ -3,6 +3,8 @@ package diagnose
 import (
 	"strings"
 	"testing"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 )
 
 // TestDiagnose_VCenterCheckFailed: a check that failed on its own leaves
@@ -31,5 +33,16 @@ func TestDiagnose_VCenterCheckFailed(t *testing.T) {
 		if strings.Contains(s.Why, "vCenter shows") {
 			t.Errorf("next step %q says %q though vCenter did not answer", s.Command, s.Why)
 		}
+	}
+}
+
+// TestDiagnose_ResumeStepHoldsPrePaused: the resume step says what resume
+// itself would hold: a workload cluster paused before the run.
+func TestDiagnose_ResumeStepHoldsPrePaused(t *testing.T) {
+	in := newSnap().eksa("v0.19.8").home(newK8s).eksaPaused().workloadPaused().build()
+	in.PauseHistory = &pause.History{Known: true, Source: "/w/cluster3/eksa-recover-backup-x", Covered: []string{"cluster3", "w1"}, Paused: []string{"w1"}}
+	r := Diagnose(in)
+	if r.State != PausedAfterFailure || len(r.NextSteps) == 0 || !strings.Contains(r.NextSteps[0].Why, "it leaves 1 marker set") {
+		t.Errorf("Diagnose(...) = %s, steps %+v; want PausedAfterFailure with resume leaving w1's pause set", r.State, r.NextSteps)
 	}
 }

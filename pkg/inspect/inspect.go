@@ -14,8 +14,10 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -83,6 +85,16 @@ func Inspect(ctx context.Context, o Options) (*snapshot.Snapshot, *diagnose.Repo
 	report := diagnose.Diagnose(diagnose.Input{
 		Snapshot: snap, Workspace: o.Workspace, ClusterName: cluster,
 		EKSAVersion: o.EKSAVersion, Now: o.Now, Plugin: o.Plugin, VCenter: vcenter,
+		PauseHistory: pauseHistory(o.Workspace),
 	})
 	return snap, &report, nil
+}
+
+// pauseHistory reads what the workspace's backups say of the Clusters'
+// pauses before the failed run, for the resume step.
+func pauseHistory(ws *workspace.Workspace) *pause.History {
+	if ws == nil {
+		return nil
+	}
+	return unpause.History(ws.Backups)
 }

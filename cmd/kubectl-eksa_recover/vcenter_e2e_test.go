@@ -146,7 +146,8 @@ func findingMessage(r vcenterJSON, code string) string {
 	return ""
 }
 
-// TestStatusVCenter_Errors: each is bad input, one line, exit 1.
+// TestStatusVCenter_Errors: each is bad input with --vsphere, one line, exit
+// 1; without it, vCenter's own failures are a warning and the verdict stands.
 func TestStatusVCenter_Errors(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Healthy})
@@ -188,11 +189,22 @@ func TestStatusVCenter_Errors(t *testing.T) {
 		if err := w.SetVCenter(t.Context(), tt.server, tt.thumbprint); err != nil {
 			t.Fatal(err)
 		}
-		res := runEnv(t, w.Dir, tt.env, append([]string{"status"}, tt.args...)...)
+		// Asked for with --vsphere, a failed check is an error, exit 1.
+		res := runEnv(t, w.Dir, tt.env, append([]string{"status", "--vsphere"}, tt.args...)...)
 		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 		if res.code != 1 || len(lines) != 1 || !strings.Contains(res.stderr, tt.want) || res.stdout != "" {
 			t.Errorf("%s: exit %d, stdout %d bytes, stderr %q; want exit 1, no stdout and one line containing %q",
 				tt.name, res.code, len(res.stdout), res.stderr, tt.want)
+		}
+		// Turned on by itself, vCenter's failure is a warning and the
+		// verdict stands (a half-set pair of variables is still bad input).
+		if tt.name == "password unset" {
+			continue
+		}
+		got, res := statusJSONWith(t, w, tt.env, tt.args...)
+		if res.code != 0 || got.State != "Healthy" || !strings.Contains(got.codes()["VCenterCheckFailed"]+findingMessage(got, "VCenterCheckFailed"), tt.want) {
+			t.Errorf("%s without --vsphere: exit %d, state %s, findings %+v; want 0, Healthy and a VCenterCheckFailed warning containing %q",
+				tt.name, res.code, got.State, got.Findings, tt.want)
 		}
 	}
 

@@ -151,6 +151,9 @@ func bundlesObjects(eksaVersion string) []*unstructured.Unstructured {
 			}}},
 		},
 	}, "spec")
+	// As the Deployment controller leaves a running controller: available.
+	set(deploy, map[string]any{"replicas": 1, "readyReplicas": 1, "availableReplicas": 1, "updatedReplicas": 1,
+		"conditions": []any{map[string]any{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"}}}, "status")
 	return []*unstructured.Unstructured{bundles, deploy}
 }
 

@@ -22,6 +22,14 @@ const (
 	Empty            Scenario = "empty"
 	CreateStranded   Scenario = "create-stranded"
 	CreateManifests  Scenario = "create-manifests"
+	// Today's in-place failures (v0.18+), cluster3 home and not paused.
+	RolloutStuck           Scenario = Scenario(causeRolloutStuck)
+	MachineVMDeleted       Scenario = Scenario(causeMachineVMDeleted)
+	MHCBlocked             Scenario = Scenario(causeMHCBlocked)
+	InPlaceStuck           Scenario = Scenario(causeInPlaceStuck)
+	CertsExpired           Scenario = Scenario(causeCertsExpired)
+	ComponentsHalfUpgraded Scenario = Scenario(causeComponentsHalf)
+	WebhookDown            Scenario = Scenario(causeWebhookDown)
 )
 
 // Where the management cluster's own CAPI objects are.
@@ -56,6 +64,7 @@ type scenario struct {
 	// manifestsOnly: KinD holds only what EKS-A rendered, as applied,
 	// before any controller ran (see Cluster.ManifestsOnly).
 	manifestsOnly bool
+	cause         cause // an in-place failure seeded on top (inplace.go)
 }
 
 var scenarios = map[Scenario]scenario{
@@ -94,6 +103,14 @@ var scenarios = map[Scenario]scenario{
 	CreateManifests: {objects: inBootstrap, bootstrap: true, upgraded: true, create: true, manifestsOnly: true},
 	// CRDs and provider inventory only, for tools that seed their own objects.
 	Empty: {objects: notSeeded, bootstrap: true},
+	// In-place failures, each on its era (v1beta2 from v0.24; see inplace.go).
+	RolloutStuck:           {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeRolloutStuck},
+	MachineVMDeleted:       {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeMachineVMDeleted},
+	MHCBlocked:             {objects: onManagement, upgraded: true, eksaVersion: "v0.20.4", cause: causeMHCBlocked},
+	InPlaceStuck:           {objects: onManagement, upgraded: true, eksaVersion: "v0.25.1", cause: causeInPlaceStuck},
+	CertsExpired:           {objects: onManagement, upgraded: true, eksaVersion: "v0.24.6", cause: causeCertsExpired},
+	ComponentsHalfUpgraded: {objects: onManagement, upgraded: true, eksaVersion: "v0.21.3", cause: causeComponentsHalf},
+	WebhookDown:            {objects: onManagement, upgraded: true, eksaVersion: "v0.26.1", cause: causeWebhookDown},
 }
 
 // ParseScenario accepts a scenario name and lists the valid ones otherwise.

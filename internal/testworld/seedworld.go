@@ -74,7 +74,7 @@ func (w *World) seedObjects(ctx context.Context, sc scenario, mgmt, boot *Seeder
 	}
 	// Clusters share some objects by name (CloudStack's credentials Secret
 	// is named after its profile, "global"): one copy, the first.
-	if err := mgmt.Apply(ctx, withoutDuplicates(onMgmt)); err != nil {
+	if err := mgmt.Apply(ctx, w.shapeInPlace(sc.cause, withoutDuplicates(onMgmt))); err != nil {
 		return fmt.Errorf("seeding management: %w", err)
 	}
 	if len(inBoot) > 0 {

@@ -23,14 +23,21 @@ import (
 )
 
 var rootLong = `Recover an EKS Anywhere management cluster after a failed or interrupted
-'eksctl anywhere upgrade cluster' (or 'create cluster').
+'eksctl anywhere upgrade cluster' (or 'create cluster'), in both eras:
 
-During an upgrade, eksctl anywhere moves the Cluster API objects from the
-management cluster to a temporary KinD bootstrap cluster and back. When it
-stops half way, those objects can be left on either side, on both, or nowhere,
-with reconciliation paused. kubectl eksa-recover finds where the Cluster API
-objects are, moves them back to the management cluster safely, and resumes
-reconciliation.
+  In place (EKS-A v0.18 and later): the upgrade runs on the management
+  cluster itself, no KinD. A failure leaves workload clusters paused, or a
+  rollout that never converged: status names why (a control plane stuck
+  scaling, a Machine whose VM is gone, a MachineHealthCheck holding
+  remediation back, an in-place upgrader pod failing, expired certificates,
+  half-upgraded management components, a webhook nothing serves) and the
+  exact command that fixes it; resume clears the pauses the run left.
+
+  KinD round trip (EKS-A v0.17 and earlier, and 'create'/'delete' today):
+  eksctl moves the Cluster API objects to a temporary KinD bootstrap cluster
+  and back. When it stops half way, they can be left on either side, on
+  both, or nowhere, paused. status finds where they are; move brings them
+  back to the management cluster safely, restore from a backup.
 
 The management cluster is reached with the usual kubectl flags (--kubeconfig,
 --context); the bootstrap cluster with --bootstrap-kubeconfig and
@@ -42,7 +49,7 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 
 	cmd := &cobra.Command{
 		Use:   "kubectl-eksa_recover",
-		Short: "Recover an EKS Anywhere management cluster after a failed eksctl upgrade",
+		Short: "Recover an EKS Anywhere management cluster after a failed eksctl upgrade (in place or through KinD)",
 		Long:  rootLong,
 		Annotations: map[string]string{
 			cobra.CommandDisplayNameAnnotation: "kubectl eksa-recover",

@@ -24,6 +24,7 @@ type snapBuilder struct {
 	snap    snapshot.Snapshot
 	ws      workspace.Workspace
 	flagVer string
+	vc      *VCenterFacts
 }
 
 // newSnap: a reachable management cluster holding only the EKS-A Cluster
@@ -43,7 +44,7 @@ func newSnap() *snapBuilder {
 
 func (b *snapBuilder) build() Input {
 	snap, ws := b.snap, b.ws
-	return Input{Snapshot: &snap, Workspace: &ws, ClusterName: "cluster3", EKSAVersion: b.flagVer, Now: testNow, Plugin: testPlugin}
+	return Input{Snapshot: &snap, Workspace: &ws, ClusterName: "cluster3", EKSAVersion: b.flagVer, Now: testNow, Plugin: testPlugin, VCenter: b.vc}
 }
 
 // eksa sets the EKS-A Cluster's spec.eksaVersion ("" removes it).

@@ -18,7 +18,7 @@ type stateCase struct {
 // stateCases is the scenario table: every state, and the rules that pick
 // between the management-side states. The safety test reruns it per era.
 func stateCases() []stateCase {
-	return []stateCase{
+	return append(inPlaceStateCases(), []stateCase{
 		{"healthy", func() *snapBuilder { return newSnap().home(newK8s) }, Healthy},
 		{"healthy, KinD left behind", func() *snapBuilder { return newSnap().home(newK8s).kind() }, Healthy},
 		{"skew", func() *snapBuilder { return newSnap().home(oldK8s) }, UpgradeIncomplete},
@@ -84,7 +84,7 @@ func stateCases() []stateCase {
 			b.snap.Management.Objects = b.snap.Management.Objects[1:]
 			return b
 		}, Unknown},
-	}
+	}...)
 }
 
 func TestDiagnose_States(t *testing.T) {
@@ -127,10 +127,11 @@ func TestDiagnose_NilSnapshot(t *testing.T) {
 // and again with a configured KinD down and forbidden.
 func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 	eras := []string{"v0.15.3", "v0.16.5", "v0.17.6", "v0.18.2", "v0.19.8", "v0.22.0", ""}
-	destructive := []string{"eksctl anywhere", "--force-cleanup", "kind delete", "docker rm", "docker stop", "delete"}
+	destructive := []string{"eksctl anywhere", "--force-cleanup", "kind delete", "docker rm", "docker stop", "delete", "finalizers"}
 	// Whatever may hold objects must not be deleted; eksctl's rerun
 	// without --force-cleanup leaves KinD alone.
-	deletesKinD := []string{"--force-cleanup", "kind delete", "docker rm", "docker stop", "delete"}
+	// Nor is a Machine forced out (finalizers) whose twin may sit in KinD.
+	deletesKinD := []string{"--force-cleanup", "kind delete", "docker rm", "docker stop", "delete", "finalizers"}
 	variants := []struct {
 		name  string
 		apply func(*snapBuilder) *snapBuilder

@@ -71,6 +71,7 @@ func findings(f *facts, v verdict) []Finding {
 	}
 	out = append(out, vcenterFindings(f)...)
 	out = append(out, referenceFindings(f)...)
+	out = append(out, inPlaceEraFindings(f)...)
 	sortFindings(out)
 	return out
 }

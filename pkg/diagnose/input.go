@@ -3,6 +3,7 @@ package diagnose
 import (
 	"time"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -23,4 +24,8 @@ type Input struct {
 	// VCenter is what vCenter showed of the cluster's VMs; nil when it was
 	// not asked (not a vSphere cluster, no credentials, --vsphere=false).
 	VCenter *VCenterFacts
+	// PauseHistory is what a backup from before the failed run says of the
+	// Clusters' pauses (unpause.History), so that the resume step says what
+	// resume itself would hold; nil when not looked for.
+	PauseHistory *pause.History
 }

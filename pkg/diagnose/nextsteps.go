@@ -30,7 +30,7 @@ func nextSteps(f *facts, v verdict) []Step {
 			step := f.powerOnStep(vms, "the management API server needs")
 			step.Why += ". The API server answers once they have booted; nothing is moved while it is down"
 			steps = append(steps, step)
-		} else if f.in.VCenter != nil && f.in.VCenter.Skipped == "" {
+		} else if f.in.VCenter.answered() {
 			check = "vCenter shows its VMs running, so check that they are reachable over the network and the API server runs"
 		}
 		return append(steps, Step{
@@ -81,6 +81,7 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 			Why: "eksctl failed before moving anything" + f.failedAtText() +
 				": read its newest log there and fix the cause before rerunning"})
 	}
+	steps = append(steps, f.causeSteps(v)...)
 	// ValidationFailed resumes only for markers that would stop the rerun
 	// (v0.19+'s preflight, CAPI's pause); eksctl's rerun clears its own.
 	if v.blocking || v.state == PausedAfterFailure {
@@ -108,6 +109,8 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 		ValidationFailed:   "rerun the upgrade once the cause is fixed",
 		PausedAfterFailure: "rerun the upgrade to finish it and let eksctl resume its own pauses",
 		UpgradeIncomplete:  "the rolling upgrade was cut off; the rerun finishes it",
+		UpgradeBlocked:     "once nothing blocks it (the steps above), rerun the upgrade to finish it",
+		RolloutStuck:       "once the cause above is fixed, rerun the upgrade: it picks the rollout up where it stopped",
 	}[v.state]
 	if cleanupWhy != "" {
 		why += "; " + cleanupWhy
@@ -120,7 +123,7 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 // an etcd roll, a pause set on purpose) nor hides why it would refuse.
 func (f *facts) resumeStep(p string) Step {
 	markers := text.Plural(len(f.markersOn(snapshot.Management)), "pause marker")
-	plan, err := pause.Plan(pause.Input{Snapshot: f.in.Snapshot, ClusterName: f.name, Plugin: p})
+	plan, err := pause.Plan(pause.Input{Snapshot: f.in.Snapshot, ClusterName: f.name, Plugin: p, History: f.in.PauseHistory})
 	switch {
 	case err != nil:
 		return Step{Command: p + " resume", Why: fmt.Sprintf(
@@ -160,7 +163,7 @@ func (f *facts) forceCleanup() (ok bool, why string) {
 // kindLeftBehind: the cluster is home and KinD, still there, holds nothing.
 func (f *facts) kindLeftBehind(v verdict) bool {
 	switch v.state {
-	case Healthy, ValidationFailed, PausedAfterFailure, UpgradeIncomplete:
+	case Healthy, ValidationFailed, PausedAfterFailure, UpgradeIncomplete, UpgradeBlocked, RolloutStuck:
 		return readable(f.boot) && len(f.boot.Objects) == 0
 	}
 	return false

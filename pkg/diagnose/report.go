@@ -21,6 +21,13 @@ const (
 	Missing               State = "Missing"
 	PartlyMissing         State = "PartlyMissing" // on management, but what its objects reference is in neither cluster
 	Unknown               State = "Unknown"
+	// The in-place era's (v0.18+): everything is home and nothing paused,
+	// but something stops any upgrade (UpgradeBlocked: a webhook nothing
+	// serves, the EKS-A controller down, expired certificates, management
+	// components half upgraded), or the rollout has not converged for
+	// longer than stuckAfter (RolloutStuck).
+	UpgradeBlocked State = "UpgradeBlocked"
+	RolloutStuck   State = "RolloutStuck"
 )
 
 // Report is the whole diagnosis; its JSON form is the documented schema of
@@ -130,6 +137,9 @@ type Finding struct {
 	// it is about one object; Location says on which cluster it is.
 	Object   string `json:"object,omitempty"`
 	Location string `json:"location,omitempty"`
+	// Evidence is what a finding about a stuck object rests on; nil for
+	// the others.
+	Evidence *Evidence `json:"evidence,omitempty"`
 }
 
 // Checkpoint is what eksctl's checkpoint file says.

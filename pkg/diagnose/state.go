@@ -200,11 +200,18 @@ func decide(f *facts) verdict {
 	}
 	v.blocking = f.blockingMarkers()
 	v.mid = f.midUpgrade()
+	// What stops any write or rerun comes first (it would stop resume
+	// too); a stuck rollout only once nothing is paused, since a paused
+	// cluster is not expected to converge.
 	switch {
+	case len(f.blockers()) > 0:
+		v.state = UpgradeBlocked
 	case f.validationFailed():
 		v.state = ValidationFailed
 	case v.blocking || (len(f.markersOn(snapshot.Management)) > 0 && !v.mid):
 		v.state = PausedAfterFailure
+	case len(f.markersOn(snapshot.Management)) == 0 && f.stuck():
+		v.state = RolloutStuck
 	case v.mid:
 		v.state = UpgradeIncomplete
 	default:

@@ -46,6 +46,10 @@ func summary(f *facts, v verdict) string {
 			c, text.Plural(len(f.markersOn(snapshot.Management)), "pause marker"))
 	case UpgradeIncomplete:
 		return fmt.Sprintf("%s's upgrade is incomplete: %s", c, strings.Join(f.incompleteClauses(), ", "))
+	case UpgradeBlocked:
+		return fmt.Sprintf("%s's upgrade cannot proceed: %s", c, strings.Join(f.blockers(), ", "))
+	case RolloutStuck:
+		return fmt.Sprintf("%s's upgrade is stuck: %s", c, strings.Join(f.stuckClauses(), ", "))
 	}
 	s := fmt.Sprintf("%s is healthy: %s Running", c, text.Plural(len(f.mgmtMachines), "machine"))
 	if cp, workers := machineVersions(f.mgmtMachines); len(cp) == 1 && len(workers) <= 1 {

@@ -24,7 +24,18 @@ type VCenterFacts struct {
 	// Skipped says why vCenter was not asked although the cluster runs on
 	// vSphere (e.g. no credentials); the rest is then empty.
 	Skipped string
+	// Failed says why a check status turned on by itself failed (vCenter
+	// unreachable, a login refused, an untrusted certificate), with the
+	// fix: a cross-check, not a gate, so the verdict stands without it.
+	// The rest is then empty.
+	Failed string
 }
+
+// answered: vCenter was asked and answered.
+func (vc *VCenterFacts) answered() bool { return vc != nil && vc.Skipped == "" && vc.Failed == "" }
+
+// CodeVCenterCheckFailed: the check status turned on by itself failed.
+const CodeVCenterCheckFailed = "VCenterCheckFailed"
 
 // VCenterVM is one VM of the cluster.
 type VCenterVM struct {
@@ -61,7 +72,7 @@ const (
 
 func vcenterReport(f *facts) *VCenterReport {
 	vc := f.in.VCenter
-	if vc == nil || vc.Skipped != "" {
+	if !vc.answered() {
 		return nil
 	}
 	return &VCenterReport{Server: vc.Server, Datacenter: vc.Datacenter, Checked: vc.Checked,
@@ -93,7 +104,7 @@ func (f *facts) machine(name string) (snapshot.Machine, snapshot.Role, bool) {
 // vmState is what the tree shows next to a Machine.
 func (f *facts) vmState(machine string) string {
 	vc := f.in.VCenter
-	if vc == nil || vc.Skipped != "" {
+	if !vc.answered() {
 		return ""
 	}
 	for _, m := range vc.MachinesWithoutVM {
@@ -116,6 +127,10 @@ func vcenterFindings(f *facts) []Finding {
 	}
 	if vc.Skipped != "" {
 		return []Finding{{Severity: Info, Code: CodeVCenterNotChecked, Message: "vCenter was not checked: " + vc.Skipped}}
+	}
+	if vc.Failed != "" {
+		return []Finding{{Severity: Warning, Code: CodeVCenterCheckFailed, Message: "the vCenter cross-check failed, " +
+			"so the verdict rests on the clusters alone: " + vc.Failed}}
 	}
 	var out []Finding
 	for _, name := range vc.MachinesWithoutVM {

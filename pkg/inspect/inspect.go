@@ -7,12 +7,18 @@ package inspect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"k8s.io/klog/v2"
+
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
@@ -34,6 +40,10 @@ type Options struct {
 type VCenter struct {
 	// Enabled: check when the cluster is on vSphere (--vsphere).
 	Enabled bool
+	// Explicit: the user asked for the check (--vsphere given). Only then
+	// is a failed check an error; turned on by itself, it is a warning
+	// finding and the verdict stands: a cross-check, not a gate.
+	Explicit bool
 	// Username and Password are eksctl's EKSA_VSPHERE_* credentials.
 	Username, Password string
 	// Thumbprint overrides the one the cluster's objects give; Insecure
@@ -62,12 +72,29 @@ func Inspect(ctx context.Context, o Options) (*snapshot.Snapshot, *diagnose.Repo
 		}
 	}
 	vcenter, err := checkVCenter(ctx, o, snap, cluster)
-	if err != nil {
+	// vCenter's own answers (unreachable, login refused, untrusted) do not
+	// stop a check status turned on by itself; bad local input still does.
+	var vErr *vsphere.Error
+	if err != nil && (o.VCenter.Explicit || !errors.As(err, &vErr)) {
 		return snap, nil, err
+	}
+	if err != nil {
+		klog.V(2).Infof("vCenter cross-check failed, carrying on without it: %v", err)
+		vcenter = &diagnose.VCenterFacts{Failed: err.Error()}
 	}
 	report := diagnose.Diagnose(diagnose.Input{
 		Snapshot: snap, Workspace: o.Workspace, ClusterName: cluster,
 		EKSAVersion: o.EKSAVersion, Now: o.Now, Plugin: o.Plugin, VCenter: vcenter,
+		PauseHistory: pauseHistory(o.Workspace),
 	})
 	return snap, &report, nil
+}
+
+// pauseHistory reads what the workspace's backups say of the Clusters'
+// pauses before the failed run, for the resume step.
+func pauseHistory(ws *workspace.Workspace) *pause.History {
+	if ws == nil {
+		return nil
+	}
+	return unpause.History(ws.Backups)
 }

@@ -31,7 +31,8 @@ func (r Resource) GroupKind() schema.GroupKind {
 }
 
 // eksaKinds are the EKS-A kinds diagnosis reads: the cluster, its configs
-// (where the pause markers sit) and the Bundles (the version).
+// (where the pause markers sit), the Bundles (the version) and the
+// in-place upgrade objects (why an in-place upgrade stopped).
 var eksaKinds = map[string]bool{
 	"Cluster": true, "Bundles": true, "GitOpsConfig": true, "FluxConfig": true,
 	"VSphereDatacenterConfig": true, "VSphereMachineConfig": true,
@@ -40,6 +41,8 @@ var eksaKinds = map[string]bool{
 	"SnowDatacenterConfig": true, "SnowMachineConfig": true,
 	"TinkerbellDatacenterConfig": true, "TinkerbellMachineConfig": true,
 	"DockerDatacenterConfig": true,
+	// The in-place upgrade objects.
+	"ControlPlaneUpgrade": true, "MachineDeploymentUpgrade": true, "NodeUpgrade": true,
 }
 
 // Resources are the kinds a cluster serves that the plugin reads.

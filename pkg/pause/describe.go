@@ -34,6 +34,12 @@ func (c *Changes) Describe(w io.Writer) {
 			fmt.Fprintf(w, "  %s: %s: %s\n", h.Object, h.Marker, h.Why)
 		}
 	}
+	if len(c.Unknown) > 0 {
+		fmt.Fprintf(w, "Not known whether %s %s paused before the failed run (%s): resume unpauses %s. "+
+			"If you had paused one on purpose, answer no and pause it again after resuming, or use --dry-run to look first\n",
+			text.Plural(len(c.Unknown), "Cluster"), map[bool]string{true: "was", false: "were"}[len(c.Unknown) == 1],
+			c.UnknownWhy, strings.Join(c.Unknown, ", "))
+	}
 }
 
 // ClusterList names the clusters the plan changes, as it reads in a

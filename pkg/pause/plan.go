@@ -22,6 +22,11 @@ type Input struct {
 	// Plugin is how the user invokes the plugin, for the commands named in
 	// refusals (default "kubectl eksa-recover").
 	Plugin string
+	// History is what a backup from before the failed run says of the
+	// Clusters' pauses; nil when not looked for (the plan then clears every
+	// spec.paused, as before). IncludePrePaused clears those too.
+	History          *History
+	IncludePrePaused bool
 }
 
 // Ref names one object.
@@ -74,6 +79,12 @@ type Changes struct {
 	Clusters []string
 	Objects  []Change
 	Held     []Held
+	// PrePaused are the Clusters held because they were paused before the
+	// run; Unknown those whose spec.paused is cleared although no backup
+	// says whether they were (UnknownWhy says why none does).
+	PrePaused  []string
+	Unknown    []string
+	UnknownWhy string
 }
 
 // Empty: nothing to clear.
@@ -105,6 +116,7 @@ func Plan(in Input) (*Changes, error) {
 			out.Clusters = append(out.Clusters, ch.Cluster)
 		}
 	}
+	out.holdPrePaused(in.History, in.IncludePrePaused)
 	out.sort()
 	return out, nil
 }

@@ -37,6 +37,11 @@ func toObject(u *unstructured.Unstructured) snapshot.Object {
 		CreationTimestamp: u.GetCreationTimestamp(), OwnerReferences: u.GetOwnerReferences(),
 	})
 	o.Ready = readyCondition(u)
+	o.Conditions = conditions(u)
+	o.Counts = counts(u)
+	if ts := u.GetDeletionTimestamp(); ts != nil {
+		o.Deleting = ts.Time
+	}
 	if o.ClusterName == "" {
 		o.ClusterName, _, _ = unstructured.NestedString(u.Object, "spec", "clusterName")
 	}
@@ -49,6 +54,9 @@ func toObject(u *unstructured.Unstructured) snapshot.Object {
 	}
 	if o.Group == eksa.GroupEKSA {
 		eksaFields(u, o.Fields)
+		if o.Kind == "Cluster" {
+			o.Certificates = certificates(u)
+		}
 	}
 	return o
 }
@@ -61,6 +69,8 @@ func eksaFields(u *unstructured.Unstructured, f map[string]string) {
 		set(f, "kubernetesVersion", u, "spec", "kubernetesVersion")
 		set(f, "managementCluster", u, "spec", "managementCluster", "name")
 		set(f, "bundlesRef", u, "spec", "bundlesRef", "name")
+		set(f, "failureMessage", u, "status", "failureMessage")
+		set(f, "failureReason", u, "status", "failureReason")
 	case "Bundles":
 		bundles, _, _ := unstructured.NestedSlice(u.Object, "spec", "versionsBundles")
 		for _, b := range bundles {
@@ -74,6 +84,8 @@ func eksaFields(u *unstructured.Unstructured, f map[string]string) {
 		if f["eksaVersion"] == "" {
 			set(f, "eksaVersion", u, "spec", "cliMaxVersion")
 		}
+	case eksa.KindControlPlaneUpgrade, eksa.KindMachineDeploymentUpgrade, eksa.KindNodeUpgrade:
+		upgradeFields(u, f)
 	case "VSphereDatacenterConfig":
 		set(f, "server", u, "spec", "server")
 		set(f, "thumbprint", u, "spec", "thumbprint")
@@ -106,6 +118,18 @@ func toMachine(u *unstructured.Unstructured) snapshot.Machine {
 	m.ProviderID, _, _ = unstructured.NestedString(u.Object, "spec", "providerID")
 	m.NodeName, _, _ = unstructured.NestedString(u.Object, "status", "nodeRef", "name")
 	m.Phase, _, _ = unstructured.NestedString(u.Object, "status", "phase")
+	m.Conditions = conditions(u)
+	if ts := u.GetDeletionTimestamp(); ts != nil {
+		m.Deleting = ts.Time
+	}
+	if ref, ok, _ := unstructured.NestedMap(u.Object, "spec", "infrastructureRef"); ok {
+		kind, _ := ref["kind"].(string)
+		name, _ := ref["name"].(string)
+		m.Infra = snapshot.OwnerRef{Group: groupOf(str(ref["apiVersion"])), Kind: kind, Name: name}
+		if g, _ := ref["apiGroup"].(string); g != "" { // v1beta2's contract reference
+			m.Infra.Group = g
+		}
+	}
 	for _, ref := range u.GetOwnerReferences() {
 		m.Owners = append(m.Owners, objgraph.OwnerKey(ref))
 	}

@@ -80,9 +80,39 @@ type listItem struct {
 		Deprecated *struct {
 			V1Beta1 *struct {
 				Conditions []listCondition `json:"conditions"`
+				listCounts
 			} `json:"v1beta1"`
 		} `json:"deprecated"`
+		listCounts
 	} `json:"status"`
+}
+
+// listCounts are the status counts a rollout and a MachineHealthCheck
+// report, in both contracts: whether the rollout converged.
+type listCounts struct {
+	Replicas            *int64 `json:"replicas"`
+	UpdatedReplicas     *int64 `json:"updatedReplicas"`
+	UpToDateReplicas    *int64 `json:"upToDateReplicas"`
+	ReadyReplicas       *int64 `json:"readyReplicas"`
+	AvailableReplicas   *int64 `json:"availableReplicas"`
+	UnavailableReplicas *int64 `json:"unavailableReplicas"`
+	ExpectedMachines    *int64 `json:"expectedMachines"`
+	CurrentHealthy      *int64 `json:"currentHealthy"`
+	RemediationsAllowed *int64 `json:"remediationsAllowed"`
+}
+
+// into sets the counts reported on m, by their JSON names.
+func (c *listCounts) into(m map[string]any) {
+	for name, v := range map[string]*int64{
+		"replicas": c.Replicas, "updatedReplicas": c.UpdatedReplicas, "upToDateReplicas": c.UpToDateReplicas,
+		"readyReplicas": c.ReadyReplicas, "availableReplicas": c.AvailableReplicas,
+		"unavailableReplicas": c.UnavailableReplicas, "expectedMachines": c.ExpectedMachines,
+		"currentHealthy": c.CurrentHealthy, "remediationsAllowed": c.RemediationsAllowed,
+	} {
+		if v != nil {
+			m[name] = *v
+		}
+	}
 }
 
 type listCondition struct {
@@ -96,7 +126,7 @@ type listCondition struct {
 
 // listReduced lists one kind in one request and decodes the answer as it
 // streams in, into objects reduced to metadata (without managedFields),
-// spec, and status' phase, nodeRef and conditions.
+// spec, and status' phase, nodeRef, conditions and counts.
 func (r *reader) listReduced(ctx context.Context, res kube.Resource, ns string) ([]*unstructured.Unstructured, error) {
 	req := r.rest.Get().AbsPath(listPath(res, ns)...).SetHeader("Accept", acceptJSON)
 	body, err := req.Stream(ctx)
@@ -264,8 +294,16 @@ func (item *listItem) reducedStatus() map[string]any {
 	if s.Conditions != nil {
 		status["conditions"] = conditionValues(s.Conditions)
 	}
-	if d := s.Deprecated; d != nil && d.V1Beta1 != nil && d.V1Beta1.Conditions != nil {
-		status["deprecated"] = map[string]any{"v1beta1": map[string]any{"conditions": conditionValues(d.V1Beta1.Conditions)}}
+	s.into(status)
+	if d := s.Deprecated; d != nil && d.V1Beta1 != nil {
+		old := map[string]any{}
+		if d.V1Beta1.Conditions != nil {
+			old["conditions"] = conditionValues(d.V1Beta1.Conditions)
+		}
+		d.V1Beta1.into(old)
+		if len(old) > 0 {
+			status["deprecated"] = map[string]any{"v1beta1": old}
+		}
 	}
 	return status
 }

@@ -19,7 +19,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -220,8 +219,23 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 		})
 	}
 	do(func() error {
-		image, err := r.controllerImage(ctx)
-		st.ControllerImage = image
+		w, image, err := r.controller(ctx)
+		st.Controller, st.ControllerImage = w, image
+		return err
+	})
+	// What else can stop an in-place upgrade: four lists, whatever the size.
+	do(func() error {
+		hooks, err := r.webhooks(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		st.Webhooks = hooks
+		return err
+	})
+	do(func() error {
+		pods, err := r.upgraderPods(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		st.UpgraderPods = pods
 		return err
 	})
 	wg.Wait()
@@ -310,26 +324,6 @@ func (r *reader) listNodes(ctx context.Context) ([]snapshot.Node, error) {
 		nodes = append(nodes, toNode(&l.Items[i]))
 	}
 	return nodes, nil
-}
-
-func (r *reader) controllerImage(ctx context.Context) (string, error) {
-	gvr := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
-	d, err := r.dyn.Resource(gvr).Namespace(eksa.Namespace).Get(ctx, "eksa-controller-manager", metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
-	for _, c := range containers {
-		if m, ok := c.(map[string]any); ok {
-			if image, _ := m["image"].(string); image != "" {
-				return image, nil
-			}
-		}
-	}
-	return "", nil
 }
 
 // readObject is a CAPI object as converted and, unless read as metadata

@@ -69,6 +69,15 @@ type ClusterState struct {
 	Providers []Provider
 	// ControllerImage is the EKS-A controller's image, when deployed.
 	ControllerImage string
+	// Controller is the EKS-A controller Deployment's availability; nil
+	// when it is not deployed.
+	Controller *Workload
+	// Webhooks are the admission webhooks of the cluster (validating and
+	// mutating), each with its Service's ready endpoints.
+	Webhooks []Webhook
+	// UpgraderPods are the in-place upgrader pods (<node>-node-upgrader) in
+	// eksa-system.
+	UpgraderPods []Pod
 
 	// Raw keeps the CAPI objects read with their content, reduced to what
 	// the plugin reads: metadata without managedFields, spec, and status'
@@ -103,6 +112,19 @@ type Object struct {
 	Ready *Condition
 	// Spec fields diagnosis reads, flattened: "version", "eksaVersion", ...
 	Fields map[string]string
+	// Deleting is metadata.deletionTimestamp; zero when not being deleted.
+	Deleting time.Time
+	// Conditions are every status condition the object reports: the
+	// contract's own, then those of v1beta2's status.deprecated.v1beta1
+	// copy whose type it lacks. Nil for the kinds read as metadata only.
+	Conditions []Condition
+	// Counts are the integer fields of the status diagnosis reads, by their
+	// names (replicas, updatedReplicas, upToDateReplicas, readyReplicas,
+	// availableReplicas, expectedMachines, currentHealthy, requireUpgrade,
+	// upgraded, ...), and spec.replicas as "spec.replicas".
+	Counts map[string]int64
+	// Certificates is an EKS-A Cluster's status.clusterCertificateInfo (v0.24+).
+	Certificates []CertificateInfo
 }
 
 // OwnerRef names an owner by group, kind and name.
@@ -126,6 +148,13 @@ type Machine struct {
 	Created     time.Time
 	Ready       *Condition
 	Owners      []OwnerRef
+	// Deleting is metadata.deletionTimestamp; zero when not being deleted.
+	Deleting time.Time
+	// Conditions as Object.Conditions; only Ready for Machines read from
+	// their table (every one Ready).
+	Conditions []Condition
+	// Infra is spec.infrastructureRef (VSphereMachine, ...).
+	Infra OwnerRef
 }
 
 // MachineRole is what a Machine does, from CAPI's and etcdadm's labels.

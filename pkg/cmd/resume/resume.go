@@ -33,13 +33,22 @@ objects as they are into a new backup folder
 them back. It leaves a KubeadmControlPlane paused while its EtcdadmCluster is
 still upgrading etcd, and refuses to change anything while the management
 cluster does not answer or KinD holds, or may hold, the clusters' Cluster
-API objects (run move first).`
+API objects (run move first).
+
+A management upgrade pauses every workload cluster; a Cluster already
+paused before the failed run was paused on purpose. When a backup of this
+plugin's taken before the run (before eksctl's own pre-upgrade backup, which
+cannot tell: clusterctl writes every Cluster paused) recorded a Cluster
+paused, resume leaves it paused and lists it as held (--include-pre-paused
+clears it too). When no backup tells, the plan says so before asking.`
 
 // ResumeOptions are resume's settings.
 type ResumeOptions struct {
 	Global *globalflags.Global
 	DryRun bool
 	Yes    bool
+	// IncludePrePaused also unpauses the Clusters paused before the run.
+	IncludePrePaused bool
 	// Now stamps the read and the backup (time.Now; tests swap it).
 	Now func() time.Time
 
@@ -75,6 +84,8 @@ func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print what would be cleared and change nothing")
+	f.BoolVar(&o.IncludePrePaused, "include-pre-paused", false,
+		"Also unpause the Clusters a backup from before the failed run recorded paused (paused on purpose)")
 	confirm.AddYesFlag(f, &o.Yes)
 	return cmd
 }
@@ -98,7 +109,8 @@ func (o *ResumeOptions) Run(ctx context.Context) error {
 	now := o.Now()
 	name := r.Workspace.ClusterName
 	snap := reader.Read(ctx, r.Management, r.Bootstrap, reader.Options{Timeout: r.Timeout, Now: now})
-	plan, err := pause.Plan(pause.Input{Snapshot: snap, ClusterName: name, Plugin: globalflags.PluginCommand(o.Global, r.Workspace)})
+	plan, err := pause.Plan(pause.Input{Snapshot: snap, ClusterName: name, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
+		History: unpause.History(r.Workspace.Backups), IncludePrePaused: o.IncludePrePaused})
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,9 @@ type StatusOptions struct {
 
 	// VSphere checks the Machines' VMs in vCenter when credentials are set.
 	VSphere bool
+	// VSphereExplicit: a --vsphere* flag was given, so a failed check is an
+	// error; turned on by itself it is a warning and the verdict stands.
+	VSphereExplicit bool
 	// VSphereInsecure skips vCenter's certificate verification: only
 	// ever when the user passes the flag.
 	VSphereInsecure bool
@@ -106,6 +109,8 @@ func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 		Example: statusExample,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f := cmd.Flags()
+			o.VSphereExplicit = f.Changed("vsphere") || f.Changed("vsphere-thumbprint") || f.Changed("vsphere-insecure")
 			if err := o.Complete(); err != nil {
 				return err
 			}
@@ -179,7 +184,7 @@ func (o *StatusOptions) inspect(ctx context.Context, now time.Time) (*diagnose.R
 	_, report, err := inspect.Inspect(ctx, inspect.Options{
 		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
 		EKSAVersion: o.EKSAVersion, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
-		VCenter: inspect.VCenter{Enabled: o.VSphere, Insecure: o.VSphereInsecure, Thumbprint: o.VSphereThumbprint,
+		VCenter: inspect.VCenter{Enabled: o.VSphere, Explicit: o.VSphereExplicit, Insecure: o.VSphereInsecure, Thumbprint: o.VSphereThumbprint,
 			Username: o.Getenv(inspect.EnvVSphereUsername), Password: o.Getenv(inspect.EnvVSpherePassword)},
 	})
 	return report, err

@@ -1,0 +1,191 @@
+package main_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+)
+
+// Today's failed in-place upgrades through the binary: for each scenario,
+// the state, the finding's code and object, the first next step, the exit
+// code, and the evidence -o json carries. Two worlds, one per contract
+// (the EKS-A version picks it), each reset between its scenarios: a world
+// takes half a minute, a reset a second or two.
+
+type inplaceCase struct {
+	scenario  testworld.Scenario
+	state     string
+	code      string // a finding's code
+	object    string // and its object
+	firstStep string // the first next command contains it
+	evidence  bool   // the finding carries evidence
+}
+
+type inplaceJSON struct {
+	State    string `json:"state"`
+	Findings []struct {
+		Code     string          `json:"code"`
+		Object   string          `json:"object"`
+		Message  string          `json:"message"`
+		Evidence json.RawMessage `json:"evidence"`
+	} `json:"findings"`
+	NextSteps []struct {
+		Command string `json:"command"`
+	} `json:"nextSteps"`
+}
+
+func TestStatus_InPlaceScenarios(t *testing.T) {
+	worlds := []struct {
+		name  string
+		start testworld.Options
+		cases []inplaceCase
+	}{
+		{"v1beta1", testworld.Options{Scenario: testworld.RolloutStuck}, []inplaceCase{
+			{testworld.RolloutStuck, "RolloutStuck", "RolloutStuck", "KubeadmControlPlane/eksa-system/cluster3",
+				"describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io cluster3", true},
+			{testworld.MHCBlocked, "RolloutStuck", "RemediationBlocked", "MachineHealthCheck/eksa-system/cluster3-md-0-worker-unhealthy",
+				"describe machinehealthchecks.cluster.x-k8s.io cluster3-md-0-worker-unhealthy", true},
+			{testworld.ComponentsHalfUpgraded, "UpgradeBlocked", "ManagementComponentsBehind", "Cluster/default/cluster3",
+				"eksctl anywhere upgrade management-components -f ", false},
+			{testworld.WebhookDown, "UpgradeBlocked", "WebhookUnavailable", "ValidatingWebhookConfiguration/capi-validating-webhook-configuration",
+				"-n capi-system describe service capi-webhook-service", false},
+			// Last: it deletes a VM (a reset creates it again).
+			{testworld.MachineVMDeleted, "RolloutStuck", "MachineVMDeleted", "Machine/eksa-system/cluster3-md-0-",
+				`patch machines.cluster.x-k8s.io cluster3-md-0-`, true},
+		}},
+		{"v1beta2", testworld.Options{Scenario: testworld.InPlaceStuck}, []inplaceCase{
+			{testworld.InPlaceStuck, "RolloutStuck", "InPlaceUpgradeStuck", "NodeUpgrade/eksa-system/cluster3-",
+				"-node-upgrader --all-containers", true},
+			{testworld.CertsExpired, "UpgradeBlocked", "CertificatesExpired", "Cluster/default/cluster3",
+				"eksctl anywhere renew certificates -f", false},
+			{testworld.RolloutStuck, "RolloutStuck", "RolloutStuck", "KubeadmControlPlane/eksa-system/cluster3",
+				"describe kubeadmcontrolplanes", true},
+		}},
+	}
+	for _, wc := range worlds {
+		t.Run(wc.name, func(t *testing.T) {
+			t.Parallel()
+			w := startWorld(t, wc.start)
+			for i, tt := range wc.cases {
+				if i > 0 {
+					if err := w.ResetInPlace(t.Context(), tt.scenario); err != nil {
+						t.Fatalf("ResetInPlace(%s): %v", tt.scenario, err)
+					}
+				}
+				t.Run(string(tt.scenario), func(t *testing.T) { checkInPlace(t, w, tt) })
+			}
+		})
+	}
+}
+
+func checkInPlace(t *testing.T, w *testworld.World, tt inplaceCase) {
+	res := runEnv(t, w.Dir, credentials(w, w.VCSim.Password), "status", "-o", "json")
+	if res.code != 2 {
+		t.Errorf("status exit = %d, want 2; stderr: %s", res.code, res.stderr)
+	}
+	var got inplaceJSON
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatalf("status -o json is not JSON: %v\n%s", err, res.stdout)
+	}
+	if got.State != tt.state {
+		t.Errorf("state = %s, want %s (findings: %+v)", got.State, tt.state, got.Findings)
+	}
+	found := false
+	for _, f := range got.Findings {
+		if f.Code == "VCenterCheckFailed" || f.Code == "VCenterNotChecked" {
+			t.Errorf("vCenter was not checked: %s", f.Message)
+		}
+		if f.Code == tt.code && strings.HasPrefix(f.Object, tt.object) {
+			found = true
+			if hasEvidence := len(f.Evidence) > 0; hasEvidence != tt.evidence {
+				t.Errorf("finding %s evidence = %s, want present: %v", f.Code, f.Evidence, tt.evidence)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("findings = %+v, want %s on %s", got.Findings, tt.code, tt.object)
+	}
+	if len(got.NextSteps) == 0 || !strings.Contains(got.NextSteps[0].Command, tt.firstStep) {
+		t.Errorf("next steps = %+v, want the first to contain %q", got.NextSteps, tt.firstStep)
+	}
+	for _, s := range got.NextSteps {
+		if strings.Contains(s.Command, "--force-cleanup") {
+			t.Errorf("next step %q: --force-cleanup does not exist in the in-place eras", s.Command)
+		}
+	}
+	text := runEnv(t, w.Dir, credentials(w, w.VCSim.Password), "status")
+	if !strings.HasPrefix(text.stdout, "Cluster cluster3: "+tt.state) {
+		t.Errorf("status headline = %q, want %q", firstLine(text.stdout), "Cluster cluster3: "+tt.state)
+	}
+}
+
+// TestResume_HoldsPrePaused: three workload clusters left paused by a
+// failed in-place run, one of which a backup taken before the run (before
+// eksctl's own pre-upgrade backup) recorded paused: resume clears two,
+// holds one and says why; --include-pre-paused clears it too.
+func TestResume_HoldsPrePaused(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.PausedInPlace, WorkloadClusters: 3})
+	dir := filepath.Join(w.Layout.Dir(), eksa.PluginBackupPrefix+w.Now.Add(-time.Hour).UTC().Format(eksa.BackupTimeFormat))
+	var clusters []*unstructured.Unstructured
+	for _, c := range []string{"cluster3", "w01", "w02", "w03"} {
+		u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster",
+			"metadata": map[string]any{"name": c, "namespace": eksa.Namespace}, "spec": map[string]any{"paused": c == "w02"}}}
+		clusters = append(clusters, u)
+	}
+	if _, err := backup.Write(dir, "cluster3", "test", w.Now.Add(-time.Hour), backup.Set{Source: "management", Objects: clusters}); err != nil {
+		t.Fatal(err)
+	}
+
+	res := run(t, w.Dir, "resume", "--yes")
+	if res.code != 0 {
+		t.Fatalf("resume --yes = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	for _, c := range []string{"w01", "w03"} {
+		if !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/"+c+" in eksa-system") {
+			t.Errorf("resume --yes stdout = %q, want %s resumed", res.stdout, c)
+		}
+	}
+	held := "Cluster.cluster.x-k8s.io/w02 in eksa-system: spec.paused: it was paused before the failed run (" + dir + " recorded it paused)"
+	if strings.Contains(res.stdout, "Cluster.cluster.x-k8s.io/w02 ") || !strings.Contains(res.stderr, held) {
+		t.Errorf("resume --yes = stdout %q, stderr %q; want w02 left paused, held with %q", res.stdout, res.stderr, held)
+	}
+	if !pausedOnManagement(t, w, "w02") || pausedOnManagement(t, w, "w01") {
+		t.Errorf("after resume: w02 paused %v, w01 paused %v; want w02 still paused, w01 not",
+			pausedOnManagement(t, w, "w02"), pausedOnManagement(t, w, "w01"))
+	}
+
+	// resume names its backup folder to the second: a second run in the
+	// same second would find the first's folder there.
+	time.Sleep(time.Second)
+	res = run(t, w.Dir, "resume", "--yes", "--include-pre-paused")
+	if res.code != 0 || !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/w02 in eksa-system") || pausedOnManagement(t, w, "w02") {
+		t.Errorf("resume --include-pre-paused = exit %d, stdout %q, stderr %q; want w02 resumed", res.code, res.stdout, res.stderr)
+	}
+}
+
+func pausedOnManagement(t *testing.T, w *testworld.World, cluster string) bool {
+	t.Helper()
+	dyn, err := dynamic.NewForConfig(w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gvr := schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: string(w.Flavour), Resource: "clusters"}
+	u, err := dyn.Resource(gvr).Namespace(eksa.Namespace).Get(t.Context(), cluster, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paused, _, _ := unstructured.NestedBool(u.Object, "spec", "paused")
+	return paused
+}

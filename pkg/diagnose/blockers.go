@@ -1,0 +1,185 @@
+package diagnose
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
+)
+
+// What stops any upgrade, whatever the Machines do: UpgradeBlocked.
+const (
+	CodeWebhookUnavailable         = "WebhookUnavailable"
+	CodeControllerUnavailable      = "EKSAControllerUnavailable"
+	CodeCertificatesExpired        = "CertificatesExpired"
+	CodeCertificatesExpiring       = "CertificatesExpiring"
+	CodeManagementComponentsBehind = "ManagementComponentsBehind"
+	// Beside them, what the EKS-A Cluster itself says.
+	CodeEKSAClusterFailure  = "EKSAClusterFailure"
+	CodeEKSAClusterNotReady = "EKSAClusterNotReady"
+	CodeEtcdUpgradeStuck    = "EtcdUpgradeStuck"
+)
+
+// certExpiringDays: EKS-A's own monitoring warns 30 days ahead.
+const certExpiringDays = 30
+
+// eksaCluster is the EKS-A Cluster of the cluster on management.
+func (f *facts) eksaCluster() (snapshot.Object, bool) {
+	for _, o := range f.mgmt.EKSA {
+		if o.Group == eksa.GroupEKSA && o.Kind == "Cluster" && o.Name == f.name {
+			return o, true
+		}
+	}
+	return snapshot.Object{}, false
+}
+
+// deadWebhooks: failurePolicy Fail and no ready endpoint behind the
+// Service, so the API server refuses every write the webhook matches.
+func (f *facts) deadWebhooks() []snapshot.Webhook {
+	var out []snapshot.Webhook
+	for _, w := range f.mgmt.Webhooks {
+		if w.FailurePolicy == "Fail" && w.Service != "" && w.ReadyEndpoints == 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func (f *facts) controllerDown() bool {
+	c := f.mgmt.Controller
+	return c != nil && c.Desired > 0 && c.Available < c.Desired
+}
+
+// expiredCertificates are the machines whose certificates have expired.
+func (f *facts) expiredCertificates() []snapshot.CertificateInfo {
+	var out []snapshot.CertificateInfo
+	if c, ok := f.eksaCluster(); ok {
+		for _, ci := range c.Certificates {
+			if ci.ExpiresInDays <= 0 {
+				out = append(out, ci)
+			}
+		}
+	}
+	return out
+}
+
+// componentsBehind gives the management components' version when it is
+// not the cluster's spec.eksaVersion (v0.19+ writes the annotation).
+func (f *facts) componentsBehind() (string, bool) {
+	c, ok := f.eksaCluster()
+	if !ok {
+		return "", false
+	}
+	have, ok := parseEra(c.Annotations[eksa.AnnotationManagementComponentsVersion])
+	want, wantOK := parseEra(c.Fields["eksaVersion"])
+	if !ok || !wantOK || have.version == want.version {
+		return "", false
+	}
+	return have.version, true
+}
+
+// blockers says in words what stops any upgrade; none: nothing does.
+func (f *facts) blockers() []string {
+	var out []string
+	if n := len(f.deadWebhooks()); n > 0 {
+		out = append(out, text.Plural(n, "admission webhook")+" with failurePolicy Fail and no ready endpoint")
+	}
+	if f.controllerDown() {
+		out = append(out, "the EKS-A controller is not available")
+	}
+	if n := len(f.expiredCertificates()); n > 0 {
+		out = append(out, "certificates expired on "+text.Plural(n, "machine"))
+	}
+	if v, ok := f.componentsBehind(); ok {
+		out = append(out, "management components on "+v+", not "+f.era.version)
+	}
+	return out
+}
+
+func blockerFindings(f *facts) []Finding {
+	var out []Finding
+	for _, w := range f.deadWebhooks() {
+		out = append(out, Finding{Severity: Error, Code: CodeWebhookUnavailable, Object: w.Kind + "/" + w.Configuration,
+			Location: string(snapshot.Management), Message: fmt.Sprintf(
+				"webhook %s (failurePolicy Fail) calls Service %s, which has no ready endpoint: the API server refuses every write it matches",
+				w.Name, w.Service)})
+	}
+	if c := f.mgmt.Controller; f.controllerDown() {
+		msg := fmt.Sprintf("Deployment %s/%s has %d of %d replicas available: nothing reconciles the EKS-A objects", c.Namespace, c.Name, c.Available, c.Desired)
+		if t := conditionText(f.in.Now, c.Conditions); t != "" {
+			msg += "; " + t
+		}
+		out = append(out, Finding{Severity: Error, Code: CodeControllerUnavailable, Object: "Deployment/" + c.Namespace + "/" + c.Name,
+			Location: string(snapshot.Management), Message: msg, Evidence: evidenceOf(f.in.Now, c.Conditions, nil)})
+	}
+	cluster, ok := f.eksaCluster()
+	if !ok {
+		return out
+	}
+	ref := objectRef(cluster)
+	certs := append([]snapshot.CertificateInfo(nil), cluster.Certificates...)
+	sort.SliceStable(certs, func(i, j int) bool { return certs[i].ExpiresInDays < certs[j].ExpiresInDays })
+	var expired, expiring []string
+	for _, c := range certs {
+		switch {
+		case c.ExpiresInDays <= 0:
+			expired = append(expired, c.Machine)
+		case c.ExpiresInDays <= certExpiringDays:
+			expiring = append(expiring, fmt.Sprintf("%s in %d days", c.Machine, c.ExpiresInDays))
+		}
+	}
+	if len(expired) > 0 {
+		out = append(out, Finding{Severity: Error, Code: CodeCertificatesExpired, Object: ref, Location: string(snapshot.Management),
+			Message: "the certificates of " + strings.Join(expired, ", ") + " have expired (status.clusterCertificateInfo)"})
+	}
+	if len(expiring) > 0 {
+		out = append(out, Finding{Severity: Warning, Code: CodeCertificatesExpiring, Object: ref, Location: string(snapshot.Management),
+			Message: "certificates expire soon: " + strings.Join(expiring, ", ") + " (status.clusterCertificateInfo)"})
+	}
+	if v, ok := f.componentsBehind(); ok {
+		out = append(out, Finding{Severity: Error, Code: CodeManagementComponentsBehind, Object: ref, Location: string(snapshot.Management),
+			Message: fmt.Sprintf("annotation %s is %s but spec.eksaVersion is %s: an upgrade of the management components was cut off",
+				eksa.AnnotationManagementComponentsVersion, v, f.era.version)})
+	}
+	if msg := cluster.Fields["failureMessage"]; msg != "" {
+		out = append(out, Finding{Severity: Error, Code: CodeEKSAClusterFailure, Object: ref, Location: string(snapshot.Management),
+			Message: strings.TrimSpace(fmt.Sprintf("status.failureMessage: %s %s", text.OneLine(msg), parens(cluster.Fields["failureReason"])))})
+	}
+	if t := conditionText(f.in.Now, cluster.Conditions); t != "" {
+		out = append(out, Finding{Severity: Warning, Code: CodeEKSAClusterNotReady, Object: ref, Location: string(snapshot.Management),
+			Message: "the EKS-A Cluster reports " + t, Evidence: evidenceOf(f.in.Now, cluster.Conditions, nil)})
+	}
+	return append(out, etcdFindings(f)...)
+}
+
+// etcdFindings: an EtcdadmCluster that keeps its upgrading annotation (and
+// so the control plane paused) without converging.
+func etcdFindings(f *facts) []Finding {
+	var out []Finding
+	for _, o := range f.mgmtObjs {
+		if o.Group != eksa.GroupEtcdCluster || o.Kind != "EtcdadmCluster" {
+			continue
+		}
+		if _, ok := o.Annotations[eksa.AnnotationEtcdUpgrading]; !ok || !stuckFor(f.in.Now, lastChange(o.Conditions)) {
+			continue
+		}
+		msg := fmt.Sprintf("EtcdadmCluster %s has carried %s for %s, which keeps the KubeadmControlPlane paused",
+			o.Name, eksa.AnnotationEtcdUpgrading, ageText(f.in.Now, lastChange(o.Conditions)))
+		if t := conditionText(f.in.Now, o.Conditions); t != "" {
+			msg += "; " + t
+		}
+		out = append(out, Finding{Severity: Error, Code: CodeEtcdUpgradeStuck, Object: objectRef(o), Location: string(snapshot.Management),
+			Message: msg, Evidence: evidenceOf(f.in.Now, o.Conditions, o.Counts)})
+	}
+	return out
+}
+
+func parens(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(" + s + ")"
+}

@@ -33,27 +33,6 @@ var providerCases = []providerCase{
 	{testworld.Healthy, "Healthy", "", false},
 }
 
-// moveGaps are the provider x scenario moves the plugin gets wrong today:
-// status is still checked, the move is skipped with what it does instead, so
-// the gap stays visible in every run (go test -v lists the skips) until the
-// plugin's membership (pkg/objgraph) closes it; then delete the entry.
-var moveGaps = map[string]string{
-	"cloudstack/stranded": "plugin gap: move leaves the CloudStack credentials Secret \"global\" in KinD (labelled " +
-		"clusterctl.cluster.x-k8s.io/move, named after the credentials profile, no cluster-name label; the failure domains' acsEndpoint names it)",
-	"cloudstack/create-stranded":  "plugin gap: as cloudstack/stranded, the Secret \"global\" stays in KinD",
-	"cloudstack/create-manifests": "plugin gap: as cloudstack/stranded, the Secret \"global\" stays in KinD",
-	"nutanix/create-manifests": "plugin gap: move leaves the Secret capx-<c> in KinD: before CAPX runs nothing owns it and it has no " +
-		"move label; only NutanixCluster.spec.prismCentral.credentialRef names it (once CAPX owns it, nutanix/stranded moves it)",
-	"snow/stranded": "plugin gap: move leaves the AWSSnowIPPool <c>-ippool in KinD (nothing owns it; " +
-		"only the machine templates' network.directNetworkInterfaces[].ipPool name it; clusterctl moves it as a provider CRD's object)",
-	"snow/create-stranded":  "plugin gap: as snow/stranded, the AWSSnowIPPool stays in KinD",
-	"snow/create-manifests": "plugin gap: as snow/stranded, the AWSSnowIPPool stays in KinD",
-	"tinkerbell/stranded": "plugin gap: move leaves every Hardware (tinkerbell.org), bmc Machine (bmc.tinkerbell.org) and the " +
-		"BMC auth Secrets (labelled clusterctl.cluster.x-k8s.io/move, no cluster-name label) in KinD; see internal/testworld/tinkerbell.go for what must move",
-	"tinkerbell/create-stranded":  "plugin gap: as tinkerbell/stranded, Hardware, bmc Machines and their Secrets stay in KinD",
-	"tinkerbell/create-manifests": "plugin gap: as tinkerbell/stranded, Hardware, bmc Machines and their Secrets stay in KinD",
-}
-
 // TestProviders_StatusAndMove: per provider, status's verdict and first next
 // step on each scenario, and on the stranded ones the move it suggests:
 // every object of the cluster in KinD, read before, is on management exactly
@@ -76,9 +55,6 @@ func TestProviders_StatusAndMove(t *testing.T) {
 					checkProviderStatus(t, w, tc)
 					if !tc.move {
 						return
-					}
-					if reason, ok := moveGaps[string(p)+"/"+string(tc.scenario)]; ok {
-						t.Skip(reason)
 					}
 					checkProviderMove(t, w)
 				})

@@ -36,7 +36,7 @@ func (f *facts) followReferences() {
 	states := []*snapshot.ClusterState{f.mgmt, f.boot}
 	for i, cs := range states {
 		if readable(cs) {
-			sides[i] = objgraph.Side{Nodes: cs.Graph, Kinds: cs.Kinds}
+			sides[i] = objgraph.Side{Nodes: cs.Graph, Kinds: cs.Kinds, OneCluster: sideRoles[i] == snapshot.Bootstrap}
 		}
 	}
 	members := objgraph.Across(sides, f.name)

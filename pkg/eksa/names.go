@@ -28,6 +28,9 @@ const (
 	LabelClusterctl = "clusterctl.cluster.x-k8s.io"
 	// LabelMove on a CRD or an object: move it on its own.
 	LabelMove = "clusterctl.cluster.x-k8s.io/move"
+	// LabelTinkerbellOwnerName is the TinkerbellMachine a Hardware is
+	// allocated to, set by CAPT (v1alpha1.tinkerbell.org/ownerName).
+	LabelTinkerbellOwnerName = "v1alpha1.tinkerbell.org/ownerName"
 	// LabelMoveHierarchy on a CRD or an object: move it with everything it owns.
 	LabelMoveHierarchy = "clusterctl.cluster.x-k8s.io/move-hierarchy"
 	// LabelClusterName names the CAPI Cluster an object belongs to.
@@ -62,3 +65,15 @@ const (
 	// keeps the KubeadmControlPlane paused while it is set.
 	AnnotationEtcdUpgrading = "etcdcluster.cluster.x-k8s.io/upgrading"
 )
+
+// AlwaysMoved are the kinds (plural.group) that move on their own whatever
+// their CRDs' labels: the Tinkerbell stack's Hardware and BMC machines.
+// EKS-A's KinD-era upgrade applies the hardware catalogue to KinD, and the
+// Hardware in use reaches it with the move; deleting KinD with them in it
+// loses the bare-metal inventory. tink v0.12 labels Hardware for clusterctl
+// move, the releases EKS-A deployed in the KinD era (tink v0.8, rufio v0.3)
+// label neither.
+var AlwaysMoved = map[string]bool{
+	"hardware.tinkerbell.org":     true,
+	"machines.bmc.tinkerbell.org": true,
+}

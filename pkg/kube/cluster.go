@@ -20,7 +20,10 @@ import (
 // the kinds it serves discovered once.
 type Cluster struct {
 	Name string // "bootstrap" or "management", for messages
-	Dyn  dynamic.Interface
+	// HoldsOneCluster: eksctl's KinD, made for one cluster, holds that
+	// cluster's objects only (objgraph.Side.OneCluster).
+	HoldsOneCluster bool
+	Dyn             dynamic.Interface
 	// Disc answers which versions the server serves, when an object is in
 	// another version than the preferred one.
 	Disc discovery.DiscoveryInterface
@@ -51,7 +54,8 @@ func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, erro
 	if err != nil {
 		return nil, fmt.Errorf("the %s cluster (%s) does not answer: %w", name, cfg.Host, err)
 	}
-	c := &Cluster{Name: name, Dyn: clients.Dyn, Disc: clients.Disc, Providers: found.Providers, Kinds: KindFlagsOf(found.Moveable),
+	// Only eksctl's KinD is named so: it holds one cluster's objects.
+	c := &Cluster{Name: name, HoldsOneCluster: name == "bootstrap", Dyn: clients.Dyn, Disc: clients.Disc, Providers: found.Providers, Kinds: KindFlagsOf(found.Moveable),
 		Resources: map[schema.GroupKind]Resource{}, EKSA: map[schema.GroupKind]Resource{}}
 	for _, r := range found.Moveable {
 		c.Resources[r.GroupKind()] = r

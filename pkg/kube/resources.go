@@ -93,9 +93,11 @@ func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discov
 			}
 			res := Resource{GVR: gv.WithResource(ar.Name), Kind: ar.Kind, Namespaced: ar.Namespaced}
 			labels, isMoveable := moveable[ar.Name+"."+gv.Group]
+			always := eksa.AlwaysMoved[ar.Name+"."+gv.Group]
 			switch {
-			case isMoveable && ar.Namespaced:
+			case (isMoveable || always) && ar.Namespaced:
 				_, res.Move = labels[eksa.LabelMove]
+				res.Move = res.Move || always
 				_, res.MoveHierarchy = labels[eksa.LabelMoveHierarchy]
 				out.Moveable = append(out.Moveable, res)
 			case gv.Group == eksa.GroupEKSA && eksaKinds[ar.Kind]:

@@ -75,16 +75,18 @@ func ReadBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *G
 	clusters := []*Cluster{a, b}
 	objs := make([][]*unstructured.Unstructured, 2)
 	kinds := make([]objgraph.Kinds, 2)
+	oneCluster := make([]bool, 2)
 	for i, c := range clusters {
 		if c == nil {
 			continue
 		}
+		oneCluster[i] = c.HoldsOneCluster
 		if objs[i], err = listAll(ctx, c); err != nil {
 			return nil, nil, nil, err
 		}
 		kinds[i] = c.Kinds
 	}
-	graphs, dangling := SelectAcross(objs, kinds, clusterName)
+	graphs, dangling := SelectAcross(objs, kinds, oneCluster, clusterName)
 	return graphs[0], graphs[1], dangling, nil
 }
 

@@ -10,7 +10,7 @@ import (
 // the namespace's objects by the one membership rule (objgraph.Members);
 // kinds carries the CRDs' move labels.
 func Select(objs []*unstructured.Unstructured, kinds objgraph.Kinds, clusterName string) *Graph {
-	graphs, _ := SelectAcross([][]*unstructured.Unstructured{objs}, []objgraph.Kinds{kinds}, clusterName)
+	graphs, _ := SelectAcross([][]*unstructured.Unstructured{objs}, []objgraph.Kinds{kinds}, nil, clusterName)
 	return graphs[0]
 }
 
@@ -19,11 +19,13 @@ func Select(objs []*unstructured.Unstructured, kinds objgraph.Kinds, clusterName
 // cluster lacks is followed to the other, so a KubeadmControlPlane left
 // in KinD by a move that followed owner references alone moves with the
 // Cluster on management that names it. It also lists the references of
-// each side's graph that do not resolve on that side.
-func SelectAcross(objs [][]*unstructured.Unstructured, kinds []objgraph.Kinds, clusterName string) ([]*Graph, []objgraph.Dangling) {
+// each side's graph that do not resolve on that side. oneCluster marks the
+// sides that hold one cluster's objects only (KinD; see objgraph.Side).
+func SelectAcross(objs [][]*unstructured.Unstructured, kinds []objgraph.Kinds, oneCluster []bool, clusterName string) ([]*Graph, []objgraph.Dangling) {
 	sides := make([]objgraph.Side, len(objs))
 	for i, side := range objs {
 		sides[i].Kinds = kinds[i]
+		sides[i].OneCluster = i < len(oneCluster) && oneCluster[i]
 		for _, o := range side {
 			sides[i].Nodes = append(sides[i].Nodes, objgraph.NodeOf(o))
 		}

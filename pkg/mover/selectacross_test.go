@@ -35,7 +35,7 @@ func TestSelectAcross(t *testing.T) {
 	if alone := mover.Select(inKinD, kinds(), "c1"); alone.Len() != 0 {
 		t.Errorf("Select(KinD alone) = %v, want none: nothing in KinD names c1", alone.Keys())
 	}
-	graphs, dangling := mover.SelectAcross([][]*unstructured.Unstructured{onMgmt, inKinD}, []objgraph.Kinds{kinds(), kinds()}, "c1")
+	graphs, dangling := mover.SelectAcross([][]*unstructured.Unstructured{onMgmt, inKinD}, []objgraph.Kinds{kinds(), kinds()}, []bool{false, true}, "c1")
 	if got, want := objgraph.KeyStrings(graphs[0].Keys()), []string{c1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("SelectAcross: management = %q, want %q", got, want)
 	}

@@ -43,6 +43,12 @@ func Members(nodes []Node, kinds Kinds, cluster string) map[Key]bool {
 type Side struct {
 	Nodes []Node
 	Kinds Kinds
+	// OneCluster: the side holds one cluster's objects only, as eksctl's
+	// KinD does (it is made for one cluster and deleted after it). What is
+	// marked move there and claims no cluster (a Tinkerbell Hardware not yet
+	// allocated, its BMC machine) is that cluster's: deleting KinD would
+	// otherwise lose it.
+	OneCluster bool
 }
 
 // Across is Members on several clusters at once (management and KinD):
@@ -63,7 +69,7 @@ func Across(sides []Side, cluster string) []map[Key]bool {
 			at := sideKey{s, n.Key}
 			switch {
 			case cluster != "":
-				if startsCluster(n, cluster) {
+				if startsCluster(n, cluster) || (side.OneCluster && n.Claim == "" && isMarkedMove(n, side.Kinds)) {
 					g.walk(at, walked)
 				}
 			case isRoot(n, side.Kinds):

@@ -112,6 +112,11 @@ func nodeOfMeta(k Key, labels map[string]string, refs []metav1.OwnerReference) N
 	if k.Group == "" && k.Kind == "Secret" && len(refs) == 0 {
 		n.Soft = secretSoftOwner(k.Name)
 	}
+	// CAPT marks the Hardware it allocates with the TinkerbellMachine's
+	// name, never an owner reference: the Hardware goes with its machine.
+	if owner := labels[eksa.LabelTinkerbellOwnerName]; owner != "" && k.Group == "tinkerbell.org" && k.Kind == "Hardware" && len(refs) == 0 {
+		n.Soft = &Key{Group: eksa.GroupInfrastructure, Kind: "TinkerbellMachine", Name: owner}
+	}
 	return n
 }
 

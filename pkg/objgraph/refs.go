@@ -45,6 +45,7 @@ var refPaths = [][]string{
 	{"spec", "prismCentral", "additionalTrustBundle"},
 	{"spec", "remediationTemplate"},
 	{"spec", "remediation", "templateRef"},
+	{"spec", "bmcRef"}, // a Tinkerbell Hardware's BMC machine
 }
 
 // specRefs reads u's references. A Machine's are not read: status reads
@@ -76,6 +77,18 @@ func specRefs(u *unstructured.Unstructured) []Ref {
 			add("spec.failureDomains["+strconv.Itoa(i)+"].acsEndpoint", ep, "Secret")
 		}
 	}, "spec", "failureDomains")
+	// A BMC machine's credentials (bmc.tinkerbell.org).
+	if m, ok, _ := unstructured.NestedMap(u.Object, "spec", "connection", "authSecretRef"); ok {
+		add("spec.connection.authSecretRef", m, "Secret")
+	}
+	// A Snow machine (template)'s IP pool, per network interface.
+	for _, path := range [][]string{{"spec", "template", "spec", "network", "directNetworkInterfaces"}, {"spec", "network", "directNetworkInterfaces"}} {
+		each(u, func(i int, m map[string]any) {
+			if pool, ok := m["ipPool"].(map[string]any); ok {
+				add(strings.Join(path, ".")+"["+strconv.Itoa(i)+"].ipPool", pool, "")
+			}
+		}, path...)
+	}
 	if k.Group == eksa.GroupAddons && k.Kind == "ClusterResourceSet" {
 		each(u, func(i int, m map[string]any) { add("spec.resources["+strconv.Itoa(i)+"]", m, "Secret") }, "spec", "resources")
 	}

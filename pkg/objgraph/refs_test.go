@@ -2,6 +2,7 @@ package objgraph
 
 import (
 	"reflect"
+	"sort"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -174,5 +175,61 @@ func TestAcrossAndUnresolved(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Unresolved = %q, want %q", got, want)
+	}
+}
+
+// TestMembers_TinkerbellAndSnow: a Tinkerbell cluster's bare-metal inventory
+// and a Snow cluster's IP pool belong to it. In KinD (a side that holds one
+// cluster) an unallocated Hardware, marked move by its kind, is the cluster's
+// too; on management, which holds many clusters, it claims none.
+func TestMembers_TinkerbellAndSnow(t *testing.T) {
+	const hwGV, bmcGV = "tinkerbell.org/v1alpha1", "bmc.tinkerbell.org/v1alpha1"
+	kinds := Kinds{
+		{Group: "tinkerbell.org", Kind: "Hardware"}:    {Move: true},
+		{Group: "bmc.tinkerbell.org", Kind: "Machine"}: {Move: true},
+	}
+	hardware := func(name, owner string) Node {
+		labels := map[string]string{}
+		if owner != "" {
+			labels["v1alpha1.tinkerbell.org/ownerName"] = owner
+		}
+		return node(hwGV, "Hardware", name, labels, map[string]any{
+			"bmcRef": map[string]any{"apiGroup": "bmc.tinkerbell.org", "kind": "Machine", "name": "bmc-" + name}})
+	}
+	bmc := func(name string) Node {
+		return node(bmcGV, "Machine", "bmc-"+name, nil, map[string]any{"connection": map[string]any{
+			"authSecretRef": map[string]any{"name": "bmc-" + name + "-auth", "namespace": "eksa-system"}}})
+	}
+	nodes := []Node{
+		node(capi, "Cluster", "c1", nil, map[string]any{"infrastructureRef": ref("v1beta1", infra, "TinkerbellCluster", "c1")}),
+		node(infra, "TinkerbellCluster", "c1", nil, nil, [3]string{capi, "Cluster", "c1"}),
+		node(capi, "Machine", "c1-cp", map[string]string{"cluster.x-k8s.io/cluster-name": "c1"}, nil),
+		node(infra, "TinkerbellMachine", "c1-cp", nil, nil, [3]string{capi, "Machine", "c1-cp"}),
+		hardware("hw-used", "c1-cp"), bmc("hw-used"), NodeOfMeta("v1", "Secret", &metav1.ObjectMeta{Name: "bmc-hw-used-auth"}),
+		hardware("hw-spare", ""), bmc("hw-spare"), NodeOfMeta("v1", "Secret", &metav1.ObjectMeta{Name: "bmc-hw-spare-auth"}),
+		node(infra, "AWSSnowMachineTemplate", "c1-md-0", nil, map[string]any{"template": map[string]any{"spec": map[string]any{
+			"network": map[string]any{"directNetworkInterfaces": []any{map[string]any{
+				"index": int64(1), "ipPool": map[string]any{"kind": "AWSSnowIPPool", "name": "c1-ippool"}}}}}}},
+			[3]string{capi, "Cluster", "c1"}),
+		node(infra, "AWSSnowIPPool", "c1-ippool", nil, nil),
+	}
+	inUse := []string{
+		"AWSSnowIPPool.infrastructure.cluster.x-k8s.io/c1-ippool",
+		"AWSSnowMachineTemplate.infrastructure.cluster.x-k8s.io/c1-md-0",
+		"Cluster.cluster.x-k8s.io/c1",
+		"Hardware.tinkerbell.org/hw-used",
+		"Machine.bmc.tinkerbell.org/bmc-hw-used",
+		"Machine.cluster.x-k8s.io/c1-cp",
+		"Secret/bmc-hw-used-auth",
+		"TinkerbellCluster.infrastructure.cluster.x-k8s.io/c1",
+		"TinkerbellMachine.infrastructure.cluster.x-k8s.io/c1-cp",
+	}
+	if got := names(Across([]Side{{Nodes: nodes, Kinds: kinds}}, "c1")[0]); !reflect.DeepEqual(got, inUse) {
+		t.Errorf("on management: %q, want %q", got, inUse)
+	}
+	inKinD := append(append([]string{}, inUse...), "Hardware.tinkerbell.org/hw-spare", "Machine.bmc.tinkerbell.org/bmc-hw-spare", "Secret/bmc-hw-spare-auth")
+	sort.Strings(inKinD)
+	if got := names(Across([]Side{{Nodes: nodes, Kinds: kinds, OneCluster: true}}, "c1")[0]); !reflect.DeepEqual(got, inKinD) {
+		t.Errorf("in KinD: %q, want %q", got, inKinD)
 	}
 }

@@ -78,7 +78,13 @@ func startWorld(t *testing.T, o testworld.Options) *testworld.World {
 }
 
 type statusJSON struct {
-	State     string `json:"state"`
+	State    string `json:"state"`
+	Provider *struct {
+		Name, Kind string
+	} `json:"provider"`
+	Findings []struct {
+		Code, Message string
+	} `json:"findings"`
 	NextSteps []struct {
 		Command string `json:"command"`
 		Why     string `json:"why"`

@@ -78,12 +78,31 @@ func checkProviderStatus(t *testing.T, w *testworld.World, tc providerCase) {
 	if got.State != tc.state {
 		t.Errorf("status = %s, want %s (next %q; stderr %s)", got.State, tc.state, commands, res.stderr)
 	}
+	if want := providerKinds[w.Provider]; got.Provider == nil || got.Provider.Kind != want {
+		t.Errorf("status names the provider %+v, want kind %s", got.Provider, want)
+	}
+	// The vCenter check, on by default, says why it checked nothing
+	// rather than staying silent.
+	vsphereOnly := false
+	for _, f := range got.Findings {
+		vsphereOnly = vsphereOnly || (f.Code == "VCenterNotChecked" && strings.Contains(f.Message, "applies to vSphere clusters only"))
+	}
+	if vsphereOnly != (w.Provider != testworld.VSphere) {
+		t.Errorf("vCenter said it applies to vSphere only: %v, on %s", vsphereOnly, w.Provider)
+	}
 	switch {
 	case tc.firstStep == "" && len(commands) > 0:
 		t.Errorf("next steps = %q, want none", commands)
 	case tc.firstStep != "" && first(commands) != tc.firstStep:
 		t.Errorf("first next step = %q, want %q (all: %q)", first(commands), tc.firstStep, commands)
 	}
+}
+
+// providerKinds are the infrastructure cluster kinds status names each
+// provider by.
+var providerKinds = map[testworld.Provider]string{
+	testworld.VSphere: "VSphereCluster", testworld.CloudStack: "CloudStackCluster", testworld.Nutanix: "NutanixCluster",
+	testworld.Tinkerbell: "TinkerbellCluster", testworld.Snow: "AWSSnowCluster", testworld.Docker: "DockerCluster",
 }
 
 // objectKey names an object by group, kind and name: bmc.tinkerbell.org's

@@ -42,6 +42,9 @@ type Report struct {
 
 	EKSAVersion       string `json:"eksaVersion,omitempty"`
 	EKSAVersionSource string `json:"eksaVersionSource,omitempty"`
+	// Provider is the infrastructure the cluster runs on; nil when none of
+	// its objects was read.
+	Provider *ProviderReport `json:"provider,omitempty"`
 
 	Clusters   []ClusterReport `json:"clusters"`
 	Objects    Objects         `json:"objects"`

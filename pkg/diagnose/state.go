@@ -22,6 +22,7 @@ func Diagnose(in Input) Report {
 		Reasons:           v.reasons,
 		EKSAVersion:       f.era.version,
 		EKSAVersionSource: f.eraSource,
+		Provider:          providerReport(f),
 		Clusters:          clusterReports(f),
 		Objects:           objectLists(f),
 		Machines:          machineReports(f),

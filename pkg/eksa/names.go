@@ -77,3 +77,14 @@ var AlwaysMoved = map[string]bool{
 	"hardware.tinkerbell.org":     true,
 	"machines.bmc.tinkerbell.org": true,
 }
+
+// Providers names EKS-A's infrastructure providers by the kind of their
+// infrastructure cluster object, as users know them.
+var Providers = map[string]string{
+	"VSphereCluster":    "vSphere",
+	"CloudStackCluster": "CloudStack",
+	"NutanixCluster":    "Nutanix",
+	"TinkerbellCluster": "Tinkerbell (bare metal)",
+	"AWSSnowCluster":    "Snow",
+	"DockerCluster":     "Docker",
+}

@@ -88,6 +88,9 @@ func (p *printer) clusters(r *diagnose.Report) {
 		}
 	}
 	p.flush(tw)
+	if r.Provider != nil {
+		p.printf("  Provider %s (%s)\n", r.Provider.Name, r.Provider.Kind)
+	}
 	if r.EKSAVersion != "" {
 		p.printf("  EKS-A %s (from the %s)\n", r.EKSAVersion, r.EKSAVersionSource)
 	}

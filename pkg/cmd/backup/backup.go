@@ -106,7 +106,7 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	now := o.Now()
 	dir := o.To
 	if dir == "" {
-		dir = eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}.BackupDir(eksa.PluginBackupPrefix, now)
+		dir = backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.PluginBackupPrefix, now)
 	}
 	m, err := backup.Write(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, sets...)
 	if err != nil {

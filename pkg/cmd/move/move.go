@@ -90,12 +90,7 @@ func (o *MoveOptions) Complete() error {
 	}
 	o.resolved = r
 	if o.BackupDir == "" {
-		// Named by the second: a rerun within the same second (a script
-		// retrying a failed move) takes the next free name.
-		layout := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}
-		for at := o.Now(); o.BackupDir == "" || exists(o.BackupDir); at = at.Add(time.Second) {
-			o.BackupDir = layout.BackupDir(eksa.PluginBackupPrefix, at)
-		}
+		o.BackupDir = backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.PluginBackupPrefix, o.Now())
 	}
 	return nil
 }

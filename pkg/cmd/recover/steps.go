@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
@@ -76,7 +73,7 @@ func (o *RecoverOptions) planMove(ctx context.Context) (*step, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := freeBackupDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.PluginBackupPrefix, o.Now())
+	dir := backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.PluginBackupPrefix, o.Now())
 	plan, err := mover.PlanMove(ctx, mover.Options{From: boot, To: mgmt, ClusterName: r.Workspace.ClusterName, BackupDir: dir,
 		ToolVersion: buildinfo.Get().Version, Pace: mover.Pace{Progress: o.ErrOut, Now: o.Now}})
 	if err != nil {
@@ -197,7 +194,7 @@ func (o *RecoverOptions) planResume(ctx context.Context) (*step, error) {
 	if plan.Empty() {
 		return nil, nil
 	}
-	dir := freeBackupDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.ResumeBackupPrefix, o.Now())
+	dir := backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.ResumeBackupPrefix, o.Now())
 	return &step{
 		name: "resume",
 		what: []string{
@@ -219,17 +216,4 @@ func (o *RecoverOptions) planResume(ctx context.Context) (*step, error) {
 			return err
 		},
 	}, nil
-}
-
-// freeBackupDir is the backup folder for at, a second later while that
-// one exists: names have a second's resolution, and a rerun right after a
-// killed recover would otherwise find its predecessor's folder.
-func freeBackupDir(l eksa.Layout, prefix string, at time.Time) string {
-	for {
-		dir := l.BackupDir(prefix, at)
-		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-			return dir
-		}
-		at = at.Add(time.Second)
-	}
 }

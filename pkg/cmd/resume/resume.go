@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
@@ -138,7 +139,7 @@ func (o *ResumeOptions) Run(ctx context.Context) error {
 	}
 	// Stamped after the answer: a prompt can wait a while.
 	at := o.Now()
-	dir := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: name}.BackupDir(eksa.ResumeBackupPrefix, at)
+	dir := backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: name}, eksa.ResumeBackupPrefix, at)
 	res, err := unpause.Apply(ctx, target, plan, unpause.Options{
 		BackupDir: dir, ToolVersion: buildinfo.Get().Version, Now: at, Progress: o.ErrOut,
 	})

@@ -12,14 +12,17 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
-// The README's quick start shows what the plugin prints on the demo world.
-// TestREADME_QuickStart runs every `$ kubectl eksa-recover ...` block of it,
-// in order, on a fresh stranded world and fails when the output drifted.
-// EKSA_RECOVER_UPDATE_README=1 rewrites the blocks from this run instead.
+// The README's quick start and its recover section show what the plugin
+// prints on the demo world. Their tests run every `$ kubectl eksa-recover
+// ...` block of a section, in order, on a fresh stranded world and fail
+// when the output drifted. EKSA_RECOVER_UPDATE_README=1 rewrites the blocks
+// from the run instead.
 const (
 	readmePath      = "../../README.md"
 	quickStartBegin = "<!-- quickstart:begin"
 	quickStartEnd   = "<!-- quickstart:end -->"
+	recoverBegin    = "<!-- recover:begin"
+	recoverEnd      = "<!-- recover:end -->"
 	// readmeWorkspace stands for the world's temporary folder: the path a
 	// reader would have.
 	readmeWorkspace = "/home/ops/eksa"
@@ -27,14 +30,27 @@ const (
 )
 
 func TestREADME_QuickStart(t *testing.T) {
+	checkREADMESection(t, quickStartBegin, quickStartEnd, 4, "the whole recovery (status, move, verify, status)")
+}
+
+// TestREADME_Recover: the recover section's block, on its own world.
+func TestREADME_Recover(t *testing.T) {
+	checkREADMESection(t, recoverBegin, recoverEnd, 1, "recover --yes")
+}
+
+// checkREADMESection runs the section's blocks on a fresh stranded world.
+// Tests of two sections run one after the other (not in parallel): an
+// update rewrites the file.
+func checkREADMESection(t *testing.T, begin, end string, minBlocks int, what string) {
+	t.Helper()
 	data, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	readme := string(data)
-	blocks := consoleBlocks(t, readme)
-	if len(blocks) < 4 {
-		t.Fatalf("the quick start has %d console blocks, want the whole recovery (status, move, verify, status)", len(blocks))
+	blocks := consoleBlocks(t, readme, begin, end)
+	if len(blocks) < minBlocks {
+		t.Fatalf("the README section %s has %d console blocks, want %s", begin, len(blocks), what)
 	}
 	// Only "1" rewrites: "0" or "false" must not.
 	update := false
@@ -77,7 +93,7 @@ func TestREADME_QuickStart(t *testing.T) {
 		if err := os.WriteFile(readmePath, []byte(updated), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("rewrote the quick start's %d blocks", len(blocks))
+		t.Logf("rewrote the %d blocks of %s", len(blocks), begin)
 	}
 }
 
@@ -88,13 +104,13 @@ type consoleBlock struct {
 	output string
 }
 
-// consoleBlocks returns the ```console blocks between the quick start's
-// markers; each starts with one `$ kubectl eksa-recover` line.
-func consoleBlocks(t *testing.T, readme string) []consoleBlock {
+// consoleBlocks returns the ```console blocks between a section's markers;
+// each starts with one `$ kubectl eksa-recover` line.
+func consoleBlocks(t *testing.T, readme, beginMarker, endMarker string) []consoleBlock {
 	t.Helper()
-	begin, end := strings.Index(readme, quickStartBegin), strings.Index(readme, quickStartEnd)
+	begin, end := strings.Index(readme, beginMarker), strings.Index(readme, endMarker)
 	if begin < 0 || end < begin {
-		t.Fatalf("README has no %q ... %q section", quickStartBegin, quickStartEnd)
+		t.Fatalf("README has no %q ... %q section", beginMarker, endMarker)
 	}
 	var blocks []consoleBlock
 	section := readme[begin:end]
@@ -113,7 +129,7 @@ func consoleBlocks(t *testing.T, readme string) []consoleBlock {
 		prompt, output, _ := strings.Cut(text, "\n")
 		words := shellWords(strings.TrimPrefix(prompt, "$ "))
 		if !strings.HasPrefix(prompt, "$ ") || len(words) < 2 || words[0] != "kubectl" || words[1] != "eksa-recover" {
-			t.Fatalf("README: a quick-start block starts with %q, want `$ kubectl eksa-recover ...`", prompt)
+			t.Fatalf("README: a block of %s starts with %q, want `$ kubectl eksa-recover ...`", beginMarker, prompt)
 		}
 		blocks = append(blocks, consoleBlock{text: text, prompt: prompt, args: words[2:], output: output})
 	}

@@ -83,7 +83,7 @@ func NewCmdRecover(g *globalflags.Global, streams genericiooptions.IOStreams) *c
 		},
 	}
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print the plan and change nothing")
-	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask (required without a terminal)")
+	confirm.AddYesFlag(cmd.Flags(), &o.Yes)
 	return cmd
 }
 

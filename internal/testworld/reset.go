@@ -2,17 +2,13 @@ package testworld
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
-
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
 var leaseGVR = schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}
@@ -42,35 +38,11 @@ func (w *World) ResetStranded(ctx context.Context) error {
 }
 
 // deleteCluster3 deletes cluster3's objects and the move Leases from one
-// server. Finalizers are removed first: envtest runs no controller that
-// would ever remove them, and a Terminating object would block the reseed.
+// server (deleteObjects: finalizers removed first, since envtest runs no
+// controller that would remove them and a Terminating object would block
+// the reseed).
 func (w *World) deleteCluster3(ctx context.Context, s *Server) error {
-	seeder, err := NewSeeder(s.Config)
-	if err != nil {
-		return err
-	}
-	if err := seeder.client.Resource(leaseGVR).Namespace(eksa.Namespace).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
-		return fmt.Errorf("deleting the move Leases: %w", err)
-	}
-	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, seedParallelism)
-	)
-	for _, obj := range w.Cluster3().Objects {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if err := deleteNow(ctx, seeder, obj); err != nil {
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("%s %s: %w", obj.GetKind(), obj.GetName(), err))
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return deleteObjects(ctx, s, w.Cluster3().Objects)
 }
 
 func deleteNow(ctx context.Context, s *Seeder, obj *unstructured.Unstructured) error {

@@ -18,19 +18,23 @@ import (
 type providerCase struct {
 	scenario  testworld.Scenario
 	state     string
-	firstStep string // the first next command; empty: none expected
-	move      bool   // run the first step's move and check where everything went
+	firstStep string // the first next command, up to its arguments; empty: none expected
+	// then runs the plugin's step for the state and checks its outcome:
+	// "move" (every object once on management, then verify), "resume",
+	// "restore" (the first step's command, then verify), "backup".
+	then string
 }
 
 // providerCases run in this order on one world per provider, reseeded in
 // between: a world costs ~20 s, a reseed ~2 s.
 var providerCases = []providerCase{
-	{testworld.Stranded, "StrandedInBootstrap", "kubectl eksa-recover move", true},
-	{testworld.CreateStranded, "StrandedInBootstrap", "kubectl eksa-recover move", true},
-	{testworld.CreateManifests, "StrandedInBootstrap", "kubectl eksa-recover move", true},
-	{testworld.Split, "SplitMove", "kubectl eksa-recover move", false},
-	{testworld.PausedInPlace, "PausedAfterFailure", "kubectl eksa-recover resume", false},
-	{testworld.Healthy, "Healthy", "", false},
+	{testworld.Stranded, "StrandedInBootstrap", "kubectl eksa-recover move", "move"},
+	{testworld.CreateStranded, "StrandedInBootstrap", "kubectl eksa-recover move", "move"},
+	{testworld.CreateManifests, "StrandedInBootstrap", "kubectl eksa-recover move", "move"},
+	{testworld.Split, "SplitMove", "kubectl eksa-recover move", ""},
+	{testworld.PausedInPlace, "PausedAfterFailure", "kubectl eksa-recover resume", "resume"},
+	{testworld.Missing, "Missing", "kubectl eksa-recover restore --from ", "restore"},
+	{testworld.Healthy, "Healthy", "", "backup"},
 }
 
 // TestProviders_StatusAndMove: per provider, status's verdict and first next
@@ -52,11 +56,10 @@ func TestProviders_StatusAndMove(t *testing.T) {
 					}
 				}
 				t.Run(string(tc.scenario), func(t *testing.T) {
-					checkProviderStatus(t, w, tc)
-					if !tc.move {
-						return
+					first := checkProviderStatus(t, w, tc)
+					if !t.Failed() {
+						checkProviderStep(t, w, tc, first)
 					}
-					checkProviderMove(t, w)
 				})
 			}
 			t.Logf("%s: %d scenarios in %s", p, len(providerCases), time.Since(start).Round(time.Second))
@@ -64,7 +67,8 @@ func TestProviders_StatusAndMove(t *testing.T) {
 	}
 }
 
-func checkProviderStatus(t *testing.T, w *testworld.World, tc providerCase) {
+// checkProviderStatus checks status's verdict and returns its first next command.
+func checkProviderStatus(t *testing.T, w *testworld.World, tc providerCase) string {
 	t.Helper()
 	res := run(t, w.Dir, "status", "-o", "json")
 	var got statusJSON
@@ -78,8 +82,8 @@ func checkProviderStatus(t *testing.T, w *testworld.World, tc providerCase) {
 	if got.State != tc.state {
 		t.Errorf("status = %s, want %s (next %q; stderr %s)", got.State, tc.state, commands, res.stderr)
 	}
-	if want := providerKinds[w.Provider]; got.Provider == nil || got.Provider.Kind != want {
-		t.Errorf("status names the provider %+v, want kind %s", got.Provider, want)
+	if want := providerNames[w.Provider]; got.Provider == nil || got.Provider.Name != want {
+		t.Errorf("status names the provider %+v, want %s", got.Provider, want)
 	}
 	// The vCenter check, on by default, says why it checked nothing
 	// rather than staying silent.
@@ -93,16 +97,58 @@ func checkProviderStatus(t *testing.T, w *testworld.World, tc providerCase) {
 	switch {
 	case tc.firstStep == "" && len(commands) > 0:
 		t.Errorf("next steps = %q, want none", commands)
-	case tc.firstStep != "" && first(commands) != tc.firstStep:
+	case tc.firstStep != "" && first(commands) != tc.firstStep && !(strings.HasSuffix(tc.firstStep, " ") && strings.HasPrefix(first(commands), tc.firstStep)):
 		t.Errorf("first next step = %q, want %q (all: %q)", first(commands), tc.firstStep, commands)
+	}
+	return first(commands)
+}
+
+// checkProviderStep runs the plugin's own step for the case and checks what
+// a user would: its exit code and words, and the state status gives after.
+func checkProviderStep(t *testing.T, w *testworld.World, tc providerCase, firstCommand string) {
+	t.Helper()
+	mustRun := func(want string, args ...string) {
+		t.Helper()
+		res := run(t, w.Dir, args...)
+		if res.code != 0 || !strings.Contains(res.stdout+res.stderr, want) {
+			t.Fatalf("%v = exit %d, want 0 and %q\nstdout: %s\nstderr: %s", args, res.code, want, res.stdout, tail(res.stderr, 3000))
+		}
+	}
+	switch tc.then {
+	case "move":
+		checkProviderMove(t, w)
+		mustRun("Verified", "verify")
+	case "resume":
+		mustRun("Resumed", "resume", "--yes")
+		if st := statusState(t, w); st == "PausedAfterFailure" {
+			t.Errorf("status after resume = %s", st)
+		}
+	case "restore":
+		words := strings.Fields(strings.TrimPrefix(firstCommand, "kubectl eksa-recover "))
+		mustRun("Verified: the management cluster holds all", append(words, "--yes")...)
+		mustRun("Verified", "verify")
+		if st := statusState(t, w); st == "Missing" {
+			t.Errorf("status after restore = %s", st)
+		}
+	case "backup":
+		mustRun("Backed up", "backup", "--to", t.TempDir()+"/backup")
 	}
 }
 
-// providerKinds are the infrastructure cluster kinds status names each
-// provider by.
-var providerKinds = map[testworld.Provider]string{
-	testworld.VSphere: "VSphereCluster", testworld.CloudStack: "CloudStackCluster", testworld.Nutanix: "NutanixCluster",
-	testworld.Tinkerbell: "TinkerbellCluster", testworld.Snow: "AWSSnowCluster", testworld.Docker: "DockerCluster",
+func statusState(t *testing.T, w *testworld.World) string {
+	t.Helper()
+	var got statusJSON
+	res := run(t, w.Dir, "status", "-o", "json")
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatalf("status -o json is not JSON: %v\n%s", err, res.stderr)
+	}
+	return got.State
+}
+
+// providerNames are the names status gives each provider.
+var providerNames = map[testworld.Provider]string{
+	testworld.VSphere: "vSphere", testworld.CloudStack: "CloudStack", testworld.Nutanix: "Nutanix",
+	testworld.Tinkerbell: "Tinkerbell (bare metal)", testworld.Snow: "Snow", testworld.Docker: "Docker",
 }
 
 // objectKey names an object by group, kind and name: bmc.tinkerbell.org's

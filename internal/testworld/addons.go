@@ -76,6 +76,31 @@ func (b *ClusterBuilder) providerObjects(now time.Time, c *Cluster, cluster, inf
 	return out, nil
 }
 
+// machineHealthCheckSpec is the spec EKS-A renders for a MachineHealthCheck,
+// in the contract's shape: v1beta1 requires unhealthyConditions, v1beta2
+// moved them under checks and maxUnhealthy under remediation.
+func machineHealthCheckSpec(f Flavour, cluster, maxUnhealthy string, selector map[string]any) map[string]any {
+	if f == V1Beta2 {
+		return map[string]any{
+			"clusterName": cluster,
+			"selector":    map[string]any{"matchLabels": selector},
+			"checks": map[string]any{"nodeStartupTimeoutSeconds": 1200, "unhealthyNodeConditions": []any{
+				map[string]any{"type": "Ready", "status": "Unknown", "timeoutSeconds": 300},
+				map[string]any{"type": "Ready", "status": "False", "timeoutSeconds": 300},
+			}},
+			"remediation": map[string]any{"triggerIf": map[string]any{"unhealthyLessThanOrEqualTo": maxUnhealthy}},
+		}
+	}
+	return map[string]any{
+		"clusterName": cluster, "maxUnhealthy": maxUnhealthy, "nodeStartupTimeout": "20m0s",
+		"selector": map[string]any{"matchLabels": selector},
+		"unhealthyConditions": []any{
+			map[string]any{"type": "Ready", "status": "Unknown", "timeout": "5m0s"},
+			map[string]any{"type": "Ready", "status": "False", "timeout": "5m0s"},
+		},
+	}
+}
+
 // machineHealthChecks are the two the EKS-A controller creates per cluster
 // (<c>-kcp-unhealthy, <md>-worker-unhealthy), owned by the Cluster as CAPI's
 // MachineHealthCheck controller leaves them.
@@ -83,28 +108,11 @@ func (b *ClusterBuilder) machineHealthChecks(now time.Time, cluster *unstructure
 	f := b.flavour
 	mhc := func(name, maxUnhealthy string, selector map[string]string, expected int) *unstructured.Unstructured {
 		u := newObject(f.APIVersion(eksa.GroupCAPI), "MachineHealthCheck", eksa.Namespace, name, b.labels())
-		if f == V1Beta2 {
-			conditions := []any{
-				map[string]any{"type": "Ready", "status": "Unknown", "timeoutSeconds": 300},
-				map[string]any{"type": "Ready", "status": "False", "timeoutSeconds": 300},
-			}
-			set(u, map[string]any{
-				"clusterName": b.name,
-				"selector":    map[string]any{"matchLabels": selector},
-				"checks":      map[string]any{"nodeStartupTimeoutSeconds": 1200, "unhealthyNodeConditions": conditions},
-				"remediation": map[string]any{"triggerIf": map[string]any{"unhealthyLessThanOrEqualTo": maxUnhealthy}},
-			}, "spec")
-		} else {
-			conditions := []any{
-				map[string]any{"type": "Ready", "status": "Unknown", "timeout": "5m0s"},
-				map[string]any{"type": "Ready", "status": "False", "timeout": "5m0s"},
-			}
-			set(u, map[string]any{
-				"clusterName": b.name, "maxUnhealthy": maxUnhealthy, "nodeStartupTimeout": "20m0s",
-				"selector":            map[string]any{"matchLabels": selector},
-				"unhealthyConditions": conditions,
-			}, "spec")
+		match := map[string]any{}
+		for k, v := range selector {
+			match[k] = v
 		}
+		set(u, machineHealthCheckSpec(f, b.name, maxUnhealthy, match), "spec")
 		set(u, map[string]any{
 			"expectedMachines": expected, "currentHealthy": expected, "remediationsAllowed": expected,
 			"conditions": f.conditions(now, "RemediationAllowed"),

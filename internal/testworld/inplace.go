@@ -120,8 +120,7 @@ func (w *World) blockedHealthCheck(at string) *unstructured.Unstructured {
 	f := w.Flavour
 	mhc := newObject(f.APIVersion(eksa.GroupCAPI), "MachineHealthCheck", eksa.Namespace, SeedClusterName+"-md-0-worker-unhealthy",
 		map[string]string{eksa.LabelClusterName: SeedClusterName})
-	set(mhc, map[string]any{"clusterName": SeedClusterName,
-		"selector": map[string]any{"matchLabels": map[string]any{eksa.LabelDeploymentName: SeedClusterName + "-md-0"}}}, "spec")
+	set(mhc, machineHealthCheckSpec(f, SeedClusterName, "40%", map[string]any{eksa.LabelDeploymentName: SeedClusterName + "-md-0"}), "spec")
 	msg := "Remediation is not allowed, the number of not started or unhealthy machines exceeds maxUnhealthy (total: 1, unhealthy: 1, maxUnhealthy: 40%)"
 	cond := map[string]any{"type": "RemediationAllowed", "status": "False", "reason": "TooManyUnhealthy", "message": msg, "lastTransitionTime": at}
 	status := map[string]any{"expectedMachines": int64(1), "currentHealthy": int64(0), "remediationsAllowed": int64(0)}

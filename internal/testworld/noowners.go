@@ -62,7 +62,7 @@ func BuildWithoutOwners(f Flavour, name string, v VCenter) ([]*unstructured.Unst
 func addonObjects(f Flavour, name string) []*unstructured.Unstructured {
 	mhc := func(mhcName string, selector map[string]any) *unstructured.Unstructured {
 		u := newObject(f.APIVersion(eksa.GroupCAPI), "MachineHealthCheck", eksa.Namespace, mhcName, nil)
-		set(u, map[string]any{"clusterName": name, "selector": map[string]any{"matchLabels": selector}}, "spec")
+		set(u, machineHealthCheckSpec(f, name, "100%", selector), "spec")
 		return u
 	}
 	crs := newObject(f.APIVersion(eksa.GroupAddons), "ClusterResourceSet", eksa.Namespace, name+"-cpi",

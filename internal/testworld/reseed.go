@@ -68,7 +68,7 @@ func (w *World) Reseed(ctx context.Context, s Scenario) error {
 	if err := w.addVMs(ctx); err != nil {
 		return err
 	}
-	return w.writeWorkspace(sc)
+	return w.writeWorkspace(ctx, sc)
 }
 
 // seededObjects is everything any scenario of the world may have seeded:

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -119,6 +121,33 @@ func (s *Seeder) create(ctx context.Context, in *unstructured.Unstructured) erro
 	created.Object["status"] = status
 	_, err = ri.UpdateStatus(ctx, created, metav1.UpdateOptions{})
 	return err
+}
+
+// Defaulted returns in as the server would store it (its schema's defaults
+// applied, by a dry-run create, or read back when it is there already) with
+// in's status: what clusterctl, which reads objects from a server, writes
+// into a backup.
+func (s *Seeder) Defaulted(ctx context.Context, in *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	obj := in.DeepCopy()
+	status, hasStatus := obj.Object["status"]
+	delete(obj.Object, "status")
+	ri, err := s.resource(obj)
+	if err != nil {
+		return nil, err
+	}
+	out, err := ri.Create(ctx, obj, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+	if apierrors.IsAlreadyExists(err) {
+		out, err = ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
+	}
+	if err != nil {
+		return nil, err
+	}
+	out = out.DeepCopy()
+	delete(out.Object, "status")
+	if hasStatus {
+		out.Object["status"] = status
+	}
+	return out, nil
 }
 
 func (s *Seeder) resource(obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {

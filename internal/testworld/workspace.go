@@ -2,10 +2,13 @@ package testworld
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
+
+	"k8s.io/apimachinery/pkg/types"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
@@ -14,7 +17,7 @@ import (
 )
 
 // writeWorkspace writes the files eksctl leaves in the folder it ran in.
-func (w *World) writeWorkspace(sc scenario) error {
+func (w *World) writeWorkspace(ctx context.Context, sc scenario) error {
 	l := w.Layout
 	if err := os.MkdirAll(l.GeneratedDir(), 0o755); err != nil {
 		return err
@@ -52,6 +55,10 @@ func (w *World) writeWorkspace(sc scenario) error {
 			return err
 		}
 	}
+	backedUp, err := w.asStored(ctx, w.Cluster3().Objects, len(sc.backups) > 0)
+	if err != nil {
+		return err
+	}
 	for i, kind := range sc.backups {
 		// Older backups first: the one from management precedes the move.
 		at := w.Now.Add(-time.Duration(len(sc.backups)-i) * 10 * time.Minute)
@@ -60,11 +67,51 @@ func (w *World) writeWorkspace(sc scenario) error {
 			"bootstrap":  eksa.BootstrapBackupPrefix,
 			"cluster":    eksa.ClusterBackupPrefix(name),
 		}[kind]
-		if err := writeClusterctlBackup(l.BackupDir(prefix, at), w.Cluster3().Objects); err != nil {
+		if err := writeClusterctlBackup(l.BackupDir(prefix, at), backedUp); err != nil {
 			return err
 		}
 	}
 	return os.MkdirAll(l.LogsDir(), 0o755)
+}
+
+// asStored is objs as the management server stores them (Seeder.Defaulted):
+// eksctl's backups are clusterctl's dumps of a server's objects, with the
+// CRDs' defaults in them; a backup without them would differ from every
+// object it was taken from. When needed is false it returns objs.
+func (w *World) asStored(ctx context.Context, objs []*unstructured.Unstructured, needed bool) ([]*unstructured.Unstructured, error) {
+	if !needed {
+		return objs, nil
+	}
+	seeder, err := NewSeeder(w.Management.Config)
+	if err != nil {
+		return nil, err
+	}
+	// The owner references name owners by UID, as a server's objects do:
+	// the seeded owner's, else (a scenario that seeds cluster3 nowhere) a
+	// stable stand-in, which a restore must rewrite like a dead cluster's.
+	uids := map[string]types.UID{}
+	for _, o := range objs {
+		uid := o.GetUID()
+		if uid == "" {
+			uid = types.UID("00000000-0000-4000-8000-" + stableSuffix(o.GetKind()+"/"+o.GetName()))
+		}
+		uids[o.GetKind()+"/"+o.GetName()] = uid
+	}
+	out := make([]*unstructured.Unstructured, len(objs))
+	for i, in := range objs {
+		o := in.DeepCopy()
+		refs := o.GetOwnerReferences()
+		for j := range refs {
+			if refs[j].UID == "" {
+				refs[j].UID = uids[refs[j].Kind+"/"+refs[j].Name]
+			}
+		}
+		o.SetOwnerReferences(refs)
+		if out[i], err = seeder.Defaulted(ctx, o); err != nil {
+			return nil, fmt.Errorf("defaulting %s %s for the backups: %w", o.GetKind(), o.GetName(), err)
+		}
+	}
+	return out, nil
 }
 
 // writeCheckpoint writes eksctl's checkpoint file: completedTasks by name.

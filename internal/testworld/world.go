@@ -114,7 +114,7 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	if err := w.actInPlace(ctx, sc.cause); err != nil {
 		return nil, err
 	}
-	if err := w.writeWorkspace(sc); err != nil {
+	if err := w.writeWorkspace(ctx, sc); err != nil {
 		return nil, err
 	}
 	switch sc.stop {

@@ -5,15 +5,17 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
-// ProviderReport names the infrastructure the cluster runs on: the kind of
-// its infrastructure cluster object, and the provider as users know it.
+// ProviderReport names the infrastructure the cluster runs on: the provider
+// as users know it, and the kind it was read from.
 type ProviderReport struct {
-	Name string `json:"name"` // vSphere, CloudStack, ...; the kind when EKS-A has no name for it
-	Kind string `json:"kind"` // VSphereCluster, CloudStackCluster, ...
+	Name string `json:"name"` // vSphere, CloudStack, ...
+	Kind string `json:"kind"` // VSphereCluster, CloudStackCluster, ... or the EKS-A datacenter config's
 }
 
 // providerReport reads the provider off the cluster's infrastructure cluster
-// object, on whichever side holds it; nil when neither does.
+// object, on whichever side holds it, else off its EKS-A datacenter config
+// on management (when no CAPI object is left: Missing); nil when neither
+// was read.
 func providerReport(f *facts) *ProviderReport {
 	for _, objs := range [][]snapshot.Object{f.mgmtObjs, f.bootObjs} {
 		for _, o := range objs {
@@ -23,6 +25,14 @@ func providerReport(f *facts) *ProviderReport {
 			if name, ok := eksa.Providers[o.Kind]; ok {
 				return &ProviderReport{Name: name, Kind: o.Kind}
 			}
+		}
+	}
+	if f.mgmt == nil {
+		return nil
+	}
+	for _, o := range f.mgmt.EKSA {
+		if name, ok := eksa.Providers[o.Kind]; ok && o.Name == f.name {
+			return &ProviderReport{Name: name, Kind: o.Kind}
 		}
 	}
 	return nil

@@ -22,11 +22,17 @@ func TestProviderReport(t *testing.T) {
 		{"CloudStack", []snapshot.Object{infra("CloudStackCluster")}, nil, "CloudStack CloudStackCluster"},
 		{"Snow", nil, []snapshot.Object{infra("AWSSnowCluster")}, "Snow AWSSnowCluster"},
 		{"templates only: not named", []snapshot.Object{template}, nil, ""},
+		{"Missing: the EKS-A datacenter config", nil, nil, "Nutanix NutanixDatacenterConfig"},
 		{"nothing read", nil, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ""
-			if p := providerReport(&facts{mgmtObjs: tc.mgmt, bootObjs: tc.boot}); p != nil {
+			f := &facts{name: "c1", mgmtObjs: tc.mgmt, bootObjs: tc.boot, mgmt: &snapshot.ClusterState{}}
+			if tc.name == "Missing: the EKS-A datacenter config" {
+				f.mgmt.EKSA = []snapshot.Object{{Group: eksa.GroupEKSA, Kind: "NutanixDatacenterConfig", Name: "c1"},
+					{Group: eksa.GroupEKSA, Kind: "VSphereDatacenterConfig", Name: "other"}}
+			}
+			if p := providerReport(f); p != nil {
 				got = p.Name + " " + p.Kind
 			}
 			if got != tc.want {

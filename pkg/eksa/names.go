@@ -78,13 +78,20 @@ var AlwaysMoved = map[string]bool{
 	"machines.bmc.tinkerbell.org": true,
 }
 
-// Providers names EKS-A's infrastructure providers by the kind of their
-// infrastructure cluster object, as users know them.
+// Providers names EKS-A's infrastructure providers as users know them, by
+// the kind of their infrastructure cluster object or of the EKS-A
+// datacenter config that describes it.
 var Providers = map[string]string{
-	"VSphereCluster":    "vSphere",
-	"CloudStackCluster": "CloudStack",
-	"NutanixCluster":    "Nutanix",
-	"TinkerbellCluster": "Tinkerbell (bare metal)",
-	"AWSSnowCluster":    "Snow",
-	"DockerCluster":     "Docker",
+	"VSphereDatacenterConfig":    "vSphere",
+	"CloudStackDatacenterConfig": "CloudStack",
+	"NutanixDatacenterConfig":    "Nutanix",
+	"TinkerbellDatacenterConfig": "Tinkerbell (bare metal)",
+	"SnowDatacenterConfig":       "Snow",
+	"DockerDatacenterConfig":     "Docker",
+	"VSphereCluster":             "vSphere",
+	"CloudStackCluster":          "CloudStack",
+	"NutanixCluster":             "Nutanix",
+	"TinkerbellCluster":          "Tinkerbell (bare metal)",
+	"AWSSnowCluster":             "Snow",
+	"DockerCluster":              "Docker",
 }

@@ -151,7 +151,8 @@ func findVCenter(snap *snapshot.Snapshot, cluster string) (t vcenterTarget, ok b
 }
 
 // infrastructureKind is the kind the cluster's CAPI Cluster names as its
-// infrastructure, on whichever side holds it; empty when none was read.
+// infrastructure, on whichever side holds it, else the kind of its EKS-A
+// datacenter config on management; empty when neither was read.
 func infrastructureKind(snap *snapshot.Snapshot, cluster string) string {
 	for _, cs := range []*snapshot.ClusterState{&snap.Management, &snap.Bootstrap} {
 		for _, u := range cs.Raw {
@@ -161,6 +162,11 @@ func infrastructureKind(snap *snapshot.Snapshot, cluster string) string {
 			if kind, _, _ := unstructured.NestedString(u.Object, "spec", "infrastructureRef", "kind"); kind != "" {
 				return kind
 			}
+		}
+	}
+	for _, o := range snap.Management.EKSA {
+		if _, isProvider := eksa.Providers[o.Kind]; isProvider && o.Name == cluster {
+			return o.Kind
 		}
 	}
 	return ""

@@ -82,7 +82,7 @@ func TestMove_RefusesOlderProviders(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "backup")
 	for _, dryRun := range []bool{true, false} {
 		_, err := move(t, boot, mgmt, dir, dryRun)
-		want := "install/upgrade infrastructure-vsphere to >= v1.13.1 (has v1.8.5) on the management cluster before moving (nothing was changed)"
+		want := "install/upgrade infrastructure-vsphere to >= v1.14.0 (has v1.8.5) on the management cluster before moving (nothing was changed)"
 		if err == nil || err.Error() != want {
 			t.Errorf("Move(dryRun=%t) = %v, want %q", dryRun, err, want)
 		}

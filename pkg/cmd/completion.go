@@ -1,13 +1,13 @@
 package cmd
 
 import (
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )

@@ -3,8 +3,6 @@ package cmd
 
 import (
 	"flag"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/redact"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/bundle"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
 	recovercmd "github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/recover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/restore"
@@ -20,6 +19,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/verify"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/version"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/redact"
 )
 
 var rootLong = `Recover an EKS Anywhere management cluster after a failed or interrupted

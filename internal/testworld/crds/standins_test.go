@@ -169,11 +169,12 @@ func TestSplitDocuments(t *testing.T) {
 }
 
 // TestStandIns_DeclareWhatThePluginReads: every field the plugin reads from
-// EKS-A's objects is declared with its upstream type (aws/eks-anywhere
-// config/crd/bases), so a world that writes it in another shape is refused
-// by the API server as a real cluster would refuse it.
+// EKS-A's objects and from CAPAS's and CAPT's is declared with its upstream
+// type (aws/eks-anywhere config/crd/bases and its envtest copy of CAPAS's
+// CRDs), so a world that writes it in another shape is refused by the API
+// server as a real cluster would refuse it. "[]" steps into a list's items.
 func TestStandIns_DeclareWhatThePluginReads(t *testing.T) {
-	list, err := StandIns("eksa")
+	list, err := StandIns()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,6 +198,13 @@ func TestStandIns_DeclareWhatThePluginReads(t *testing.T) {
 		{"Bundles", "spec.cliMaxVersion", "string"},
 		{"Bundles", "spec.versionsBundles", "array"},
 		{"EKSARelease", "spec.version", "string"},
+		{"AWSSnowCluster", "spec.identityRef.name", "string"},
+		{"AWSSnowCluster", "status.conditions", "array"},
+		{"AWSSnowMachineTemplate", "spec.template.spec.network.directNetworkInterfaces.[].ipPool.name", "string"},
+		{"AWSSnowMachine", "status.ready", "boolean"},
+		{"AWSSnowIPPool", "spec.pools", "array"},
+		{"TinkerbellMachine", "status.conditions.[].type", "string"},
+		{"TinkerbellCluster", "status.ready", "boolean"},
 	} {
 		crd := byName[tc.kind]
 		if crd == nil {
@@ -205,6 +213,14 @@ func TestStandIns_DeclareWhatThePluginReads(t *testing.T) {
 		}
 		schema := crd.Spec.Versions[0].Schema.OpenAPIV3Schema
 		for _, part := range strings.Split(tc.path, ".") {
+			if part == "[]" {
+				if schema.Items == nil || schema.Items.Schema == nil {
+					schema = nil
+					break
+				}
+				schema = schema.Items.Schema
+				continue
+			}
 			next, ok := schema.Properties[part]
 			if !ok {
 				schema = nil

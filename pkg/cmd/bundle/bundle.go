@@ -123,12 +123,9 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 	r := o.resolved
 	now := o.Now()
 	password := o.Getenv(inspect.EnvVSpherePassword)
-	snap, report, err := inspect.Inspect(ctx, inspect.Options{
-		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
-		Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
-		VCenter: inspect.VCenter{Enabled: o.VSphere,
-			Username: o.Getenv(inspect.EnvVSphereUsername), Password: password},
-	})
+	opts := globalflags.InspectOptions(o.Global, r, now, o.Getenv)
+	opts.VCenter.Enabled = o.VSphere
+	snap, report, err := inspect.Inspect(ctx, opts)
 	if err != nil {
 		return err
 	}

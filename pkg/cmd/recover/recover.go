@@ -149,12 +149,7 @@ func (o *RecoverOptions) Run(ctx context.Context) error {
 
 func (o *RecoverOptions) inspect(ctx context.Context) (*diagnose.Report, error) {
 	r := o.resolved
-	_, report, err := inspect.Inspect(ctx, inspect.Options{
-		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: o.Now(),
-		Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
-		VCenter: inspect.VCenter{Enabled: true,
-			Username: o.Getenv(inspect.EnvVSphereUsername), Password: o.Getenv(inspect.EnvVSpherePassword)},
-	})
+	_, report, err := inspect.Inspect(ctx, globalflags.InspectOptions(o.Global, r, o.Now(), o.Getenv))
 	return report, err
 }
 

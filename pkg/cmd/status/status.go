@@ -181,12 +181,11 @@ func (o *StatusOptions) Run(ctx context.Context) error {
 // inspect runs status's pipeline once.
 func (o *StatusOptions) inspect(ctx context.Context, now time.Time) (*diagnose.Report, error) {
 	r := o.resolved
-	_, report, err := inspect.Inspect(ctx, inspect.Options{
-		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
-		EKSAVersion: o.EKSAVersion, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
-		VCenter: inspect.VCenter{Enabled: o.VSphere, Explicit: o.VSphereExplicit, Insecure: o.VSphereInsecure, Thumbprint: o.VSphereThumbprint,
-			Username: o.Getenv(inspect.EnvVSphereUsername), Password: o.Getenv(inspect.EnvVSpherePassword)},
-	})
+	opts := globalflags.InspectOptions(o.Global, r, now, o.Getenv)
+	opts.EKSAVersion = o.EKSAVersion
+	opts.VCenter.Enabled, opts.VCenter.Explicit = o.VSphere, o.VSphereExplicit
+	opts.VCenter.Insecure, opts.VCenter.Thumbprint = o.VSphereInsecure, o.VSphereThumbprint
+	_, report, err := inspect.Inspect(ctx, opts)
 	return report, err
 }
 

@@ -96,9 +96,37 @@ func BuildStacked(f Flavour, now time.Time, o StackedOptions) ([]*Cluster, error
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c.WithoutExternalEtcd())
+		c = c.WithoutExternalEtcd()
+		addControllerFinalizers(c)
+		out = append(out, c)
 	}
 	return out, nil
+}
+
+// controllerFinalizers are the finalizers Cluster API (v1.14) and CAPV
+// (v1.14) controllers put on their objects as they first reconcile them:
+// a move must clear them before deleting the source copy, or the delete
+// would wait for a controller and, paused or not, never finish.
+var controllerFinalizers = map[string]string{
+	"Cluster":             "cluster.cluster.x-k8s.io",
+	"Machine":             "machine.cluster.x-k8s.io",
+	"MachineSet":          "cluster.x-k8s.io/machineset",
+	"MachineDeployment":   "cluster.x-k8s.io/machinedeployment",
+	"KubeadmControlPlane": "kubeadm.controlplane.cluster.x-k8s.io",
+	"ClusterResourceSet":  "addons.cluster.x-k8s.io",
+	"VSphereCluster":      "vspherecluster.infrastructure.cluster.x-k8s.io",
+	"VSphereMachine":      "vspheremachine.infrastructure.cluster.x-k8s.io",
+	"VSphereVM":           "vspherevm.infrastructure.cluster.x-k8s.io",
+}
+
+// addControllerFinalizers sets them on c's objects, as a provisioned
+// cluster holds them.
+func addControllerFinalizers(c *Cluster) {
+	for _, o := range c.Objects {
+		if f, ok := controllerFinalizers[o.GetKind()]; ok {
+			o.SetFinalizers([]string{f})
+		}
+	}
 }
 
 // SeedStacked seeds copies of clusters into the bootstrap cluster, as a KinD

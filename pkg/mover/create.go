@@ -8,7 +8,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 )
 
@@ -120,24 +119,14 @@ func notArrived(ctx context.Context, to *Cluster, g *Graph) ([]string, error) {
 // existingOn lists which of g's objects the target already holds, with their
 // UIDs there: one List per kind in g, whatever the number of objects.
 func existingOn(ctx context.Context, to *Cluster, g *Graph) (map[Key]types.UID, error) {
-	kinds := map[schema.GroupKind]bool{}
-	for k := range g.Objects {
-		kinds[k.GroupKind()] = true
+	l, err := listKinds(ctx, to, graphKinds(g), false)
+	if err != nil {
+		return nil, err
 	}
 	out := map[Key]types.UID{}
-	for gk := range kinds {
-		ri, _, err := to.Resource(gk)
-		if err != nil {
-			return nil, err
-		}
-		l, err := ri.List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, fmt.Errorf("listing %s in the %s cluster: %w", gk, to.Name, err)
-		}
-		for i := range l.Items {
-			if k := KeyOf(&l.Items[i]); g.Objects[k] != nil {
-				out[k] = l.Items[i].GetUID()
-			}
+	for _, o := range l {
+		if k := KeyOf(o); g.Objects[k] != nil {
+			out[k] = o.GetUID()
 		}
 	}
 	return out, nil

@@ -7,9 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // The plan a user confirmed is the plan that runs. A move or restore reads
@@ -125,24 +123,14 @@ func carried(u *unstructured.Unstructured) map[string]any {
 // listKeys lists which of g's objects c holds, whole: one List per kind in
 // g, whatever the number of objects.
 func listKeys(ctx context.Context, c *Cluster, g *Graph) (map[Key]*unstructured.Unstructured, error) {
-	kinds := map[schema.GroupKind]bool{}
-	for k := range g.Objects {
-		kinds[k.GroupKind()] = true
+	l, err := listKinds(ctx, c, graphKinds(g), false)
+	if err != nil {
+		return nil, err
 	}
 	out := map[Key]*unstructured.Unstructured{}
-	for gk := range kinds {
-		ri, _, err := c.Resource(gk)
-		if err != nil {
-			return nil, err
-		}
-		l, err := ri.List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, fmt.Errorf("listing %s in the %s cluster: %w", gk, c.Name, err)
-		}
-		for i := range l.Items {
-			if k := KeyOf(&l.Items[i]); g.Objects[k] != nil {
-				out[k] = &l.Items[i]
-			}
+	for _, o := range l {
+		if k := KeyOf(o); g.Objects[k] != nil {
+			out[k] = o
 		}
 	}
 	return out, nil

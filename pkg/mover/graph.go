@@ -2,11 +2,11 @@ package mover
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
+	"sync"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -76,15 +76,19 @@ func ReadBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *G
 	objs := make([][]*unstructured.Unstructured, 2)
 	kinds := make([]objgraph.Kinds, 2)
 	oneCluster := make([]bool, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
 	for i, c := range clusters {
 		if c == nil {
 			continue
 		}
 		oneCluster[i] = c.HoldsOneCluster
-		if objs[i], err = listAll(ctx, c); err != nil {
-			return nil, nil, nil, err
-		}
 		kinds[i] = c.Kinds
+		wg.Go(func() { objs[i], errs[i] = listAll(ctx, c) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, nil, err
 	}
 	graphs, dangling := SelectAcross(objs, kinds, oneCluster, clusterName)
 	return graphs[0], graphs[1], dangling, nil
@@ -92,26 +96,11 @@ func ReadBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *G
 
 // listAll lists every moveable kind in the namespace, one request per kind.
 func listAll(ctx context.Context, c *Cluster) ([]*unstructured.Unstructured, error) {
-	var all []*unstructured.Unstructured
 	kinds := make([]schema.GroupKind, 0, len(c.Resources))
 	for gk := range c.Resources {
 		kinds = append(kinds, gk)
 	}
-	sort.Slice(kinds, func(i, j int) bool { return kinds[i].String() < kinds[j].String() })
-	for _, gk := range kinds {
-		ri, _, _ := c.Resource(gk)
-		l, err := ri.List(ctx, metav1.ListOptions{})
-		if apierrors.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing %s in the %s cluster: %w", gk, c.Name, err)
-		}
-		for i := range l.Items {
-			all = append(all, &l.Items[i])
-		}
-	}
-	return all, nil
+	return listKinds(ctx, c, kinds, true)
 }
 
 // Len is the number of objects in the graph.

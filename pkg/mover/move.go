@@ -33,7 +33,9 @@ type Options struct {
 type Pace struct {
 	Progress io.Writer        // default: nowhere
 	Now      func() time.Time // default: time.Now
-	// Parallelism bounds the creates within one group (default 8).
+	// Parallelism bounds the writes within one group (default 32: a
+	// kube-apiserver admits 200 mutating requests at once by default, and
+	// fewer in flight left a 2-core test server idle between them).
 	Parallelism int
 }
 
@@ -222,7 +224,7 @@ func (o *Pace) defaults() {
 		o.Now = time.Now
 	}
 	if o.Parallelism <= 0 {
-		o.Parallelism = 8
+		o.Parallelism = 32
 	}
 }
 

@@ -1,0 +1,73 @@
+package mover
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// listParallelism bounds the Lists a move sends one server at once: one
+// List per kind, some 30 kinds, each waiting mostly on the server.
+const listParallelism = 16
+
+// listKinds lists each kind in the namespace, one request per kind, several
+// at once, and returns the objects in the kinds' order (sorted by group and
+// kind, so a graph's order does not depend on which List came back first).
+// A kind the server does not serve (NotFound) is skipped when skipMissing.
+func listKinds(ctx context.Context, c *Cluster, kinds []schema.GroupKind, skipMissing bool) ([]*unstructured.Unstructured, error) {
+	kinds = append([]schema.GroupKind(nil), kinds...)
+	sort.Slice(kinds, func(i, j int) bool { return kinds[i].String() < kinds[j].String() })
+	lists := make([][]unstructured.Unstructured, len(kinds))
+	errs := make([]error, len(kinds))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, listParallelism)
+	for i, gk := range kinds {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ri, _, err := c.Resource(gk)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			l, err := ri.List(ctx, metav1.ListOptions{})
+			switch {
+			case apierrors.IsNotFound(err) && skipMissing:
+			case err != nil:
+				errs[i] = fmt.Errorf("listing %s in the %s cluster: %w", gk, c.Name, err)
+			default:
+				lists[i] = l.Items
+			}
+		})
+	}
+	wg.Wait()
+	var all []*unstructured.Unstructured
+	for i := range kinds {
+		if errs[i] != nil {
+			return nil, errs[i] // the first kind's, in order: the same error every run
+		}
+		for j := range lists[i] {
+			all = append(all, &lists[i][j])
+		}
+	}
+	return all, nil
+}
+
+// graphKinds are the kinds of g's objects.
+func graphKinds(g *Graph) []schema.GroupKind {
+	seen := map[schema.GroupKind]bool{}
+	var out []schema.GroupKind
+	for k := range g.Objects {
+		if gk := k.GroupKind(); !seen[gk] {
+			seen[gk] = true
+			out = append(out, gk)
+		}
+	}
+	return out
+}

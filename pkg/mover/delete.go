@@ -71,23 +71,33 @@ func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
 	return err == nil, err
 }
 
-// checkPaused re-reads the graph's Clusters on the source and fails unless
-// every one is paused: deleting a live cluster's objects would let its
-// controllers delete the machines.
+// checkPaused re-reads the graph's Clusters on the source (one List, not
+// one Get per Cluster: it runs before every group) and fails unless every
+// one still there is paused: deleting a live cluster's objects would let
+// its controllers delete the machines.
 func checkPaused(ctx context.Context, c *Cluster, g *Graph) error {
+	clusters := g.Clusters()
+	if len(clusters) == 0 {
+		return nil
+	}
 	ri, _, err := c.Resource(objgraph.ClusterKey("").GroupKind())
 	if err != nil {
 		return err
 	}
-	for _, cl := range g.Clusters() {
-		live, err := ri.Get(ctx, cl.GetName(), metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
+	live, err := ri.List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	byName := map[string]*unstructured.Unstructured{}
+	for i := range live.Items {
+		byName[live.Items[i].GetName()] = &live.Items[i]
+	}
+	for _, cl := range clusters {
+		now, ok := byName[cl.GetName()]
+		if !ok {
 			continue // already deleted by an earlier, interrupted run
 		}
-		if err != nil {
-			return err
-		}
-		if paused, _, _ := unstructured.NestedBool(live.Object, "spec", "paused"); !paused {
+		if paused, _, _ := unstructured.NestedBool(now.Object, "spec", "paused"); !paused {
 			return fmt.Errorf("Cluster %s on the %s cluster is not paused: refusing to delete its objects", cl.GetName(), c.Name)
 		}
 	}

@@ -112,18 +112,22 @@ func TestMembership_AgainstClusterctl_Providers(t *testing.T) {
 			// cluster's objects from both servers wherever a move left them.
 			ours := map[string]placements{}
 			for _, mode := range []struct{ name, cluster string }{{"the cluster", c.Name}, {"the namespace (--all)", ""}} {
+				began := time.Now()
 				if err := w.Reseed(t.Context(), testworld.Empty); err != nil {
 					t.Fatal(err)
 				}
+				t.Logf("%s: reseeded in %s", p, time.Since(began).Round(time.Millisecond))
 				if left := locate(c); len(left.on(nowhere)) != len(left) {
 					t.Fatalf("after Reseed the servers still hold %v", left.not(nowhere))
 				}
 				seedKinD(t, w, c)
+				began = time.Now()
 				boot, mgmt := connect(t, w)
 				if _, err := mover.Move(t.Context(), mover.Options{From: boot, To: mgmt, ClusterName: mode.cluster,
 					BackupDir: filepath.Join(t.TempDir(), "backup"), ToolVersion: "test"}); err != nil {
 					t.Fatalf("mover.Move(%s) = %v", mode.name, err)
 				}
+				t.Logf("%s: the plugin moved %s in %s", p, mode.name, time.Since(began).Round(time.Millisecond))
 				ours[mode.name] = locate(c)
 			}
 

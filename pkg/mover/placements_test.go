@@ -1,13 +1,17 @@
 package mover_test
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
@@ -99,11 +103,30 @@ func newLocator(t *testing.T, w *testworld.World) func(*testworld.Cluster) place
 			found[key][at] = at != nowhere
 		}
 		for at, s := range servers {
+			// At once: a server answers the first list of a kind after
+			// about a second, and the namespace has a hundred kinds.
+			lists := map[schema.GroupKind]*unstructured.UnstructuredList{}
+			var (
+				mu   sync.Mutex
+				wg   sync.WaitGroup
+				errs []error
+			)
 			for gk, gvr := range s.resources {
-				l, err := s.dyn.Resource(gvr).Namespace(eksa.Namespace).List(t.Context(), metav1.ListOptions{})
-				if err != nil {
-					t.Fatalf("listing %s %s: %v", at, gvr, err)
-				}
+				wg.Go(func() {
+					l, err := s.dyn.Resource(gvr).Namespace(eksa.Namespace).List(t.Context(), metav1.ListOptions{})
+					mu.Lock()
+					defer mu.Unlock()
+					if err != nil {
+						errs = append(errs, fmt.Errorf("listing %s %s: %w", at, gvr, err))
+					}
+					lists[gk] = l
+				})
+			}
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				t.Fatal(err)
+			}
+			for gk, l := range lists {
 				for _, u := range l.Items {
 					mark(placementKey(gk, u.GetNamespace(), u.GetName()), at)
 				}

@@ -62,15 +62,7 @@ func checkREADMESection(t *testing.T, begin, end string, minBlocks int, what str
 	if len(blocks) < minBlocks {
 		t.Fatalf("the README section %s has %d console blocks, want %s", begin, len(blocks), what)
 	}
-	// Only "1" rewrites: "0" or "false" must not.
-	update := false
-	switch v := os.Getenv(envUpdateREADME); v {
-	case "", "0":
-	case "1":
-		update = true
-	default:
-		t.Fatalf("%s=%q: set it to 1 to rewrite the README, or leave it unset", envUpdateREADME, v)
-	}
+	update := readmeUpdate(t)
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	env := credentials(w, w.VCSim.Password)
 	updated := readme
@@ -111,6 +103,21 @@ func checkREADMESection(t *testing.T, begin, end string, minBlocks int, what str
 		}
 		t.Logf("rewrote the %d blocks of %s", len(blocks), begin)
 	}
+}
+
+// readmeUpdate says whether to rewrite the README's blocks from the run:
+// only "1" rewrites; "0" or "false" must not.
+func readmeUpdate(t *testing.T) bool {
+	t.Helper()
+	switch v := os.Getenv(envUpdateREADME); v {
+	case "", "0":
+		return false
+	case "1":
+		return true
+	default:
+		t.Fatalf("%s=%q: set it to 1 to rewrite the README, or leave it unset", envUpdateREADME, v)
+	}
+	return false
 }
 
 type consoleBlock struct {

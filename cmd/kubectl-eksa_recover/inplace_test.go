@@ -60,6 +60,9 @@ func TestStatus_InPlaceScenarios(t *testing.T) {
 				"eksctl anywhere upgrade management-components -f ", false},
 			{testworld.WebhookDown, "UpgradeBlocked", "WebhookUnavailable", "ValidatingWebhookConfiguration/capi-validating-webhook-configuration",
 				"-n capi-system describe service capi-webhook-service", false},
+			// Before v0.24 no clusterCertificateInfo: the Secrets' certificates show it.
+			{testworld.CertsExpired, "UpgradeBlocked", "CertificatesExpired", "Secret/eksa-system/cluster3-",
+				"sudo kubeadm certs renew all", true},
 			// Last: it deletes a VM (a reset creates it again).
 			{testworld.MachineVMDeleted, "RolloutStuck", "MachineVMDeleted", "Machine/eksa-system/cluster3-md-0-",
 				`patch machines.cluster.x-k8s.io cluster3-md-0-`, true},

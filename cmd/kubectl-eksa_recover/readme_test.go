@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,10 +13,11 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
-// The README's quick start and its recover section show what the plugin
-// prints on the demo world. Their tests run every `$ kubectl eksa-recover
-// ...` block of a section, in order, on a fresh stranded world and fail
-// when the output drifted. EKSA_RECOVER_UPDATE_README=1 rewrites the blocks
+// The README's quick start and its recover and bundle sections show what
+// the plugin prints on the demo world. Their tests run every `$ kubectl
+// eksa-recover ...` block of a section (and `$ tar tzf` of the archive
+// bundle wrote), in order, on a fresh stranded world and fail when the
+// output drifted. EKSA_RECOVER_UPDATE_README=1 rewrites the blocks
 // from the run instead.
 const (
 	readmePath      = "../../README.md"
@@ -23,6 +25,8 @@ const (
 	quickStartEnd   = "<!-- quickstart:end -->"
 	recoverBegin    = "<!-- recover:begin"
 	recoverEnd      = "<!-- recover:end -->"
+	bundleBegin     = "<!-- bundle:begin"
+	bundleEnd       = "<!-- bundle:end -->"
 	// readmeWorkspace stands for the world's temporary folder: the path a
 	// reader would have.
 	readmeWorkspace = "/home/ops/eksa"
@@ -36,6 +40,12 @@ func TestREADME_QuickStart(t *testing.T) {
 // TestREADME_Recover: the recover section's block, on its own world.
 func TestREADME_Recover(t *testing.T) {
 	checkREADMESection(t, recoverBegin, recoverEnd, 1, "recover --yes")
+}
+
+// TestREADME_Bundle: the bundle section's blocks, bundle then tar's
+// listing of the archive it wrote, on their own world.
+func TestREADME_Bundle(t *testing.T) {
+	checkREADMESection(t, bundleBegin, bundleEnd, 2, "bundle and the archive's listing")
 }
 
 // checkREADMESection runs the section's blocks on a fresh stranded world.
@@ -52,26 +62,24 @@ func checkREADMESection(t *testing.T, begin, end string, minBlocks int, what str
 	if len(blocks) < minBlocks {
 		t.Fatalf("the README section %s has %d console blocks, want %s", begin, len(blocks), what)
 	}
-	// Only "1" rewrites: "0" or "false" must not.
-	update := false
-	switch v := os.Getenv(envUpdateREADME); v {
-	case "", "0":
-	case "1":
-		update = true
-	default:
-		t.Fatalf("%s=%q: set it to 1 to rewrite the README, or leave it unset", envUpdateREADME, v)
-	}
+	update := readmeUpdate(t)
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	env := credentials(w, w.VCSim.Password)
 	updated := readme
 	for _, b := range blocks {
-		out, code := runCombinedCode(t, w.Dir, env, b.args)
+		var out string
+		var code int
+		if b.args == nil {
+			out, code = tarListing(t, w, b.prompt)
+		} else {
+			out, code = runCombinedCode(t, w.Dir, env, b.args)
+		}
 		got := strings.ReplaceAll(out, w.Dir, readmeWorkspace)
 		// The README shows no exit codes, so the reader's: every command of
 		// the recovery succeeds (0), but status, which exits 2 for any
 		// state but Healthy.
 		want := 0
-		if b.args[0] == "status" && !strings.Contains(firstLine(got), ": Healthy") {
+		if b.args != nil && b.args[0] == "status" && !strings.Contains(firstLine(got), ": Healthy") {
 			want = 2
 		}
 		if code != want {
@@ -95,6 +103,21 @@ func checkREADMESection(t *testing.T, begin, end string, minBlocks int, what str
 		}
 		t.Logf("rewrote the %d blocks of %s", len(blocks), begin)
 	}
+}
+
+// readmeUpdate says whether to rewrite the README's blocks from the run:
+// only "1" rewrites; "0" or "false" must not.
+func readmeUpdate(t *testing.T) bool {
+	t.Helper()
+	switch v := os.Getenv(envUpdateREADME); v {
+	case "", "0":
+		return false
+	case "1":
+		return true
+	default:
+		t.Fatalf("%s=%q: set it to 1 to rewrite the README, or leave it unset", envUpdateREADME, v)
+	}
+	return false
 }
 
 type consoleBlock struct {
@@ -127,6 +150,11 @@ func consoleBlocks(t *testing.T, readme, beginMarker, endMarker string) []consol
 		text := section[:j]
 		section = section[j+3:]
 		prompt, output, _ := strings.Cut(text, "\n")
+		if strings.HasPrefix(prompt, "$ tar tzf ") {
+			// The listing of the archive the block before wrote (args nil).
+			blocks = append(blocks, consoleBlock{text: text, prompt: prompt, output: output})
+			continue
+		}
 		words := shellWords(strings.TrimPrefix(prompt, "$ "))
 		if !strings.HasPrefix(prompt, "$ ") || len(words) < 2 || words[0] != "kubectl" || words[1] != "eksa-recover" {
 			t.Fatalf("README: a block of %s starts with %q, want `$ kubectl eksa-recover ...`", beginMarker, prompt)
@@ -162,6 +190,23 @@ func shellWords(s string) []string {
 	return words
 }
 
+// tarListing runs `tar tzf` on the one bundle archive in the world's
+// workspace (the prompt names it with the time of the README's run).
+func tarListing(t *testing.T, w *testworld.World, prompt string) (string, int) {
+	t.Helper()
+	found, _ := filepath.Glob(filepath.Join(w.Layout.Dir(), "eksa-recover-bundle-*.tar.gz"))
+	if len(found) != 1 || readmeTime.ReplaceAllString(filepath.Base(found[0]), "TIME") !=
+		readmeTime.ReplaceAllString(filepath.Base(strings.TrimPrefix(prompt, "$ tar tzf ")), "TIME") {
+		t.Fatalf("`%s`: the workspace holds %v, want the one archive it names", prompt, found)
+	}
+	out, err := exec.CommandContext(t.Context(), "tar", "tzf", found[0]).CombinedOutput()
+	if err != nil {
+		t.Errorf("tar tzf %s: %v", found[0], err)
+		return string(out), 1
+	}
+	return string(out), 0
+}
+
 // runCombinedCode runs the plugin with stdout and stderr in one stream, as
 // a terminal shows them, and returns its exit code.
 func runCombinedCode(t *testing.T, dir string, env, args []string) (string, int) {
@@ -189,11 +234,15 @@ var (
 	readmeTime     = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d[_:]\d\d[_:]\d\d(\.\d+)?Z?`)
 	readmeDuration = regexp.MustCompile(`\b(\d+(\.\d+)?(ms|s|m|h|d))+\b`)
 	readmeSpaces   = regexp.MustCompile(`[ \t]+`)
+	readmeSize     = regexp.MustCompile(`\b\d+(\.\d+)? (B|KiB|MiB|GiB)\b`)
+	readmeClock    = regexp.MustCompile(`\b\d\d:\d\d:\d\d\b`)
 )
 
 func normalize(s string) string {
 	s = readmePort.ReplaceAllString(s, "127.0.0.1:PORT")
 	s = readmeTime.ReplaceAllString(s, "TIME")
+	s = readmeClock.ReplaceAllString(s, "CLOCK")
+	s = readmeSize.ReplaceAllString(s, "SIZE")
 	s = readmeDuration.ReplaceAllString(s, "AGE")
 	s = readmeSpaces.ReplaceAllString(s, " ")
 	var lines []string

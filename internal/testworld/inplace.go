@@ -59,6 +59,8 @@ func (w *World) shapeInPlace(c cause, objs []*unstructured.Unstructured) []*unst
 		switch {
 		case c == causeRolloutStuck && o.GetKind() == "KubeadmControlPlane":
 			stuckControlPlane(f, o, at)
+		case c == causeCertsExpired && o.GetAPIVersion() == "v1" && o.GetKind() == "Secret":
+			expireSecretCertificates(o, w.Now)
 		case o.GetAPIVersion() == EKSAAPIVersion && o.GetKind() == "Cluster" && o.GetName() == SeedClusterName:
 			shapeEKSACluster(c, o, w.EKSAVersion)
 		}
@@ -98,13 +100,15 @@ func stuckControlPlane(f Flavour, kcp *unstructured.Unstructured, at string) {
 // shapeEKSACluster writes what the EKS-A controller (or a cut-off
 // management-components upgrade) leaves on the EKS-A Cluster.
 func shapeEKSACluster(c cause, o *unstructured.Unstructured, version string) {
-	switch c {
-	case causeCertsExpired:
+	switch {
+	case c == causeCertsExpired && eraAtLeast(version, "v0.24"):
+		// status.clusterCertificateInfo is v0.24's; before, only the
+		// Secrets' certificates show it (expireSecretCertificates).
 		set(o, []any{
 			map[string]any{"machine": "cluster3-2snw8", "expiresInDays": int64(0)},
 			map[string]any{"machine": "cluster3-etcd-chkc5", "expiresInDays": int64(12)},
 		}, "status", "clusterCertificateInfo")
-	case causeComponentsHalf:
+	case c == causeComponentsHalf:
 		a := o.GetAnnotations()
 		if a == nil {
 			a = map[string]string{}

@@ -2,7 +2,6 @@ package diagnose
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -22,9 +21,6 @@ const (
 	CodeEKSAClusterNotReady = "EKSAClusterNotReady"
 	CodeEtcdUpgradeStuck    = "EtcdUpgradeStuck"
 )
-
-// certExpiringDays: EKS-A's own monitoring warns 30 days ahead.
-const certExpiringDays = 30
 
 // eksaCluster is the EKS-A Cluster of the cluster on management.
 func (f *facts) eksaCluster() (snapshot.Object, bool) {
@@ -53,19 +49,6 @@ func (f *facts) controllerDown() bool {
 	return c != nil && c.Desired > 0 && c.Available < c.Desired
 }
 
-// expiredCertificates are the machines whose certificates have expired.
-func (f *facts) expiredCertificates() []snapshot.CertificateInfo {
-	var out []snapshot.CertificateInfo
-	if c, ok := f.eksaCluster(); ok {
-		for _, ci := range c.Certificates {
-			if ci.ExpiresInDays <= 0 {
-				out = append(out, ci)
-			}
-		}
-	}
-	return out
-}
-
 // componentsBehind gives the management components' version when it is
 // not the cluster's spec.eksaVersion (v0.19+ writes the annotation).
 func (f *facts) componentsBehind() (string, bool) {
@@ -90,8 +73,8 @@ func (f *facts) blockers() []string {
 	if f.controllerDown() {
 		out = append(out, "the EKS-A controller is not available")
 	}
-	if n := len(f.expiredCertificates()); n > 0 {
-		out = append(out, "certificates expired on "+text.Plural(n, "machine"))
+	if where := f.expiredText(); where != "" {
+		out = append(out, "certificates expired on "+where)
 	}
 	if v, ok := f.componentsBehind(); ok {
 		out = append(out, "management components on "+v+", not "+f.era.version)
@@ -115,30 +98,13 @@ func blockerFindings(f *facts) []Finding {
 		out = append(out, Finding{Severity: Error, Code: CodeControllerUnavailable, Object: "Deployment/" + c.Namespace + "/" + c.Name,
 			Location: string(snapshot.Management), Message: msg, Evidence: evidenceOf(f.in.Now, c.Conditions, nil)})
 	}
+	out = append(out, secretCertificateFindings(f)...)
 	cluster, ok := f.eksaCluster()
 	if !ok {
 		return out
 	}
 	ref := objectRef(cluster)
-	certs := append([]snapshot.CertificateInfo(nil), cluster.Certificates...)
-	sort.SliceStable(certs, func(i, j int) bool { return certs[i].ExpiresInDays < certs[j].ExpiresInDays })
-	var expired, expiring []string
-	for _, c := range certs {
-		switch {
-		case c.ExpiresInDays <= 0:
-			expired = append(expired, c.Machine)
-		case c.ExpiresInDays <= certExpiringDays:
-			expiring = append(expiring, fmt.Sprintf("%s in %d days", c.Machine, c.ExpiresInDays))
-		}
-	}
-	if len(expired) > 0 {
-		out = append(out, Finding{Severity: Error, Code: CodeCertificatesExpired, Object: ref, Location: string(snapshot.Management),
-			Message: "the certificates of " + strings.Join(expired, ", ") + " have expired (status.clusterCertificateInfo)"})
-	}
-	if len(expiring) > 0 {
-		out = append(out, Finding{Severity: Warning, Code: CodeCertificatesExpiring, Object: ref, Location: string(snapshot.Management),
-			Message: "certificates expire soon: " + strings.Join(expiring, ", ") + " (status.clusterCertificateInfo)"})
-	}
+	out = append(out, machineCertificateFindings(cluster)...)
 	if v, ok := f.componentsBehind(); ok {
 		out = append(out, Finding{Severity: Error, Code: CodeManagementComponentsBehind, Object: ref, Location: string(snapshot.Management),
 			Message: fmt.Sprintf("annotation %s is %s but spec.eksaVersion is %s: an upgrade of the management components was cut off",

@@ -20,6 +20,9 @@ type Evidence struct {
 	// For is how long before the read that was.
 	Since time.Time `json:"since,omitzero"`
 	For   string    `json:"for,omitempty"`
+	// Certificates are the Secrets' certificates a certificate finding
+	// rests on: the Secret, key, subject and NotAfter.
+	Certificates []EvidenceCertificate `json:"certificates,omitempty"`
 }
 
 // EvidenceCondition is one condition as the controller wrote it.

@@ -51,6 +51,9 @@ func inPlaceStateCases() []stateCase {
 			return newSnap().eksa("v0.25.1").home(newK8s).nodeUpgradeStuck(2 * time.Hour)
 		}, RolloutStuck},
 		stateCase{"certificates expired", func() *snapBuilder { return newSnap().eksa("v0.24.6").home(newK8s).certsExpired() }, UpgradeBlocked},
+		stateCase{"Secret certificate expired, v0.22", func() *snapBuilder {
+			return newSnap().eksa("v0.22.0").home(newK8s).secretCert("cluster3-kubeconfig", "value", "kubernetes-admin", -time.Hour)
+		}, UpgradeBlocked},
 		stateCase{"components half upgraded", func() *snapBuilder {
 			return newSnap().eksa("v0.21.3").home(newK8s).componentsAt("v0.20.4")
 		}, UpgradeBlocked},

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // causeSteps are the commands that remove what stops the upgrade, before
@@ -52,7 +51,7 @@ func (f *facts) blockerSteps() []Step {
 			"the EKS-A controller has %d of %d replicas available: nothing applies the cluster's spec until it runs; "+
 				"its events say why (and `%s -n %s logs deployment/%s`)", c.Available, c.Desired, k, c.Namespace, c.Name)})
 	}
-	if len(f.expiredCertificates()) > 0 {
+	if f.expiredText() != "" {
 		steps = append(steps, f.renewCertificatesStep())
 	}
 	if v, ok := f.componentsBehind(); ok && f.era.atLeast(19) {
@@ -69,12 +68,12 @@ func (f *facts) renewCertificatesStep() Step {
 		return Step{Command: "eksctl anywhere renew certificates -f cert-renewal-config.yaml -v 9", Why: fmt.Sprintf(
 			"certificates of %s have expired: write cert-renewal-config.yaml (clusterName: %s, os, and the SSH key and user of "+
 				"the control-plane and etcd nodes, as EKS-A's \"Renew certificates using eksctl anywhere\" shows), then renew",
-			text.Plural(len(f.expiredCertificates()), "machine"), f.name)}
+			f.expiredText(), f.name)}
 	}
 	return Step{Command: "sudo kubeadm certs renew all", Why: fmt.Sprintf(
 		"certificates of %s have expired and EKS-A %s has no `eksctl anywhere renew certificates` (v0.23.1+): run this over SSH "+
 			"on each control-plane node, then restart its static pods, as EKS-A's manual certificate renewal guide shows",
-		text.Plural(len(f.expiredCertificates()), "machine"), orUnknown(f.era.version))}
+		f.expiredText(), orUnknown(f.era.version))}
 }
 
 // stuckSteps name the first thing to do for each stuck cause, most

@@ -62,7 +62,7 @@ func (v VCenter) wanted() bool { return v.Enabled && v.Username != "" && v.Passw
 func Inspect(ctx context.Context, o Options) (*snapshot.Snapshot, *diagnose.Report, error) {
 	cluster := o.Workspace.ClusterName
 	snap := reader.Read(ctx, o.Management, o.Bootstrap, reader.Options{
-		Timeout: o.Timeout, Now: o.Now, InfraMachineSpecs: o.VCenter.wanted(),
+		Timeout: o.Timeout, Now: o.Now, InfraMachineSpecs: o.VCenter.wanted(), ClusterName: cluster,
 	})
 	// A cluster that answers but refuses to be read is a wrong kubeconfig,
 	// not a state of the cluster: say which, and what it needs.

@@ -51,6 +51,10 @@ type Options struct {
 	// InfraMachineSpecs reads the infrastructure machines (VSphereMachine,
 	// ...) whole, for the vCenter check's placement; else as metadata.
 	InfraMachineSpecs bool
+	// ClusterName, when set, is the cluster being diagnosed: the
+	// certificates of its Secrets on the management cluster are read
+	// (their expiry only; a GET each, see certificateSecrets).
+	ClusterName string
 }
 
 // Read reads both clusters concurrently, each within the timeout. It never
@@ -238,6 +242,15 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 		st.UpgraderPods = pods
 		return err
 	})
+	if r.opts.ClusterName != "" && st.Role == snapshot.Management {
+		do(func() error {
+			certs, err := r.secretCertificates(ctx, r.opts.ClusterName)
+			mu.Lock()
+			defer mu.Unlock()
+			st.SecretCertificates = certs
+			return err
+		})
+	}
 	wg.Wait()
 	if len(errs) > 0 {
 		return errs[0]

@@ -63,7 +63,7 @@ func read(t *testing.T, w *testworld.World) *snapshot.Snapshot {
 	s := reader.Read(t.Context(),
 		watch(source(t, snapshot.Management, w.Layout.ManagementKubeconfig())),
 		watch(source(t, snapshot.Bootstrap, w.Layout.BootstrapKubeconfig())),
-		reader.Options{Timeout: 10 * time.Second, Now: time.Now()})
+		reader.Options{Timeout: 10 * time.Second, Now: time.Now(), ClusterName: testworld.SeedClusterName})
 	if len(writes) > 0 {
 		t.Errorf("the read sent %d requests other than GET: %v", len(writes), writes)
 	}
@@ -134,7 +134,8 @@ func TestRead_Stranded(t *testing.T) {
 }
 
 // TestRead_RequestsDoNotGrow: the same number of requests for 1 and 200
-// workers, so status stays fast on a large cluster.
+// workers, so status stays fast on a large cluster; the certificate
+// Secrets' GETs included (four, whatever the Machines).
 func TestRead_RequestsDoNotGrow(t *testing.T) {
 	counts := map[int]int{}
 	for _, workers := range []int{1, 200} {
@@ -142,6 +143,9 @@ func TestRead_RequestsDoNotGrow(t *testing.T) {
 		s := read(t, w)
 		if got := len(s.Management.Machines); got != workers+2 {
 			t.Fatalf("machines = %d, want %d", got, workers+2)
+		}
+		if got := len(s.Management.SecretCertificates); got != 4 {
+			t.Errorf("certificates of the Secrets = %d (%+v), want 4", got, s.Management.SecretCertificates)
 		}
 		counts[workers] = s.Management.Requests
 	}

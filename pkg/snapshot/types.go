@@ -78,6 +78,10 @@ type ClusterState struct {
 	// UpgraderPods are the in-place upgrader pods (<node>-node-upgrader) in
 	// eksa-system.
 	UpgraderPods []Pod
+	// SecretCertificates are the certificates in the diagnosed cluster's
+	// certificate Secrets (its CA, etcd CA, etcd client, kubeconfig), on
+	// management only: their subject and expiry, never the Secrets' data.
+	SecretCertificates []SecretCertificate
 
 	// Raw keeps the CAPI objects read with their content, reduced to what
 	// the plugin reads: metadata without managedFields, spec, and status'

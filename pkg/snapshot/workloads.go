@@ -39,3 +39,12 @@ type CertificateInfo struct {
 	Machine       string
 	ExpiresInDays int64
 }
+
+// SecretCertificate is one certificate in a Secret, reduced to whose it is
+// and when it expires: the Secret's data (the key above all) is never kept.
+type SecretCertificate struct {
+	Secret   string // namespace/name
+	Key      string // the data key: tls.crt, or value (a kubeconfig's client certificate)
+	Subject  string // the subject's common name
+	NotAfter time.Time
+}

@@ -1,0 +1,113 @@
+package main_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+)
+
+const (
+	watchBegin = "<!-- watch:begin"
+	watchEnd   = "<!-- watch:end -->"
+)
+
+// TestREADME_Watch: the status --watch section's block is a recorded run.
+// On a healthy world with one worker Machine Provisioning, the block's command
+// runs (stdout and stderr in one stream, as a terminal shows them) until
+// its first report; once its watches are up (the management cluster's
+// requests, counted by a proxy the workspace's kubeconfig points at, stop
+// moving), the Machine goes Running, and the watch must print the change
+// and exit 0. The output must match the block but for times, ages and
+// ports.
+func TestREADME_Watch(t *testing.T) {
+	data, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	blocks := consoleBlocks(t, readme, watchBegin, watchEnd)
+	if len(blocks) != 1 {
+		t.Fatalf("the README section %s has %d console blocks, want 1 (status --watch)", watchBegin, len(blocks))
+	}
+	b := blocks[0]
+	update := readmeUpdate(t)
+	w := startWorld(t, testworld.Options{Scenario: testworld.Healthy})
+	proxy, kubeconfig := proxiedManagement(t, w)
+	through, err := os.ReadFile(kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The workspace's own kubeconfig, so the block's command line is the
+	// reader's: status finds it as it finds eksctl's.
+	if err := os.WriteFile(w.Layout.ManagementKubeconfig(), through, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A worker, as a rolling upgrade leaves the last one.
+	machine := setMachinePhase(t, w, "cluster3-md-0-854976576-tw6hr", "Provisioning")
+
+	cmd := exec.CommandContext(t.Context(), binary, b.args...)
+	cmd.Dir = w.Dir
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "NO_COLOR=1"}
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(out.String(), "Cluster cluster3: UpgradeIncomplete"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("`%s` printed no UpgradeIncomplete report in 60s:\n%s", b.prompt, out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	settledCount(t, proxy)
+	setMachinePhase(t, w, machine, "Running")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("`%s` after the Machine became Running: %v, want exit 0\n%s", b.prompt, err, out.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("`%s` still running 30s after the Machine became Running:\n%s", b.prompt, out.String())
+	}
+
+	got := strings.ReplaceAll(out.String(), w.Dir, readmeWorkspace)
+	if update {
+		if err := os.WriteFile(readmePath, []byte(strings.Replace(readme, b.text, b.prompt+"\n"+got, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("rewrote the block of %s", watchBegin)
+		return
+	}
+	if normalize(got) != normalize(b.output) {
+		t.Errorf("README drifted: `%s` now prints\n%s\nthe README shows\n%s\n(rerun with %s=1 to update it)",
+			b.prompt, got, b.output, envUpdateREADME)
+	}
+}
+
+// lockedBuffer is one stream for stdout and stderr, read while written.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

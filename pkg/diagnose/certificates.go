@@ -1,0 +1,136 @@
+package diagnose
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
+)
+
+// certExpiringDays: EKS-A's own monitoring warns 30 days ahead.
+const certExpiringDays = 30
+
+// Certificates come from two places, read with the same thresholds: the
+// EKS-A Cluster's status.clusterCertificateInfo (per machine, v0.24+), and
+// the certificates of the cluster's own Secrets (its CA, etcd CA, etcd
+// client and kubeconfig; every era), which the reader reduces to their
+// subject and NotAfter.
+
+// EvidenceCertificate is one certificate of a Secret: which, whose, and
+// when it expires. Never the Secret's data.
+type EvidenceCertificate struct {
+	Secret   string    `json:"secret"` // namespace/name
+	Key      string    `json:"key"`
+	Subject  string    `json:"subject,omitempty"` // the common name
+	NotAfter time.Time `json:"notAfter"`
+}
+
+// expiredCertificates counts what has expired: the machines
+// clusterCertificateInfo reports, and the Secrets' certificates.
+func (f *facts) expiredCertificates() (machines, secrets int) {
+	if c, ok := f.eksaCluster(); ok {
+		for _, ci := range c.Certificates {
+			if ci.ExpiresInDays <= 0 {
+				machines++
+			}
+		}
+	}
+	for _, sc := range f.secretCertificates() {
+		if !f.in.Now.Before(sc.NotAfter) {
+			secrets++
+		}
+	}
+	return machines, secrets
+}
+
+// expiredText says where certificates expired, e.g. "1 machine and 2
+// Secrets"; "" when none did.
+func (f *facts) expiredText() string {
+	machines, secrets := f.expiredCertificates()
+	var parts []string
+	if machines > 0 {
+		parts = append(parts, text.Plural(machines, "machine"))
+	}
+	if secrets > 0 {
+		parts = append(parts, text.Plural(secrets, "Secret"))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// secretCertificates are the certificates of the diagnosed cluster's
+// Secrets, soonest to expire first; none without a clock to compare with.
+func (f *facts) secretCertificates() []snapshot.SecretCertificate {
+	var out []snapshot.SecretCertificate
+	if f.in.Now.IsZero() {
+		return nil
+	}
+	for _, sc := range f.mgmt.SecretCertificates {
+		if _, name, _ := strings.Cut(sc.Secret, "/"); strings.HasPrefix(name, f.name+"-") {
+			out = append(out, sc)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].NotAfter.Before(out[j].NotAfter) })
+	return out
+}
+
+// machineCertificateFindings: status.clusterCertificateInfo, one finding
+// per code on the EKS-A Cluster.
+func machineCertificateFindings(cluster snapshot.Object) []Finding {
+	ref := objectRef(cluster)
+	certs := append([]snapshot.CertificateInfo(nil), cluster.Certificates...)
+	sort.SliceStable(certs, func(i, j int) bool { return certs[i].ExpiresInDays < certs[j].ExpiresInDays })
+	var expired, expiring []string
+	for _, c := range certs {
+		switch {
+		case c.ExpiresInDays <= 0:
+			expired = append(expired, c.Machine)
+		case c.ExpiresInDays <= certExpiringDays:
+			expiring = append(expiring, fmt.Sprintf("%s in %d days", c.Machine, c.ExpiresInDays))
+		}
+	}
+	var out []Finding
+	if len(expired) > 0 {
+		out = append(out, Finding{Severity: Error, Code: CodeCertificatesExpired, Object: ref, Location: string(snapshot.Management),
+			Message: "the certificates of " + strings.Join(expired, ", ") + " have expired (status.clusterCertificateInfo)"})
+	}
+	if len(expiring) > 0 {
+		out = append(out, Finding{Severity: Warning, Code: CodeCertificatesExpiring, Object: ref, Location: string(snapshot.Management),
+			Message: "certificates expire soon: " + strings.Join(expiring, ", ") + " (status.clusterCertificateInfo)"})
+	}
+	return out
+}
+
+// secretCertificateFindings: one finding per certificate of the cluster's
+// Secrets that has expired or expires within certExpiringDays, on its
+// Secret, with the Secret, key, subject and NotAfter as evidence.
+func secretCertificateFindings(f *facts) []Finding {
+	var out []Finding
+	for _, sc := range f.secretCertificates() {
+		left := sc.NotAfter.Sub(f.in.Now)
+		what := fmt.Sprintf("the certificate %s in Secret %s (key %s)", subjectText(sc.Subject), sc.Secret, sc.Key)
+		fd := Finding{Object: "Secret/" + sc.Secret, Location: string(snapshot.Management),
+			Evidence: &Evidence{Certificates: []EvidenceCertificate{{Secret: sc.Secret, Key: sc.Key, Subject: sc.Subject, NotAfter: sc.NotAfter}}}}
+		switch {
+		case left <= 0:
+			fd.Severity, fd.Code = Error, CodeCertificatesExpired
+			fd.Message = fmt.Sprintf("%s expired %s ago, at %s (NotAfter)", what, ageText(f.in.Now, sc.NotAfter), sc.NotAfter.UTC().Format(time.RFC3339))
+		case left <= certExpiringDays*24*time.Hour:
+			fd.Severity, fd.Code = Warning, CodeCertificatesExpiring
+			fd.Message = fmt.Sprintf("%s expires in %d days, at %s (NotAfter)", what, int64(left/(24*time.Hour)), sc.NotAfter.UTC().Format(time.RFC3339))
+		default:
+			continue
+		}
+		out = append(out, fd)
+	}
+	return out
+}
+
+func subjectText(cn string) string {
+	if cn == "" {
+		return "(no common name)"
+	}
+	return "CN=" + cn
+}

@@ -312,7 +312,7 @@ func readPlugin(ctx context.Context, kubeconfig string, cfg *rest.Config, machin
 	s := reader.Read(ctx,
 		reader.Source{Role: snapshot.Management, Kubeconfig: kubeconfig, Config: cfg},
 		reader.Source{Role: snapshot.Bootstrap},
-		reader.Options{Timeout: 5 * time.Minute, Now: time.Now()})
+		reader.Options{Timeout: 5 * time.Minute, Now: time.Now(), ClusterName: testworld.SeedClusterName})
 	wall := time.Since(start)
 	st := s.Management
 	if !st.Reachable {

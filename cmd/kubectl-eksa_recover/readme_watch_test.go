@@ -1,11 +1,9 @@
 package main_test
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -54,7 +52,7 @@ func TestREADME_Watch(t *testing.T) {
 	cmd := exec.CommandContext(t.Context(), binary, b.args...)
 	cmd.Dir = w.Dir
 	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "NO_COLOR=1"}
-	var out lockedBuffer
+	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -92,22 +90,4 @@ func TestREADME_Watch(t *testing.T) {
 		t.Errorf("README drifted: `%s` now prints\n%s\nthe README shows\n%s\n(rerun with %s=1 to update it)",
 			b.prompt, got, b.output, envUpdateREADME)
 	}
-}
-
-// lockedBuffer is one stream for stdout and stderr, read while written.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

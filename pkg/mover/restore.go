@@ -108,6 +108,11 @@ func PlanRestore(ctx context.Context, o RestoreOptions) (*RestorePlan, error) {
 	if p.existing, err = listKeys(ctx, o.To, g); err != nil {
 		return nil, err
 	}
+	if o.Force {
+		if err := errHardwareClashes(hardwareClashes(g, p.existing), "restore"); err != nil {
+			return nil, err
+		}
+	}
 	p.RestoreResult = RestoreResult{Groups: len(p.groups), Objects: g.Len(), Plan: plan(g, p.groups)}
 	for _, c := range g.Clusters() {
 		p.Clusters = append(p.Clusters, c.GetName())

@@ -31,6 +31,8 @@ const (
 	// LabelTinkerbellOwnerName is the TinkerbellMachine a Hardware is
 	// allocated to, set by CAPT (v1alpha1.tinkerbell.org/ownerName).
 	LabelTinkerbellOwnerName = "v1alpha1.tinkerbell.org/ownerName"
+	// LabelTinkerbellOwnerNamespace is that TinkerbellMachine's namespace.
+	LabelTinkerbellOwnerNamespace = "v1alpha1.tinkerbell.org/ownerNamespace"
 	// LabelMoveHierarchy on a CRD or an object: move it with everything it owns.
 	LabelMoveHierarchy = "clusterctl.cluster.x-k8s.io/move-hierarchy"
 	// LabelClusterName names the CAPI Cluster an object belongs to.

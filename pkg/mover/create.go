@@ -87,6 +87,11 @@ func createOne(ctx context.Context, to *Cluster, src *unstructured.Unstructured,
 	if err != nil {
 		return "", false, err
 	}
+	// The plan refused these (hardware.go); one that arrived since is
+	// refused here, never overwritten: the run stops before any delete.
+	if why := hardwareClash(src, existing); why != "" {
+		return "", true, fmt.Errorf("%s: not overwritten; compare both copies, delete the stale one and rerun", why)
+	}
 	obj.SetResourceVersion(existing.GetResourceVersion())
 	obj.SetUID(existing.GetUID())
 	if st, ok := existing.Object["status"]; ok {

@@ -26,17 +26,6 @@ type readSide struct {
 	reread func(ctx context.Context) (map[Key]*unstructured.Unstructured, error)
 }
 
-// graphSide is a side read with Read: its graph of cluster's objects.
-func graphSide(c *Cluster, g *Graph, cluster string) readSide {
-	return readSide{c: c, planned: g.Objects, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {
-		now, err := Read(ctx, c, cluster)
-		if err != nil {
-			return nil, err
-		}
-		return now.Objects, nil
-	}}
-}
-
 // graphSides are two sides read with ReadBoth: their graphs of cluster's
 // objects, reread the same way. The first reread reads both clusters (the
 // rule picks each side's objects across both) and hands the second its

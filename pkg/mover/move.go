@@ -121,6 +121,9 @@ func PlanMove(ctx context.Context, o Options) (*MovePlan, error) {
 	if err := checkProviders(ctx, o.From, o.To); err != nil {
 		return nil, err
 	}
+	if err := checkHardware(ctx, o.To, from); err != nil {
+		return nil, err
+	}
 	if p.groups, err = from.Groups(); err != nil {
 		return nil, err
 	}

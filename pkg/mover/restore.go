@@ -21,8 +21,9 @@ type RestoreOptions struct {
 	// PausedClusters say which Clusters were paused when it was written.
 	Manifest *backup.Manifest
 	// Bootstrap, when set, is the KinD cluster: it must hold none of
-	// ClusterName's objects ("" the namespace's), when the plan is made and
-	// at the first write, or a restore would make two live copies.
+	// ClusterName's objects ("" the namespace's) and none of Objects, when
+	// the plan is made and at the first write, or a restore would make two
+	// live copies.
 	Bootstrap   *Cluster
 	ClusterName string
 	// Force updates objects the target already holds; without it they are
@@ -78,7 +79,7 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 
 // PlanRestore checks, before any write, that the backup's objects belong
 // in eksa-system, that KinD (o.Bootstrap, when set) holds none of
-// o.ClusterName's objects, that the target serves every kind and that the
+// o.ClusterName's objects and none of the backup's (kindHolds), that the target serves every kind and that the
 // graph is whole; it reads which objects the target holds already and
 // prints the plan on o.Progress. It writes nothing.
 func PlanRestore(ctx context.Context, o RestoreOptions) (*RestorePlan, error) {
@@ -90,11 +91,12 @@ func PlanRestore(ctx context.Context, o RestoreOptions) (*RestorePlan, error) {
 	}
 	p := &RestorePlan{o: o, g: g}
 	if o.Bootstrap != nil {
-		if p.left, err = Read(ctx, o.Bootstrap, o.ClusterName); err != nil {
+		var claimed int
+		if p.left, claimed, err = kindHolds(ctx, o.Bootstrap, g, o.ClusterName); err != nil {
 			return nil, err
 		}
-		if n := p.left.Len(); n > 0 {
-			return nil, fmt.Errorf("the KinD cluster still holds %d of %s's objects: restoring would make two live copies; run `kubectl eksa-recover move` instead (nothing was changed)", n, name(o.ClusterName))
+		if p.left.Len() > 0 {
+			return nil, errKindHolds(p.left, claimed, o.ClusterName)
 		}
 	}
 	if err := preflight(ctx, g, o.To); err != nil {
@@ -105,6 +107,11 @@ func PlanRestore(ctx context.Context, o RestoreOptions) (*RestorePlan, error) {
 	}
 	if p.existing, err = listKeys(ctx, o.To, g); err != nil {
 		return nil, err
+	}
+	if o.Force {
+		if err := errHardwareClashes(hardwareClashes(g, p.existing), "restore"); err != nil {
+			return nil, err
+		}
 	}
 	p.RestoreResult = RestoreResult{Groups: len(p.groups), Objects: g.Len(), Plan: plan(g, p.groups)}
 	for _, c := range g.Clusters() {
@@ -146,7 +153,7 @@ func (p *RestorePlan) Run(ctx context.Context) (*RestoreResult, error) {
 	say("Restoring %d objects to the %s cluster Clusters=%s", g.Len(), o.To.Name, strings.Join(res.Clusters, ","))
 	sides := []readSide{keysSide(o.To, g, existing)}
 	if o.Bootstrap != nil {
-		sides = append(sides, graphSide(o.Bootstrap, p.left, o.ClusterName))
+		sides = append(sides, kindSide(o.Bootstrap, g, p.left, o.ClusterName))
 	}
 	if err := checkUnchanged(ctx, "restore", sides...); err != nil {
 		return nil, err

@@ -32,8 +32,9 @@ truncated backup is refused), and eksctl's and clusterctl's folders
 (cluster-state-backup-*, bootstrap-cluster-state-backup-*, <cluster>-backup-*),
 which have no manifest and are used unchecked.
 
-It refuses while KinD still holds the cluster's objects: a restore would then
-make two live copies, so use 'move'. It checks the management cluster serves
+It refuses while KinD still holds the cluster's objects, or any object of the
+backup: a restore would then make two live copies. Use 'move' for what KinD's
+Cluster claims; what no Cluster there claims any more, delete from KinD. It checks the management cluster serves
 every kind and that the backup's owner graph is whole, shows the plan and
 asks, then creates what is missing in owner order, arriving paused. Objects
 already there are left as they are unless --force. Once every object is read

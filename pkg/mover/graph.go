@@ -72,6 +72,14 @@ func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
 // cluster's too. It also returns the references of each graph that do not
 // resolve on their own cluster (Side 0 is a's, 1 is b's).
 func ReadBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, err error) {
+	ga, gb, dangling, _, err = readBoth(ctx, a, b, clusterName)
+	return ga, gb, dangling, err
+}
+
+// readBoth is ReadBoth that also returns everything it listed on a (every
+// moveable kind, Secrets and ConfigMaps), for a caller that compares more
+// than the graph with what a holds, without listing it again.
+func readBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, onA []*unstructured.Unstructured, err error) {
 	clusters := []*Cluster{a, b}
 	objs := make([][]*unstructured.Unstructured, 2)
 	kinds := make([]objgraph.Kinds, 2)
@@ -88,10 +96,10 @@ func ReadBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *G
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	graphs, dangling := SelectAcross(objs, kinds, oneCluster, clusterName)
-	return graphs[0], graphs[1], dangling, nil
+	return graphs[0], graphs[1], dangling, objs[0], nil
 }
 
 // listAll lists every moveable kind in the namespace, one request per kind.

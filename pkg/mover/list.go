@@ -53,6 +53,11 @@ func listKinds(ctx context.Context, c *Cluster, kinds []schema.GroupKind, skipMi
 			return nil, errs[i] // the first kind's, in order: the same error every run
 		}
 		for j := range lists[i] {
+			// The field managers' bookkeeping is half of a typical
+			// object and nothing here reads it: a create drops it, the
+			// drift check ignores it, a backup does not need it. Dropped
+			// at once, a 5,000-object move holds half the memory.
+			lists[i][j].SetManagedFields(nil)
 			all = append(all, &lists[i][j])
 		}
 	}

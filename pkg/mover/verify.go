@@ -40,21 +40,36 @@ func (v *Verification) OK() bool {
 // target's objects reference and only source holds counts as left there.
 func Verify(ctx context.Context, source, target *Cluster, cluster string, backup []*unstructured.Unstructured) (*Verification, error) {
 	v := &Verification{}
+	var listed []*unstructured.Unstructured // all the target holds, once
 	if source != nil || cluster != "" {
-		onTarget, left, dangling, err := ReadBoth(ctx, target, source, cluster)
+		onTarget, left, dangling, all, err := readBoth(ctx, target, source, cluster)
 		if err != nil {
 			return nil, err
 		}
+		listed = all
 		if source != nil {
 			v.LeftInSource = objgraph.KeyStrings(left.Keys())
 		}
 		if cluster != "" {
 			v.Unresolved = unresolvedOnTarget(dangling, onTarget, source)
 		}
+	} else {
+		all, err := listAll(ctx, target)
+		if err != nil {
+			return nil, err
+		}
+		listed = all
 	}
-	onTarget, noCRD, err := listBackupKinds(ctx, target, backup)
-	if err != nil {
-		return nil, err
+	onTarget := make(map[Key]*unstructured.Unstructured, len(listed))
+	for _, o := range listed {
+		onTarget[KeyOf(o)] = o
+	}
+	noCRD := map[schema.GroupKind]bool{}
+	for _, o := range backup {
+		gk := KeyOf(o).GroupKind()
+		if _, served := target.Resources[gk]; !served {
+			noCRD[gk] = true
+		}
 	}
 	for _, want := range backup {
 		k := KeyOf(want)
@@ -75,34 +90,6 @@ func Verify(ctx context.Context, source, target *Cluster, cluster string, backup
 	sort.Strings(v.MissingOnTarget)
 	sort.Strings(v.Differs)
 	return v, nil
-}
-
-// listBackupKinds reads what the target holds of the backup's kinds: one
-// List per kind (a Get per object made verifying 5,000 objects take longer
-// than moving them), and which kinds it has no CRD for.
-func listBackupKinds(ctx context.Context, target *Cluster, backup []*unstructured.Unstructured) (map[Key]*unstructured.Unstructured, map[schema.GroupKind]bool, error) {
-	noCRD := map[schema.GroupKind]bool{}
-	var kinds []schema.GroupKind
-	for _, o := range backup {
-		gk := KeyOf(o).GroupKind()
-		if _, seen := noCRD[gk]; seen {
-			continue
-		}
-		_, _, err := target.Resource(gk)
-		noCRD[gk] = err != nil
-		if err == nil {
-			kinds = append(kinds, gk)
-		}
-	}
-	l, err := listKinds(ctx, target, kinds, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make(map[Key]*unstructured.Unstructured, len(l))
-	for _, o := range l {
-		out[KeyOf(o)] = o
-	}
-	return out, noCRD, nil
 }
 
 // comparable is what a move must carry over unchanged: everything but

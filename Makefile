@@ -72,7 +72,7 @@ test: test-assets krew-tools
 bench: bench-binary test-assets
 	mkdir -p $(TEST_CACHE)
 	KUBEBUILDER_ASSETS="$(ASSETS)" XDG_CACHE_HOME=$(TEST_CACHE) \
-		$(GO) test -tags bench -count=1 -timeout 60m -run '^TestBench' -v ./test/bench/
+		$(GO) test -tags bench -count=1 -timeout 90m -run '^TestBench' -v ./test/bench/
 
 ## world: run a test world until Ctrl-C (SCENARIO=stranded FLAVOUR=v1beta1 WORLD_DIR=.world/<scenario>)
 world: test-assets

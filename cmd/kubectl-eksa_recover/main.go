@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
@@ -19,6 +20,14 @@ import (
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The plugin holds a cluster's whole object graph, some of it
+		// twice (a plan and its re-read, a backup and the target): with
+		// Go's default the heap grows to twice that before a collection.
+		// Collecting at half the live heap took a 4,902-object move from
+		// 180-256 MB to 157 MB peak RSS for the same wall time (make bench).
+		debug.SetGCPercent(50)
+	}
 	os.Exit(run())
 }
 

@@ -55,6 +55,9 @@ type facts struct {
 	// dangling are the references of the cluster's objects that do not
 	// resolve on their own side (references.go).
 	dangling []objgraph.Dangling
+	// machineObjs are the Machines among each side's objects, by name:
+	// built on first use (machineObject), once the objects are final.
+	machineObjs map[snapshot.Role]map[string]snapshot.Object
 }
 
 func gather(in Input) *facts {

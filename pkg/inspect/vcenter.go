@@ -36,7 +36,8 @@ func checkVCenter(ctx context.Context, o Options, snap *snapshot.Snapshot, clust
 	if !o.VCenter.Enabled {
 		return nil, nil
 	}
-	t, ok := findVCenter(snap, cluster)
+	user, password := o.VCenter.Username, o.VCenter.Password
+	t, ok := findVCenter(snap, cluster, user != "" && password != "")
 	if !ok {
 		// Say so rather than stay silent: a user who asked for the check on
 		// a CloudStack or bare-metal cluster learns why nothing was checked.
@@ -46,7 +47,6 @@ func checkVCenter(ctx context.Context, o Options, snap *snapshot.Snapshot, clust
 		}
 		return nil, nil
 	}
-	user, password := o.VCenter.Username, o.VCenter.Password
 	switch {
 	case user == "" && password == "":
 		return &diagnose.VCenterFacts{Skipped: fmt.Sprintf("set %s and %s (as for eksctl) to check the cluster's VMs",
@@ -116,12 +116,18 @@ func vcenterError(err error, t vcenterTarget, timeout time.Duration) error {
 
 // findVCenter reads the server from the VSphereDatacenterConfig on
 // management or, when management could not be read or lacks it, from the
-// VSphereCluster wherever it is. ok: the cluster runs on vSphere.
-func findVCenter(snap *snapshot.Snapshot, cluster string) (t vcenterTarget, ok bool) {
+// VSphereCluster wherever it is. ok: the cluster runs on vSphere. The
+// Machines' placements (folders) are read only when the check will run:
+// they need the cluster's members on both sides, which at 1,000 Machines
+// cost as much as the rest of the diagnosis.
+func findVCenter(snap *snapshot.Snapshot, cluster string, placements bool) (t vcenterTarget, ok bool) {
 	if dc, found := datacenterConfig(snap.Management.EKSA, cluster); found {
 		ok = true
 		t = vcenterTarget{server: dc.Fields["server"], thumbprint: dc.Fields["thumbprint"], datacenter: dc.Fields["datacenter"],
 			source: "VSphereDatacenterConfig " + dc.Namespace + "/" + dc.Name + " on the management cluster"}
+		if !placements {
+			return t, ok
+		}
 	}
 	for _, cs := range []*snapshot.ClusterState{&snap.Management, &snap.Bootstrap} {
 		members := map[objgraph.Key]bool{}

@@ -61,7 +61,7 @@ func TestFindVCenter(t *testing.T) {
 					cs.Graph = append(cs.Graph, objgraph.NodeOf(u))
 				}
 			}
-			got, ok := findVCenter(&snap, "cluster3")
+			got, ok := findVCenter(&snap, "cluster3", true)
 			folders := ""
 			if len(got.folders) > 0 {
 				folders = "[" + strings.Join(got.folders, ",") + "]"

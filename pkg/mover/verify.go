@@ -8,7 +8,6 @@ import (
 	"sort"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
@@ -64,16 +63,9 @@ func Verify(ctx context.Context, source, target *Cluster, cluster string, backup
 	for _, o := range listed {
 		onTarget[KeyOf(o)] = o
 	}
-	noCRD := map[schema.GroupKind]bool{}
-	for _, o := range backup {
-		gk := KeyOf(o).GroupKind()
-		if _, served := target.Resources[gk]; !served {
-			noCRD[gk] = true
-		}
-	}
 	for _, want := range backup {
 		k := KeyOf(want)
-		if noCRD[k.GroupKind()] {
+		if _, served := target.Resources[k.GroupKind()]; !served {
 			v.MissingOnTarget = append(v.MissingOnTarget, k.String()+" (no CRD)")
 			continue
 		}

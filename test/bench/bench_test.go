@@ -201,7 +201,7 @@ func (m *measurer) measure(runs int) row {
 	r := row{machines: m.machines, clusters: len(m.w.Clusters), baseline: make([]sample, len(baselines))}
 	var reads, statuses, floors []sample
 	base := make([][]sample, len(baselines))
-	var requests []recorded // the read's, for the floor to replay
+	var requests []recorded      // the read's, for the floor to replay
 	for i := 0; i <= runs; i++ { // run 0 is the warm-up
 		measured := i > 0
 		steps := []func(){

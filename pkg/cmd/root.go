@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/backup"
@@ -19,6 +20,8 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/verify"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/version"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/redact"
 )
 
@@ -60,6 +63,9 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.SetIn(streams.In)
 	cmd.SetOut(streams.Out)
 	cmd.SetErr(streams.ErrOut)
+	cmd.PersistentPreRun = func(*cobra.Command, []string) {
+		rest.SetDefaultWarningHandler(kube.NewWarningPrinter(streams.ErrOut, printers.UseColor(streams.ErrOut)))
+	}
 
 	o.AddFlags(cmd.PersistentFlags())
 	addKlogFlags(cmd.PersistentFlags())

@@ -173,7 +173,10 @@ func nth(n int, method, except string) func(*http.Request) bool {
 func killMove(t *testing.T, w *testworld.World, p killPoint) string {
 	t.Helper()
 	args := []string{"move", "--yes"}
-	var held <-chan struct{}
+	var (
+		held      <-chan struct{}
+		heldProxy *testworld.FaultProxy
+	)
 	for _, s := range []*testworld.Server{w.Management, w.Bootstrap} {
 		proxy, err := testworld.NewFaultProxy(s.Config)
 		if err != nil {
@@ -191,7 +194,7 @@ func killMove(t *testing.T, w *testworld.World, p killPoint) string {
 		flag := map[string]string{"management": "--kubeconfig", "bootstrap": "--bootstrap-kubeconfig"}[s.Name]
 		args = append(args, flag, file)
 		if p.hold != nil && p.side == s.Name {
-			held = proxy.HoldWhen(p.hold)
+			held, heldProxy = proxy.HoldWhen(p.hold), proxy
 		}
 	}
 	armed := false
@@ -202,6 +205,10 @@ func killMove(t *testing.T, w *testworld.World, p killPoint) string {
 			armed = true
 			go func() {
 				<-held
+				// The writes before the held one land before the kill.
+				if !heldProxy.WaitAnswered(time.Minute) {
+					t.Errorf("the kill %s: the server did not answer the requests before the held one within a minute", p.name)
+				}
 				_ = cmd.Process.Signal(syscall.SIGKILL)
 			}()
 		case strings.HasPrefix(line, p.line):

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -53,7 +54,10 @@ type FaultProxy struct {
 	faults   []string                                 // "n METHOD path (what)" of each request faulted
 	held     chan struct{}
 	heldOnce sync.Once
-	closed   chan struct{}
+	// forwarding counts the requests passed to the server and not yet
+	// answered, watches aside (see WaitAnswered).
+	forwarding atomic.Int64
+	closed     chan struct{}
 }
 
 // NewFaultProxy starts a proxy in front of the server upstream points at,
@@ -114,11 +118,14 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 			switch faultMode(p.mode.Load()) {
 			case loseAnswer:
 				if n == limit+1 {
+					done := p.track(r)
 					forward(r) // the server applies it; its answer is lost
+					done()
 					what = "applied, answer lost"
 				}
 			case outage:
 				if n > limit+p.outage.Load() {
+					defer p.track(r)()
 					rp.ServeHTTP(w, r) // the outage is over
 					return
 				}
@@ -135,6 +142,7 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 			p.breakConnection(w)
 			return
 		}
+		defer p.track(r)()
 		rp.ServeHTTP(w, r)
 	}))
 	p.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
@@ -222,6 +230,31 @@ func (p *FaultProxy) Faults() []string {
 func (p *FaultProxy) HoldWhen(match func(*http.Request) bool) <-chan struct{} {
 	p.hold.Store(&match)
 	return p.held
+}
+
+// track counts r as forwarded until the function it returns is called.
+func (p *FaultProxy) track(r *http.Request) func() {
+	if r.URL.Query().Get("watch") == "true" {
+		return func() {}
+	}
+	p.forwarding.Add(1)
+	return func() { p.forwarding.Add(-1) }
+}
+
+// WaitAnswered waits, up to timeout, until the server has answered every
+// request the proxy forwarded to it, and says whether it did. A client
+// killed while the proxy holds its n-th write has then had exactly n-1
+// applied: killed at once, the writes still in flight would be cancelled
+// with it, or not, as the machine's load decides.
+func (p *FaultProxy) WaitAnswered(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for p.forwarding.Load() > 0 {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
 }
 
 // Requests is the number of requests seen since the last CutAfter (or start).

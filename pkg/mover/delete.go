@@ -34,7 +34,7 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			gone, err := deleteOne(ctx, o.From, k)
+			gone, err := deleteOne(ctx, o.From, k, g.Objects[k])
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -50,11 +50,25 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 
 // deleteOne marks, unblocks and deletes one object; one already gone (a
 // rerun) is not an error. The mark is one merge patch rather than a read
-// and an update: two requests per object instead of three.
-func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
+// and an update: two requests per object instead of three. A Secret or
+// ConfigMap read without finalizers skips the mark (unmarked below).
+func deleteOne(ctx context.Context, c *Cluster, k Key, read *unstructured.Unstructured) (bool, error) {
 	ri, _, err := c.Resource(k.GroupKind())
 	if err != nil {
 		return false, err
+	}
+	if unmarked(k, read) {
+		rv := read.GetResourceVersion()
+		err = ri.Delete(ctx, k.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv}})
+		switch {
+		case err == nil:
+			return true, nil
+		case apierrors.IsNotFound(err):
+			return false, nil
+		case !apierrors.IsConflict(err):
+			return false, err
+		}
+		// Changed since it was read (a finalizer added?): mark it first.
 	}
 	mark := fmt.Appendf(nil, `{"metadata":{"annotations":{%q:""},"finalizers":null}}`, eksa.AnnotationDeleteForMove)
 	_, err = ri.Patch(ctx, k.Name, types.MergePatchType, mark, metav1.PatchOptions{})
@@ -69,6 +83,22 @@ func deleteOne(ctx context.Context, c *Cluster, k Key) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// unmarked says whether an object can be deleted without the
+// delete-for-move mark: a core Secret or ConfigMap that held no finalizer
+// when read. The mark is for the webhooks and controllers of Cluster API's
+// and the providers' own kinds, and none of them watches a core kind's
+// deletes; with no finalizer to clear, the patch would be a write that
+// changes nothing anybody reads, about one in five of a move's objects.
+// The delete is made on the condition that the object is still the one
+// read (its resourceVersion), so a finalizer added since is never
+// bypassed: that delete fails and the object is marked as any other.
+func unmarked(k Key, read *unstructured.Unstructured) bool {
+	if k.Group != "" || (k.Kind != "Secret" && k.Kind != "ConfigMap") || read == nil {
+		return false
+	}
+	return read.GetResourceVersion() != "" && len(read.GetFinalizers()) == 0
 }
 
 // checkPaused re-reads the graph's Clusters on the source (one List, not

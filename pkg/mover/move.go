@@ -9,6 +9,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
@@ -206,11 +207,7 @@ func (p *MovePlan) Run(ctx context.Context) (*Result, error) {
 			return res, fmt.Errorf("deleting from the %s cluster: %w", o.From.Name, err)
 		}
 	}
-	arrived, err := Read(ctx, o.To, o.ClusterName)
-	if err != nil {
-		return res, err
-	}
-	if err := pauseClusters(ctx, o.To, arrived, false); err != nil {
+	if err := pauseClusters(ctx, o.To, movedClusters(from, to), false); err != nil {
 		return res, err
 	}
 	finished = true
@@ -303,6 +300,21 @@ func pauseClusters(ctx context.Context, c *Cluster, g *Graph, paused bool) error
 		}
 	}
 	return nil
+}
+
+// movedClusters are the Clusters the target holds once the move is done:
+// the ones moved and the ones it held at the plan (an earlier, cut-off
+// run's), both paused; checkArrived saw every moved one there. Taken from
+// the plan rather than read again: the target is not written to while the
+// source is emptied.
+func movedClusters(from, to *Graph) *Graph {
+	out := &Graph{Objects: map[Key]*unstructured.Unstructured{}}
+	for _, g := range []*Graph{from, to} {
+		for _, cl := range g.Clusters() {
+			out.Objects[KeyOf(cl)] = cl
+		}
+	}
+	return out
 }
 
 // checkArrived reads every object back from the target: success is what is

@@ -185,6 +185,7 @@ func (b *ClusterBuilder) Build(now time.Time) (*Cluster, error) {
 		}
 		add(extra...)
 	}
+	addControllerFinalizers(c)
 	return c, nil
 }
 

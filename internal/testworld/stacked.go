@@ -96,18 +96,28 @@ func BuildStacked(f Flavour, now time.Time, o StackedOptions) ([]*Cluster, error
 		if err != nil {
 			return nil, err
 		}
-		c = c.WithoutExternalEtcd()
-		addControllerFinalizers(c)
-		out = append(out, c)
+		out = append(out, c.WithoutExternalEtcd())
 	}
 	return out, nil
 }
 
-// controllerFinalizers are the finalizers Cluster API (v1.14) and CAPV
-// (v1.14) controllers put on their objects as they first reconcile them:
-// a move must clear them before deleting the source copy, or the delete
-// would wait for a controller and, paused or not, never finish.
+// controllerFinalizers are the finalizers the controllers put on their
+// objects as they first reconcile them (Cluster API and CAPV v1.14, CAPC
+// v0.4.9, CAPX v1.3.2, CAPD v1.14.2, etcdadm-controller v1.0.28, CAPT,
+// CAPAS): a move must clear them before deleting the source copy, or the
+// delete would wait for a controller and, paused or not, never finish.
 var controllerFinalizers = map[string]string{
+	"EtcdadmCluster":      "etcdcluster.cluster.x-k8s.io",
+	"CloudStackCluster":   "cloudstackcluster.infrastructure.cluster.x-k8s.io",
+	"CloudStackMachine":   "cloudstackmachine.infrastructure.cluster.x-k8s.io",
+	"NutanixCluster":      "nutanixcluster.infrastructure.cluster.x-k8s.io",
+	"NutanixMachine":      "nutanixmachine.infrastructure.cluster.x-k8s.io",
+	"DockerCluster":       "dockercluster.infrastructure.cluster.x-k8s.io",
+	"DockerMachine":       "dockermachine.infrastructure.cluster.x-k8s.io",
+	"TinkerbellCluster":   "tinkerbellcluster.infrastructure.cluster.x-k8s.io",
+	"TinkerbellMachine":   "tinkerbellmachine.infrastructure.cluster.x-k8s.io",
+	"AWSSnowCluster":      "awssnowcluster.infrastructure.cluster.x-k8s.io",
+	"AWSSnowMachine":      "awssnowmachine.infrastructure.cluster.x-k8s.io",
 	"Cluster":             "cluster.cluster.x-k8s.io",
 	"Machine":             "machine.cluster.x-k8s.io",
 	"MachineSet":          "cluster.x-k8s.io/machineset",
@@ -120,7 +130,7 @@ var controllerFinalizers = map[string]string{
 }
 
 // addControllerFinalizers sets them on c's objects, as a provisioned
-// cluster holds them.
+// cluster holds them (ManifestsOnly takes them off again).
 func addControllerFinalizers(c *Cluster) {
 	for _, o := range c.Objects {
 		if f, ok := controllerFinalizers[o.GetKind()]; ok {

@@ -165,9 +165,11 @@ func TestMove_DryRunChangesNothing(t *testing.T) {
 }
 
 // TestMove_DeletesOnlyPausedAndMarked watches KinD during a move: no object
-// is deleted before its Cluster is paused, and each deleted object carries
-// delete-for-move (otherwise KinD's controllers would delete the real VMs:
-// CAPV turns a VSphereMachine's or VSphereVM's delete into a VM delete).
+// is deleted before its Cluster is paused, and each deleted object of
+// Cluster API's or a provider's kinds carries delete-for-move (otherwise
+// KinD's controllers would delete the real VMs: CAPV turns a
+// VSphereMachine's or VSphereVM's delete into a VM delete). A Secret goes
+// unmarked only when it has no finalizer to clear.
 // The watches' events are put in the server's order (resourceVersion, one
 // etcd revision for all kinds), not in the order they arrived.
 func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
@@ -229,7 +231,7 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 		return rv
 	}
 	sort.SliceStable(events, func(i, j int) bool { return revision(events[i]) < revision(events[j]) })
-	paused, deletes := false, map[string]int{}
+	paused, deletes, unmarkedSecrets := false, map[string]int{}, 0
 	for _, ev := range events {
 		u, ok := ev.Object.(*unstructured.Unstructured)
 		if !ok {
@@ -247,9 +249,19 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 		if !paused {
 			t.Errorf("%s %s deleted before Cluster cluster3 was paused", u.GetKind(), u.GetName())
 		}
-		if _, ok := u.GetAnnotations()[eksa.AnnotationDeleteForMove]; !ok {
+		_, marked := u.GetAnnotations()[eksa.AnnotationDeleteForMove]
+		switch {
+		case marked:
+		case u.GetAPIVersion() != "v1":
 			t.Errorf("%s %s deleted without %s", u.GetKind(), u.GetName(), eksa.AnnotationDeleteForMove)
+		case len(u.GetFinalizers()) > 0:
+			t.Errorf("%s %s deleted unmarked past its finalizers %v", u.GetKind(), u.GetName(), u.GetFinalizers())
+		default:
+			unmarkedSecrets++
 		}
+	}
+	if unmarkedSecrets == 0 {
+		t.Errorf("every Secret was marked before its delete; want those without finalizers deleted as read")
 	}
 	for _, kind := range []string{"Cluster", "Machine", "VSphereMachine", "VSphereVM", "Secret"} {
 		if deletes[kind] == 0 {

@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
@@ -139,6 +140,11 @@ func TestVerify_HalfMovedWithoutOwners(t *testing.T) {
 	// A lost control plane: in neither cluster.
 	ri, _, err := boot.Resource(mover.Key{Group: "controlplane.cluster.x-k8s.io", Kind: "KubeadmControlPlane"}.GroupKind())
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Its controller's finalizer cleared first, as the controller does when
+	// it finishes: lost, not being deleted (a move carries one being deleted).
+	if _, err := ri.Patch(t.Context(), "cluster3", types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ri.Delete(t.Context(), "cluster3", metav1.DeleteOptions{}); err != nil {

@@ -39,10 +39,10 @@ func (f *facts) followReferences() {
 			sides[i] = objgraph.Side{Nodes: cs.Graph, Kinds: cs.Kinds, OneCluster: sideRoles[i] == snapshot.Bootstrap}
 		}
 	}
-	members := objgraph.Across(sides, f.name)
+	members, dangling := objgraph.AcrossResolved(sides, f.name)
 	f.mgmtObjs, f.mgmtMachines = addReferenced(f.mgmt, members[0], f.mgmtObjs, f.mgmtMachines)
 	f.bootObjs, f.bootMachines = addReferenced(f.boot, members[1], f.bootObjs, f.bootMachines)
-	f.dangling = objgraph.Unresolved(sides, members)
+	f.dangling = dangling
 }
 
 // addReferenced appends the side's objects and Machines of no cluster

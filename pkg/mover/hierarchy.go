@@ -30,7 +30,7 @@ func SelectAcross(objs [][]*unstructured.Unstructured, kinds []objgraph.Kinds, o
 			sides[i].Nodes = append(sides[i].Nodes, objgraph.NodeOf(o))
 		}
 	}
-	members := objgraph.Across(sides, clusterName)
+	members, dangling := objgraph.AcrossResolved(sides, clusterName)
 	graphs := make([]*Graph, len(objs))
 	for i, side := range objs {
 		g := &Graph{Objects: map[Key]*unstructured.Unstructured{}, nodes: map[Key]objgraph.Node{}}
@@ -42,5 +42,5 @@ func SelectAcross(objs [][]*unstructured.Unstructured, kinds []objgraph.Kinds, o
 		}
 		graphs[i] = g
 	}
-	return graphs, objgraph.Unresolved(sides, members)
+	return graphs, dangling
 }

@@ -20,7 +20,11 @@ type crossGraph struct {
 }
 
 func indexAcross(sides []Side) crossGraph {
-	g := crossGraph{sides: make([]graph, len(sides)), with: map[sideKey][]sideKey{}}
+	total := 0
+	for _, side := range sides {
+		total += len(side.Nodes)
+	}
+	g := crossGraph{sides: make([]graph, len(sides)), with: make(map[sideKey][]sideKey, total)}
 	for s, side := range sides {
 		g.sides[s] = index(side.Nodes)
 	}
@@ -101,8 +105,11 @@ func reads(kinds Kinds, k Key) bool {
 // not serve as moveable are not judged. Where one exists the object named is
 // on the other side: the cluster is not whole on either.
 func Unresolved(sides []Side, members []map[Key]bool) []Dangling {
+	return indexAcross(sides).unresolved(sides, members)
+}
+
+func (g crossGraph) unresolved(sides []Side, members []map[Key]bool) []Dangling {
 	var out []Dangling
-	g := indexAcross(sides)
 	for s, side := range sides {
 		for _, n := range side.Nodes {
 			if !members[s][n.Key] {

@@ -20,33 +20,26 @@ func createGroup(ctx context.Context, to *Cluster, parallelism int, g *Graph, gr
 	var (
 		mu   sync.Mutex
 		errs []error
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, parallelism)
 	)
 	ownerUIDs := make(map[Key]types.UID, len(uids))
 	for k, v := range uids {
 		ownerUIDs[k] = v
 	}
-	for _, k := range group {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			uid, existed, err := createOne(ctx, to, g.Objects[k], ownerUIDs)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", k, err))
-				return
-			}
-			uids[k] = uid
-			if existed {
-				updated++
-			} else {
-				created++
-			}
-		})
-	}
-	wg.Wait()
+	inParallel(parallelism, group, func(_ int, k Key) {
+		uid, existed, err := createOne(ctx, to, g.Objects[k], ownerUIDs)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", k, err))
+			return
+		}
+		uids[k] = uid
+		if existed {
+			updated++
+		} else {
+			created++
+		}
+	})
 	return created, updated, joinErrors(errs)
 }
 

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
@@ -27,24 +28,17 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 		mu      sync.Mutex
 		errs    []error
 		deleted int
-		wg      sync.WaitGroup
-		sem     = make(chan struct{}, o.Parallelism)
 	)
-	for _, k := range group {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			gone, err := deleteOne(ctx, o.From, k, g.Objects[k])
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", k, err))
-			} else if gone {
-				deleted++
-			}
-		})
-	}
-	wg.Wait()
+	inParallel(o.Parallelism, group, func(_ int, k Key) {
+		gone, err := deleteOne(ctx, o.From, k, g.Objects[k])
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", k, err))
+		} else if gone {
+			deleted++
+		}
+	})
 	return deleted, joinErrors(errs)
 }
 
@@ -106,12 +100,8 @@ func unmarked(k Key, read *unstructured.Unstructured) bool {
 // one still there is paused: deleting a live cluster's objects would let
 // its controllers delete the machines.
 func checkPaused(ctx context.Context, c *Cluster, g *Graph) error {
-	clusters := g.Clusters()
-	if len(clusters) == 0 {
-		return nil
-	}
-	ri, _, err := c.Resource(objgraph.ClusterKey("").GroupKind())
-	if err != nil {
+	clusters, ri, err := clustersOn(c, g)
+	if err != nil || len(clusters) == 0 {
 		return err
 	}
 	live, err := ri.List(ctx, metav1.ListOptions{})
@@ -132,4 +122,15 @@ func checkPaused(ctx context.Context, c *Cluster, g *Graph) error {
 		}
 	}
 	return nil
+}
+
+// clustersOn returns g's Clusters and the client for Clusters on c; with
+// no Clusters, no client (c may lack the CRD then).
+func clustersOn(c *Cluster, g *Graph) ([]*unstructured.Unstructured, dynamic.ResourceInterface, error) {
+	clusters := g.Clusters()
+	if len(clusters) == 0 {
+		return nil, nil, nil
+	}
+	ri, _, err := c.Resource(objgraph.ClusterKey("").GroupKind())
+	return clusters, ri, err
 }

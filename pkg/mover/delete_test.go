@@ -19,15 +19,7 @@ import (
 // group is refused whole and nothing is deleted; paused, it goes.
 func TestDeleteGroup_RefusesWhileUnpaused(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("starts real API servers")
-	}
-	w := testworld.StartForTest(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2})
-	boot, _ := w.ConnectForTest(t)
-	g, err := Read(t.Context(), boot, "cluster3")
-	if err != nil {
-		t.Fatal(err)
-	}
+	boot, g := strandedInKinD(t)
 	groups, err := g.Groups()
 	if err != nil {
 		t.Fatal(err)
@@ -77,15 +69,7 @@ func keysOn(t *testing.T, c *Cluster, g *Graph) int {
 // watchers see tells the two paths apart.
 func TestDeleteOne_SecretsMarkedOnlyWhenNeeded(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("starts real API servers")
-	}
-	w := testworld.StartForTest(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2})
-	boot, _ := w.ConnectForTest(t)
-	g, err := Read(t.Context(), boot, "cluster3")
-	if err != nil {
-		t.Fatal(err)
-	}
+	boot, g := strandedInKinD(t)
 	var secrets []Key
 	for _, k := range g.Keys() {
 		if k.Group == "" && k.Kind == "Secret" && len(g.Objects[k].GetFinalizers()) == 0 {
@@ -137,4 +121,20 @@ func TestDeleteOne_SecretsMarkedOnlyWhenNeeded(t *testing.T) {
 	if got := strings.Join(events[changed.Name], ","); got != "MODIFIED,MODIFIED,DELETED" {
 		t.Errorf("the Secret %s that gained a finalizer was seen as %s; want MODIFIED (the finalizer), MODIFIED (the mark), DELETED", changed.Name, got)
 	}
+}
+
+// strandedInKinD starts a world whose cluster3 is stranded in KinD and
+// returns KinD and cluster3's graph there.
+func strandedInKinD(t *testing.T) (*Cluster, *Graph) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts real API servers")
+	}
+	w := testworld.StartForTest(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2})
+	boot, _ := w.ConnectForTest(t)
+	g, err := Read(t.Context(), boot, "cluster3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return boot, g
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,28 +24,21 @@ func listKinds(ctx context.Context, c *Cluster, kinds []schema.GroupKind, skipMi
 	sort.Slice(kinds, func(i, j int) bool { return kinds[i].String() < kinds[j].String() })
 	lists := make([][]unstructured.Unstructured, len(kinds))
 	errs := make([]error, len(kinds))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, listParallelism)
-	for i, gk := range kinds {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			ri, _, err := c.Resource(gk)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			l, err := ri.List(ctx, metav1.ListOptions{})
-			switch {
-			case apierrors.IsNotFound(err) && skipMissing:
-			case err != nil:
-				errs[i] = fmt.Errorf("listing %s in the %s cluster: %w", gk, c.Name, err)
-			default:
-				lists[i] = l.Items
-			}
-		})
-	}
-	wg.Wait()
+	inParallel(listParallelism, kinds, func(i int, gk schema.GroupKind) {
+		ri, _, err := c.Resource(gk)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		l, err := ri.List(ctx, metav1.ListOptions{})
+		switch {
+		case apierrors.IsNotFound(err) && skipMissing:
+		case err != nil:
+			errs[i] = fmt.Errorf("listing %s in the %s cluster: %w", gk, c.Name, err)
+		default:
+			lists[i] = l.Items
+		}
+	})
 	var all []*unstructured.Unstructured
 	for i := range kinds {
 		if errs[i] != nil {

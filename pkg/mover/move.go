@@ -15,7 +15,6 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // Options drive one move.
@@ -284,12 +283,8 @@ func backupAndCheck(o Options, from, to *Graph) error {
 // before anything is deleted (so KinD's controllers do not act on what is
 // being deleted), false on the target at the end, as clusterctl does.
 func pauseClusters(ctx context.Context, c *Cluster, g *Graph, paused bool) error {
-	clusters := g.Clusters()
-	if len(clusters) == 0 {
-		return nil
-	}
-	ri, _, err := c.Resource(objgraph.ClusterKey("").GroupKind())
-	if err != nil {
+	clusters, ri, err := clustersOn(c, g)
+	if err != nil || len(clusters) == 0 {
 		return err
 	}
 	// Unpausing drops the field, as clusterctl and eksctl do, so no
@@ -304,21 +299,14 @@ func pauseClusters(ctx context.Context, c *Cluster, g *Graph, paused bool) error
 	var (
 		mu   sync.Mutex
 		errs []error
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, pauseParallelism)
 	)
-	for _, cl := range clusters {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if _, err := ri.Patch(ctx, cl.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("setting spec.paused=%t on Cluster %s in the %s cluster: %w", paused, cl.GetName(), c.Name, err))
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	inParallel(pauseParallelism, clusters, func(_ int, cl *unstructured.Unstructured) {
+		if _, err := ri.Patch(ctx, cl.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+			mu.Lock()
+			errs = append(errs, fmt.Errorf("setting spec.paused=%t on Cluster %s in the %s cluster: %w", paused, cl.GetName(), c.Name, err))
+			mu.Unlock()
+		}
+	})
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 	return joinErrors(errs)
 }

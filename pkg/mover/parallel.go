@@ -1,0 +1,19 @@
+package mover
+
+import "sync"
+
+// inParallel calls f with each item and its index, at most n at once, and
+// returns once every call has: the Lists of a read, the writes of one
+// owner depth, the Clusters' pauses.
+func inParallel[T any](n int, items []T, f func(int, T)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, n)
+	for i, it := range items {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(i, it)
+		})
+	}
+	wg.Wait()
+}

@@ -28,8 +28,20 @@ func main() {
 		// 180-256 MB to 157 MB peak RSS for the same wall time (make bench).
 		debug.SetGCPercent(50)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Near this much heap the collector runs early, whatever GOGC
+		// says: status on 5,000 Machines in 101 clusters (26,000 objects)
+		// decodes its Lists at once and peaked at 211 MB RSS with GOGC=50
+		// alone. A soft limit: a bigger cluster's heap may pass it, at the
+		// cost of more collections, never of a failure.
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 	os.Exit(run())
 }
+
+// softMemoryLimit is the heap at which the collector runs whatever GOGC
+// says (see main).
+const softMemoryLimit = 150 << 20
 
 // run is split from main so deferred calls run before os.Exit.
 func run() int {

@@ -214,8 +214,11 @@ func TestRead_MachinesNotReady(t *testing.T) {
 	sicken(workers[1:]...) // 11 not Ready: more than are read one by one
 	many := read(t, w)
 	sameMachines(t, ready, many, workers, true)
-	if many.Management.Requests != ready.Management.Requests+1 {
-		t.Errorf("requests = %d with every Machine Ready, %d with many not; want one more (the full list)",
+	// One more (the full list), or none when the metadata list it replaces
+	// was cancelled before it was sent (a loaded machine): never a GET per
+	// Machine.
+	if d := many.Management.Requests - ready.Management.Requests; d < 0 || d > 1 {
+		t.Errorf("requests = %d with every Machine Ready, %d with many not; want at most one more (the full list)",
 			ready.Management.Requests, many.Management.Requests)
 	}
 }

@@ -99,15 +99,11 @@ func reads(kinds Kinds, k Key) bool {
 	return ok
 }
 
-// Unresolved lists the references of each side's members (members[i] on
-// sides[i], as Across gives them) that do not resolve on that side,
+// unresolved lists the references of each side's members (members[i] on
+// sides[i], as members gives them) that do not resolve on that side,
 // sorted by side, object and field; references to kinds the side does
 // not serve as moveable are not judged. Where one exists the object named is
 // on the other side: the cluster is not whole on either.
-func Unresolved(sides []Side, members []map[Key]bool) []Dangling {
-	return indexAcross(sides).unresolved(sides, members)
-}
-
 func (g crossGraph) unresolved(sides []Side, members []map[Key]bool) []Dangling {
 	var out []Dangling
 	for s, side := range sides {

@@ -62,7 +62,8 @@ func Across(sides []Side, cluster string) []map[Key]bool {
 	return indexAcross(sides).members(sides, cluster)
 }
 
-// AcrossResolved is Across and Unresolved on its members, with the sides
+// AcrossResolved is Across and the references of its members that do not
+// resolve on their own side (see unresolved), with the sides
 // indexed once: at 5,000 Machines the index is most of the work of either.
 func AcrossResolved(sides []Side, cluster string) ([]map[Key]bool, []Dangling) {
 	g := indexAcross(sides)

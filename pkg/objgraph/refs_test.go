@@ -153,7 +153,7 @@ func TestAcrossAndUnresolved(t *testing.T) {
 		node(infra, "VSphereMachineTemplate", "stray", nil, nil),
 	}
 	sides := []Side{{Nodes: mgmt, Kinds: kinds}, {Nodes: kind, Kinds: kinds}}
-	members := Across(sides, "c1")
+	members, dangling := AcrossResolved(sides, "c1")
 	if got, want := names(members[0]), []string{"Cluster.cluster.x-k8s.io/c1", "Secret/c1-kubeconfig"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Across: management = %q, want %q", got, want)
 	}
@@ -166,7 +166,7 @@ func TestAcrossAndUnresolved(t *testing.T) {
 	}
 
 	var got []string
-	for _, d := range Unresolved(sides, members) {
+	for _, d := range dangling {
 		got = append(got, d.String()+" @"+[]string{"nowhere", "management", "kind"}[d.Elsewhere+1])
 	}
 	want := []string{

@@ -191,11 +191,15 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var wg sync.WaitGroup
-	for _, res := range []string{"clusters", "machines", "vspherevms", "vspheremachines", "secrets"} {
+	// KubeadmConfigs hold no finalizer: the mark on them is not a side
+	// effect of clearing one.
+	for _, res := range []string{"clusters", "machines", "vspherevms", "vspheremachines", "kubeadmconfigs", "secrets"} {
 		gvr := schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: res}
 		switch res {
 		case "vspherevms", "vspheremachines":
 			gvr = schema.GroupVersionResource{Group: "infrastructure.cluster.x-k8s.io", Version: "v1beta1", Resource: res}
+		case "kubeadmconfigs":
+			gvr = schema.GroupVersionResource{Group: "bootstrap.cluster.x-k8s.io", Version: "v1beta2", Resource: res}
 		case "secrets":
 			gvr = schema.GroupVersionResource{Version: "v1", Resource: res}
 		}
@@ -263,7 +267,7 @@ func TestMove_DeletesOnlyPausedAndMarked(t *testing.T) {
 	if unmarkedSecrets == 0 {
 		t.Errorf("every Secret was marked before its delete; want those without finalizers deleted as read")
 	}
-	for _, kind := range []string{"Cluster", "Machine", "VSphereMachine", "VSphereVM", "Secret"} {
+	for _, kind := range []string{"Cluster", "Machine", "VSphereMachine", "VSphereVM", "KubeadmConfig", "Secret"} {
 		if deletes[kind] == 0 {
 			t.Errorf("saw no %s deleted (deletions: %v); the watch would prove nothing for them", kind, deletes)
 		}

@@ -3,6 +3,7 @@ package mover
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -12,6 +13,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -89,10 +91,10 @@ func deleteOne(ctx context.Context, c *Cluster, k Key, read *unstructured.Unstru
 // read (its resourceVersion), so a finalizer added since is never
 // bypassed: that delete fails and the object is marked as any other.
 func unmarked(k Key, read *unstructured.Unstructured) bool {
-	if k.Group != "" || (k.Kind != "Secret" && k.Kind != "ConfigMap") || read == nil {
+	if read == nil || read.GetResourceVersion() == "" || len(read.GetFinalizers()) > 0 {
 		return false
 	}
-	return read.GetResourceVersion() != "" && len(read.GetFinalizers()) == 0
+	return slices.ContainsFunc(kube.CoreKinds, func(r kube.Resource) bool { return r.GroupKind() == k.GroupKind() })
 }
 
 // checkPaused re-reads the graph's Clusters on the source (one List, not

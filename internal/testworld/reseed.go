@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -96,26 +95,13 @@ func deleteObjects(ctx context.Context, srv *Server, objs []*unstructured.Unstru
 	if err := seeder.client.Resource(leaseGVR).Namespace(eksa.Namespace).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
 		return fmt.Errorf("deleting the move Leases: %w", err)
 	}
-	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, seedParallelism)
-	)
-	for _, obj := range objs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			// A kind the server does not serve (EKS-A's in KinD) holds nothing.
-			if err := deleteNow(ctx, seeder, obj); err != nil && !meta.IsNoMatchError(err) {
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("%s %s: %w", obj.GetKind(), obj.GetName(), err))
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return errors.Join(writeEach(objs, func(obj *unstructured.Unstructured) error {
+		// A kind the server does not serve (EKS-A's in KinD) holds nothing.
+		if err := deleteNow(ctx, seeder, obj); err != nil && !meta.IsNoMatchError(err) {
+			return fmt.Errorf("%s %s: %w", obj.GetKind(), obj.GetName(), err)
+		}
+		return nil
+	})...)
 }
 
 // clearWorkspace removes the scenario's files: KinD's kubeconfig, the

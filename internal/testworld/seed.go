@@ -71,23 +71,40 @@ func (s *Seeder) Apply(ctx context.Context, objs []*unstructured.Unstructured) e
 }
 
 func (s *Seeder) applyLevel(ctx context.Context, objs []*unstructured.Unstructured) error {
-	errs := make(chan error, len(objs))
+	return firstError(writeEach(objs, func(obj *unstructured.Unstructured) error {
+		if err := s.create(ctx, obj); err != nil {
+			return fmt.Errorf("seeding %s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
+		}
+		return nil
+	}))
+}
+
+// writeEach calls f for each object, seedParallelism at once (a slot is
+// taken before a goroutine starts), and returns f's errors in objs' order,
+// nil for the objects that went well.
+func writeEach(objs []*unstructured.Unstructured, f func(*unstructured.Unstructured) error) []error {
+	errs := make([]error, len(objs))
 	sem := make(chan struct{}, seedParallelism)
 	var wg sync.WaitGroup
-	for _, obj := range objs {
-		wg.Add(1)
+	for i, obj := range objs {
 		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			defer func() { <-sem }()
-			if err := s.create(ctx, obj); err != nil {
-				errs <- fmt.Errorf("seeding %s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
-			}
-		}()
+			errs[i] = f(obj)
+		})
 	}
 	wg.Wait()
-	close(errs)
-	return <-errs // nil when the channel is empty
+	return errs
+}
+
+// firstError is the first error of errs in their order, nil when none.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Seeder) create(ctx context.Context, in *unstructured.Unstructured) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -182,27 +181,18 @@ func RestoreStatus(ctx context.Context, s *Server, clusters []*Cluster) error {
 			}
 		}
 	}
-	errs := make(chan error, len(objs))
-	sem := make(chan struct{}, seedParallelism)
-	var wg sync.WaitGroup
-	for _, o := range objs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			ri, err := seeder.resource(o)
-			if err == nil {
-				var live *unstructured.Unstructured
-				if live, err = ri.Get(ctx, o.GetName(), metav1.GetOptions{}); err == nil {
-					live.Object["status"] = o.Object["status"]
-					_, err = ri.UpdateStatus(ctx, live, metav1.UpdateOptions{})
-				}
+	return firstError(writeEach(objs, func(o *unstructured.Unstructured) error {
+		ri, err := seeder.resource(o)
+		if err == nil {
+			var live *unstructured.Unstructured
+			if live, err = ri.Get(ctx, o.GetName(), metav1.GetOptions{}); err == nil {
+				live.Object["status"] = o.Object["status"]
+				_, err = ri.UpdateStatus(ctx, live, metav1.UpdateOptions{})
 			}
-			if err != nil {
-				errs <- fmt.Errorf("restoring the status of %s %s on %s: %w", o.GetKind(), o.GetName(), s.Name, err)
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	return <-errs
+		}
+		if err != nil {
+			return fmt.Errorf("restoring the status of %s %s on %s: %w", o.GetKind(), o.GetName(), s.Name, err)
+		}
+		return nil
+	}))
 }

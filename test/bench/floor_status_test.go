@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -67,7 +68,7 @@ func replay(ctx context.Context, cfg *rest.Config, reqs []recorded) (sample, err
 		wg.Go(func() {
 			if _, err := get(ctx, c, r.url, r.accept); err != nil {
 				errMu.Lock()
-				first = cmpOr(first, err)
+				first = cmp.Or(first, err)
 				errMu.Unlock()
 			}
 		})
@@ -96,11 +97,4 @@ func get(ctx context.Context, c *http.Client, url, accept string) (int64, error)
 		return n, fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	return n, err
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }

@@ -2,7 +2,6 @@ package diagnose
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
@@ -16,6 +15,7 @@ const (
 	CodeCertificatesExpired        = "CertificatesExpired"
 	CodeCertificatesExpiring       = "CertificatesExpiring"
 	CodeManagementComponentsBehind = "ManagementComponentsBehind"
+	CodeManagementComponentsAhead  = "ManagementComponentsAhead"
 	// Beside them, what the EKS-A Cluster itself says.
 	CodeEKSAClusterFailure  = "EKSAClusterFailure"
 	CodeEKSAClusterNotReady = "EKSAClusterNotReady"
@@ -49,19 +49,33 @@ func (f *facts) controllerDown() bool {
 	return c != nil && c.Desired > 0 && c.Available < c.Desired
 }
 
-// componentsBehind gives the management components' version when it is
-// not the cluster's spec.eksaVersion (v0.19+ writes the annotation).
+// componentsBehind gives the management components' version when it
+// breaks EKS-A's rule (pkg/validations): they may run at most one minor
+// version ahead of the cluster's spec.eksaVersion, which is what
+// `eksctl anywhere upgrade management-components` leaves on purpose (v0.19+
+// writes the annotation). Behind, or further ahead, is a cut-off upgrade.
 func (f *facts) componentsBehind() (string, bool) {
-	c, ok := f.eksaCluster()
-	if !ok {
-		return "", false
-	}
-	have, ok := parseEra(c.Annotations[eksa.AnnotationManagementComponentsVersion])
-	want, wantOK := parseEra(c.Fields["eksaVersion"])
-	if !ok || !wantOK || have.version == want.version {
+	have, want, ok := f.componentsVersions()
+	if !ok || have.version == want.version || componentsAheadAllowed(have, want) {
 		return "", false
 	}
 	return have.version, true
+}
+
+// componentsAheadAllowed: the components run a newer release, at most one
+// minor version ahead of the cluster's.
+func componentsAheadAllowed(have, want era) bool {
+	return have.newer(want) && have.major == want.major && have.minor-want.minor <= 1
+}
+
+func (f *facts) componentsVersions() (have, want era, ok bool) {
+	c, found := f.eksaCluster()
+	if !found {
+		return era{}, era{}, false
+	}
+	have, okHave := parseEra(c.Annotations[eksa.AnnotationManagementComponentsVersion])
+	want, okWant := parseEra(c.Fields["eksaVersion"])
+	return have, want, okHave && okWant
 }
 
 // blockers says in words what stops any upgrade; none: nothing does.
@@ -79,7 +93,7 @@ func (f *facts) blockers() []string {
 	if v, ok := f.componentsBehind(); ok {
 		out = append(out, "management components on "+v+", not "+f.era.version)
 	}
-	return out
+	return append(out, f.familyClauses(true)...)
 }
 
 func blockerFindings(f *facts) []Finding {
@@ -105,14 +119,15 @@ func blockerFindings(f *facts) []Finding {
 	}
 	ref := objectRef(cluster)
 	out = append(out, machineCertificateFindings(cluster)...)
+	if have, want, ok := f.componentsVersions(); ok && have.version != want.version && componentsAheadAllowed(have, want) {
+		out = append(out, Finding{Severity: Info, Code: CodeManagementComponentsAhead, Object: ref, Location: string(snapshot.Management),
+			Message: fmt.Sprintf("the management components run %s, ahead of the cluster's %s: EKS-A allows one minor version ahead, "+
+				"as `eksctl anywhere upgrade management-components` leaves them; upgrade the cluster when ready", have.version, want.version)})
+	}
 	if v, ok := f.componentsBehind(); ok {
 		out = append(out, Finding{Severity: Error, Code: CodeManagementComponentsBehind, Object: ref, Location: string(snapshot.Management),
 			Message: fmt.Sprintf("annotation %s is %s but spec.eksaVersion is %s: an upgrade of the management components was cut off",
 				eksa.AnnotationManagementComponentsVersion, v, f.era.version)})
-	}
-	if msg := cluster.Fields["failureMessage"]; msg != "" {
-		out = append(out, Finding{Severity: Error, Code: CodeEKSAClusterFailure, Object: ref, Location: string(snapshot.Management),
-			Message: strings.TrimSpace(fmt.Sprintf("status.failureMessage: %s %s", text.OneLine(msg), parens(cluster.Fields["failureReason"])))})
 	}
 	if t := conditionText(f.in.Now, cluster.Conditions); t != "" {
 		out = append(out, Finding{Severity: Warning, Code: CodeEKSAClusterNotReady, Object: ref, Location: string(snapshot.Management),

@@ -34,13 +34,17 @@ func findings(f *facts, v verdict) []Finding {
 		if !n.Ready {
 			out = append(out, Finding{Severity: Warning, Code: CodeNodeNotReady, Object: "Node/" + n.Name,
 				Location: string(snapshot.Management),
-				Message:  fmt.Sprintf("Node %s (kubelet %s) is not Ready", n.Name, n.KubeletVersion)})
+				Message:  nodeNotReadyText(f, n)})
 		}
 	}
 	if fd, ok := skewFinding(f); ok {
 		out = append(out, fd)
 	}
 	for _, m := range f.markers {
+		if why := f.ownPause(m); why != "" {
+			out = append(out, ownPauseFinding(m, why))
+			continue
+		}
 		out = append(out, markerFinding(m, f.era))
 	}
 	if cp := f.ws.Checkpoint; cp != nil {
@@ -72,6 +76,12 @@ func findings(f *facts, v verdict) []Finding {
 	out = append(out, vcenterFindings(f)...)
 	out = append(out, referenceFindings(f)...)
 	out = append(out, inPlaceEraFindings(f)...)
+	out = append(out, f.familyFindings()...)
+	named := map[string]bool{}
+	for _, fd := range out {
+		named[fd.Object] = true
+	}
+	out = append(out, signalFindings(f, named)...)
 	sortFindings(out)
 	return out
 }
@@ -241,4 +251,13 @@ func listOrNone(s []string) string {
 		return "none"
 	}
 	return strings.Join(s, ", ")
+}
+
+// nodeNotReadyText says why a Node is not Ready in the kubelet's words.
+func nodeNotReadyText(f *facts, n snapshot.Node) string {
+	msg := fmt.Sprintf("Node %s (kubelet %s) is not Ready", n.Name, n.KubeletVersion)
+	if c := n.ReadyCondition; c.Type != "" {
+		msg += ": " + conditionText(f.in.Now, []snapshot.Condition{c})
+	}
+	return msg
 }

@@ -43,6 +43,10 @@ func (f *facts) stuckMachines() []stuckMachine {
 		// need to wait stuckAfter to say so.
 		case !m.Deleting.IsZero() && s.vmStatus == vmMissing:
 			s.code, s.since = CodeMachineVMDeleted, m.Deleting
+		// The eviction's refusal says it all: no need to wait stuckAfter.
+		case !m.Deleting.IsZero() && isDrainBlocked(m):
+			b, _ := drainBlocked(m)
+			s.code, s.since = CodeDrainBlocked, b.since
 		case !m.Deleting.IsZero() && stuckFor(now, m.Deleting):
 			s.code, s.since = CodeMachineStuckDeleting, m.Deleting
 		case m.Deleting.IsZero() && provisioningPhases[m.Phase] && stuckFor(now, m.Created):
@@ -54,6 +58,8 @@ func (f *facts) stuckMachines() []stuckMachine {
 	}
 	return out
 }
+
+func isDrainBlocked(m snapshot.Machine) bool { _, ok := drainBlocked(m); return ok }
 
 // infraOf finds a Machine's infrastructure machine on management.
 func (f *facts) infraOf(m snapshot.Machine) *snapshot.Object {
@@ -83,6 +89,11 @@ func stuckMachineFindings(f *facts) []Finding {
 				"its finalizers wait for a VM that will never be deleted", m.Name, ageText(now, s.since), orUnknown(m.ProviderID), f.in.VCenter.Server)
 		case CodeMachineStuckDeleting:
 			fd.Message = fmt.Sprintf("Machine %s has been Deleting for %s", m.Name, ageText(now, s.since))
+		case CodeDrainBlocked:
+			b, _ := drainBlocked(m)
+			fd.Message = f.drainFinding(s, b)
+			out = append(out, fd)
+			continue
 		default:
 			fd.Message = fmt.Sprintf("Machine %s has been %s for %s", m.Name, m.Phase, ageText(now, s.since))
 		}

@@ -96,6 +96,10 @@ func (f *facts) managementSteps(v verdict, p string) []Step {
 	if v.state == Healthy {
 		return steps
 	}
+	if v.state == NotReady {
+		// Not a cut-off upgrade: a rerun would not fix what is red.
+		return append(steps, Step{Command: p + " status", Why: "check that every readiness signal reads green once the cause is fixed"})
+	}
 	if v.state == UpgradeIncomplete && !f.rollCutOff() {
 		// Only vCenter shows trouble: a rerun would not bring a VM back.
 		return append(steps, Step{Command: p + " status", Why: "diagnose again once the VMs run; " +
@@ -204,6 +208,9 @@ func (f *facts) unknownSteps(v verdict, p string) []Step {
 			Why: "see what these credentials may read on KinD, which may hold the cluster's objects"}, rerun}
 	case causeUnresolvedKinD:
 		return f.unresolvedKinDSteps(p)
+	case causeUnread:
+		return []Step{{Command: f.kubectl() + " auth can-i --list",
+			Why: "see what these credentials may read: status reads Deployments, DaemonSets and pods cluster-wide and the cluster's certificate Secrets in eksa-system to earn a Healthy verdict"}, rerun}
 	case causePartial:
 		return []Step{{Command: "kubectl --kubeconfig " + quote(f.mgmt.Kubeconfig) +
 			" -n eksa-system get clusters.cluster.x-k8s.io,machines.cluster.x-k8s.io",

@@ -28,6 +28,10 @@ const (
 	// longer than stuckAfter (RolloutStuck).
 	UpgradeBlocked State = "UpgradeBlocked"
 	RolloutStuck   State = "RolloutStuck"
+	// NotReady: nothing above matched, but a readiness signal is red (a
+	// condition, a controller, a Node, the CNI): the finding names it in its
+	// own words. Healthy needs every signal green.
+	NotReady State = "NotReady"
 )
 
 // Report is the whole diagnosis; its JSON form is the documented schema of

@@ -64,7 +64,7 @@ func (f *facts) markersOn(r snapshot.Role) []pause.Marker {
 }
 
 func (f *facts) blockingMarkers() bool {
-	for _, m := range f.markersOn(snapshot.Management) {
+	for _, m := range f.leftMarkers() {
 		if blocking(m, f.era) {
 			return true
 		}

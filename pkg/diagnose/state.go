@@ -58,6 +58,9 @@ type facts struct {
 	// machineObjs are the Machines among each side's objects, by name:
 	// built on first use (machineObject), once the objects are final.
 	machineObjs map[snapshot.Role]map[string]snapshot.Object
+	// familyHits and signals are computed on first use (hits, redSignals).
+	familyHits []familyHits
+	signals    []signal
 }
 
 func gather(in Input) *facts {
@@ -144,6 +147,7 @@ const (
 	causeBootstrapForbidden
 	causePartial
 	causeUnresolvedKinD
+	causeUnread
 )
 
 // decide applies the states in order; the first that matches wins.
@@ -212,12 +216,21 @@ func decide(f *facts) verdict {
 		v.state = UpgradeBlocked
 	case f.validationFailed():
 		v.state = ValidationFailed
-	case v.blocking || (len(f.markersOn(snapshot.Management)) > 0 && !v.mid):
+	case v.blocking || (len(f.leftMarkers()) > 0 && !v.mid):
 		v.state = PausedAfterFailure
-	case len(f.markersOn(snapshot.Management)) == 0 && f.stuck():
+	case len(f.leftMarkers()) == 0 && f.stuck():
 		v.state = RolloutStuck
 	case v.mid:
 		v.state = UpgradeIncomplete
+	// Healthy is earned: a known cause that is not a blocker, or any red
+	// signal, is NotReady; a read refused leaves the verdict open.
+	case len(f.familyClauses(false)) > 0 || len(f.redSignals()) > 0:
+		v.state = NotReady
+	case len(f.mgmt.Unread) > 0:
+		v.state, v.cause = Unknown, causeUnread
+		for _, u := range f.mgmt.Unread {
+			v.reasons = append(v.reasons, unreadText(u))
+		}
 	default:
 		v.state = Healthy
 	}

@@ -15,6 +15,8 @@ func (f *facts) causeSteps(v verdict) []Step {
 		return f.blockerSteps()
 	case RolloutStuck:
 		return f.stuckSteps()
+	case NotReady:
+		return f.notReadySteps()
 	}
 	return nil
 }
@@ -58,7 +60,7 @@ func (f *facts) blockerSteps() []Step {
 		steps = append(steps, Step{Command: "eksctl anywhere upgrade management-components -f " + quote(f.clusterSpec()) + " -v9",
 			Why: fmt.Sprintf("the management components run %s but the cluster asks for %s: finish their upgrade before the cluster's", v, f.era.version)})
 	}
-	return steps
+	return append(f.familySteps(true), steps...)
 }
 
 // renewCertificatesStep: eksctl renews certificates from v0.23.1; before,
@@ -85,6 +87,9 @@ func (f *facts) stuckSteps() []Step {
 	for _, s := range f.stuckMachines() {
 		m := s.m
 		switch {
+		case s.code == CodeDrainBlocked:
+			b, _ := drainBlocked(m)
+			steps = append(steps, f.drainStep(s, b))
 		case s.code == CodeMachineVMDeleted && f.kindKnownEmpty():
 			steps = append(steps, f.vmDeletedSteps(s)...)
 		case s.code == CodeMachineStuckDeleting && f.vsphereUUID(m.ProviderID) != "" && !f.in.VCenter.answered():

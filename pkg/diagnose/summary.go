@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
@@ -43,13 +42,15 @@ func summary(f *facts, v verdict) string {
 			c, f.failedAtText(), text.Plural(len(f.mgmtObjs), "object"))
 	case PausedAfterFailure:
 		return fmt.Sprintf("%s is left paused after a failed upgrade: %s on the management cluster",
-			c, text.Plural(len(f.markersOn(snapshot.Management)), "pause marker"))
+			c, text.Plural(len(f.leftMarkers()), "pause marker"))
 	case UpgradeIncomplete:
 		return fmt.Sprintf("%s's upgrade is incomplete: %s", c, strings.Join(f.incompleteClauses(), ", "))
 	case UpgradeBlocked:
 		return fmt.Sprintf("%s's upgrade cannot proceed: %s", c, strings.Join(f.blockers(), ", "))
 	case RolloutStuck:
 		return fmt.Sprintf("%s's upgrade is stuck: %s", c, strings.Join(f.stuckClauses(), ", "))
+	case NotReady:
+		return fmt.Sprintf("%s is not ready: %s", c, strings.Join(f.notReadyClauses(), ", "))
 	}
 	s := fmt.Sprintf("%s is healthy: %s Running", c, text.Plural(len(f.mgmtMachines), "machine"))
 	if cp, workers := machineVersions(f.mgmtMachines); len(cp) == 1 && len(workers) <= 1 {

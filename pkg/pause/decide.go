@@ -92,9 +92,15 @@ func holdCAPIAnnotation(o snapshot.Object, etcdUpgrading map[string]string) (Hel
 		etcd, rolling = names[0], true
 	}
 	switch {
+	case o.Group == eksa.GroupCAPI && o.Kind == "MachineHealthCheck":
+		return Held{refOf(o), marker, "the EKS-A controller pauses a MachineHealthCheck itself during an in-place upgrade and lets it go when " +
+			"the upgrade finishes; otherwise it was paused on purpose: remove it by hand only once you know which"}, true
 	case o.Group != eksa.GroupControlPlane || o.Kind != "KubeadmControlPlane":
 		return Held{refOf(o), marker, "neither eksctl nor EKS-A pauses a " + o.Kind +
 			" this way, so it was paused on purpose: remove it by hand once you know why"}, true
+	case rolling && strings.HasSuffix(etcd, notReadySuffix):
+		return Held{refOf(o), marker, "EtcdadmCluster " + strings.TrimSuffix(etcd, notReadySuffix) + " is not ready; Cluster API keeps the " +
+			"control plane paused until it is: fix etcd first, and the pause is lifted then"}, true
 	case rolling:
 		return Held{refOf(o), marker, "EtcdadmCluster " + etcd + " is still upgrading etcd (" +
 			eksa.AnnotationEtcdUpgrading + "); the control plane stays paused until etcd is ready, then whoever paused it for the roll (the EKS-A controller, or eksctl mid-upgrade) lets it go"}, true
@@ -107,8 +113,14 @@ func eksctlPauses(kind string) bool {
 	return kind == "Cluster" || strings.HasSuffix(kind, "DatacenterConfig") || strings.HasSuffix(kind, "MachineConfig")
 }
 
+// notReadySuffix marks, in upgradingEtcd's map, an EtcdadmCluster held
+// for not being ready rather than for its upgrading annotation.
+const notReadySuffix = " (not ready)"
+
 // upgradingEtcd maps each cluster whose EtcdadmCluster carries the
-// upgrading annotation to that EtcdadmCluster's name.
+// upgrading annotation, or reports itself not ready (status.ready false,
+// as etcdadm-controller writes it), to that EtcdadmCluster's name: either
+// way Cluster API keeps the control plane paused until etcd is ready.
 func upgradingEtcd(objs []snapshot.Object) map[string]string {
 	out := map[string]string{}
 	for _, o := range objs {
@@ -117,6 +129,8 @@ func upgradingEtcd(objs []snapshot.Object) map[string]string {
 		}
 		if _, ok := o.Annotations[eksa.AnnotationEtcdUpgrading]; ok {
 			out[o.ClusterName] = o.Name
+		} else if o.Fields["ready"] == "false" {
+			out[o.ClusterName] = o.Name + notReadySuffix
 		}
 	}
 	return out

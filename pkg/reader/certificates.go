@@ -29,8 +29,8 @@ var certificateSecrets = []struct{ suffix, key string }{
 }
 
 // secretCertificates reads the certificates' expiry from the cluster's
-// certificate Secrets: a GET each (a Secret missing or forbidden reads as
-// none). Only each certificate's subject and NotAfter are kept: the
+// certificate Secrets: a GET each (a Secret missing reads as none, one
+// forbidden as none and unread). Only each certificate's subject and NotAfter are kept: the
 // Secrets' data, keys above all, is dropped as soon as it is parsed, and
 // never logged.
 func (r *reader) secretCertificates(ctx context.Context, cluster string) ([]snapshot.SecretCertificate, error) {
@@ -41,7 +41,10 @@ func (r *reader) secretCertificates(ctx context.Context, cluster string) ([]snap
 		err := r.rest.Get().AbsPath("/api/v1/namespaces", eksa.Namespace, "secrets", name).
 			SetHeader("Accept", acceptJSON).Do(ctx).Into(&secret)
 		switch {
-		case apierrors.IsNotFound(err), apierrors.IsForbidden(err):
+		case apierrors.IsForbidden(err):
+			r.unread("get", "secrets", eksa.Namespace, err)
+			continue
+		case apierrors.IsNotFound(err):
 			klog.V(4).Infof("not reading the certificate of Secret %s/%s: %s", eksa.Namespace, name, apierrors.ReasonForError(err))
 			continue
 		case err != nil:

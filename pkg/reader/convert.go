@@ -49,6 +49,11 @@ func toObject(u *unstructured.Unstructured) snapshot.Object {
 		o.ClusterName = o.Name
 	}
 	o.Paused, _, _ = unstructured.NestedBool(u.Object, "spec", "paused")
+	// status.ready: etcdadm-controller's word for an EtcdadmCluster (and
+	// the providers' for their clusters).
+	if ready, ok := nested(u, "status", "ready").(bool); ok {
+		o.Fields["ready"] = map[bool]string{true: "true", false: "false"}[ready]
+	}
 	if v, ok, _ := unstructured.NestedString(u.Object, "spec", "version"); ok {
 		o.Fields["version"] = v
 	}
@@ -122,6 +127,9 @@ func toMachine(u *unstructured.Unstructured) snapshot.Machine {
 	if ts := u.GetDeletionTimestamp(); ts != nil {
 		m.Deleting = ts.Time
 	}
+	if ts, _, _ := unstructured.NestedString(u.Object, "status", "deletion", "nodeDrainStartTime"); ts != "" {
+		m.DrainStart, _ = time.Parse(time.RFC3339, ts)
+	}
 	if ref, ok, _ := unstructured.NestedMap(u.Object, "spec", "infrastructureRef"); ok {
 		kind, _ := ref["kind"].(string)
 		name, _ := ref["name"].(string)
@@ -174,6 +182,8 @@ func toNode(k *corev1.Node) snapshot.Node {
 	for _, c := range k.Status.Conditions {
 		if c.Type == corev1.NodeReady {
 			n.Ready = c.Status == corev1.ConditionTrue
+			n.ReadyCondition = snapshot.Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason,
+				Message: c.Message, LastTransitionTime: c.LastTransitionTime.Time}
 		}
 	}
 	for l := range k.Labels {

@@ -28,13 +28,18 @@ var (
 	deploymentGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 )
 
-// listOptional lists a kind that only enriches the diagnosis: a kind the
-// server lacks, or one the user may not read, reads as none.
+// listOptional lists a kind beside the Cluster API objects: a kind the
+// server lacks reads as none; one the user may not read reads as none and
+// is recorded as unread, so the verdict cannot be Healthy.
 func (r *reader) listOptional(ctx context.Context, gvr schema.GroupVersionResource, ns string) ([]unstructured.Unstructured, error) {
 	l, err := r.dyn.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{})
 	switch {
-	case apierrors.IsNotFound(err), apierrors.IsForbidden(err):
+	case apierrors.IsNotFound(err):
 		klog.V(2).Infof("not reading %s: %v", gvr.GroupResource(), err)
+		return nil, nil
+	case apierrors.IsForbidden(err):
+		// Read as none, but said: what it would show is not known.
+		r.unread("list", gvr.GroupResource().String(), ns, err)
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("listing %s: %w", gvr.GroupResource(), err)
@@ -156,29 +161,4 @@ func joinWords(words ...string) string {
 		}
 	}
 	return strings.Join(out, " ")
-}
-
-// controller reads the EKS-A controller Deployment: its image, for the
-// version, and whether it is available. Nil when not deployed.
-func (r *reader) controller(ctx context.Context) (*snapshot.Workload, string, error) {
-	d, err := r.dyn.Resource(deploymentGVR).Namespace(eksa.Namespace).Get(ctx, eksa.ControllerDeployment, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, "", nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	image := ""
-	containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
-	for _, c := range containers {
-		if m, ok := c.(map[string]any); ok && image == "" {
-			image = str(m["image"])
-		}
-	}
-	w := &snapshot.Workload{Namespace: d.GetNamespace(), Name: d.GetName(), Desired: 1, Conditions: conditions(d)}
-	if v, ok := asInt(nested(d, "spec", "replicas")); ok {
-		w.Desired = v
-	}
-	w.Available, _ = asInt(nested(d, "status", "availableReplicas"))
-	return w, image, nil
 }

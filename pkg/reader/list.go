@@ -77,6 +77,12 @@ type listItem struct {
 			Name string `json:"name"`
 		} `json:"nodeRef"`
 		Conditions []listCondition `json:"conditions"`
+		// Ready is etcdadm-controller's (and the providers') status.ready.
+		Ready *bool `json:"ready"`
+		// Deletion is v1beta2's status.deletion: when a drain started.
+		Deletion *struct {
+			NodeDrainStartTime string `json:"nodeDrainStartTime"`
+		} `json:"deletion"`
 		Deprecated *struct {
 			V1Beta1 *struct {
 				Conditions []listCondition `json:"conditions"`
@@ -293,6 +299,12 @@ func (item *listItem) reducedStatus() map[string]any {
 	}
 	if s.Conditions != nil {
 		status["conditions"] = conditionValues(s.Conditions)
+	}
+	if s.Ready != nil {
+		status["ready"] = *s.Ready
+	}
+	if s.Deletion != nil && s.Deletion.NodeDrainStartTime != "" {
+		status["deletion"] = map[string]any{"nodeDrainStartTime": s.Deletion.NodeDrainStartTime}
 	}
 	s.into(status)
 	if d := s.Deprecated; d != nil && d.V1Beta1 != nil {

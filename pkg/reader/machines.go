@@ -184,11 +184,13 @@ func machineRows(t *metav1.Table) (rows []machineRow, why string) {
 }
 
 // notReadyNames are the Machines whose Ready condition is not True, or not
-// reported (a moved Machine, before its controller runs).
+// reported (a moved Machine, before its controller runs), and those not
+// Running (a Machine deleting may still read Ready while its drain is
+// blocked: the drain's condition is only in the whole object).
 func notReadyNames(rows []machineRow) []string {
 	var out []string
 	for _, r := range rows {
-		if r.ready != "True" {
+		if r.ready != "True" || (r.phase != "" && r.phase != "Running") {
 			out = append(out, r.name)
 		}
 	}

@@ -107,6 +107,26 @@ type reader struct {
 	disc     discovery.DiscoveryInterface
 	opts     Options
 	requests atomic.Int64
+
+	mu        sync.Mutex
+	forbidden []snapshot.Unread
+}
+
+// unread records a read refused without costing the whole read.
+func (r *reader) unread(verb, resource, ns string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.forbidden = append(r.forbidden, snapshot.Unread{Verb: verb, Resource: resource, Namespace: ns, Error: oneLine(err)})
+}
+
+func (r *reader) unreadReads() []snapshot.Unread {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]snapshot.Unread(nil), r.forbidden...)
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Resource+"/"+out[i].Namespace < out[j].Resource+"/"+out[j].Namespace
+	})
+	return out
 }
 
 func newReader(cfg *rest.Config, o Options) (*reader, error) {
@@ -223,8 +243,17 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 		})
 	}
 	do(func() error {
-		w, image, err := r.controller(ctx)
-		st.Controller, st.ControllerImage = w, image
+		all, w, image, err := r.controllers(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		st.Controllers, st.Controller, st.ControllerImage = all, w, image
+		return err
+	})
+	do(func() error {
+		ds, err := r.daemonSets(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		st.DaemonSets = ds
 		return err
 	})
 	// What else can stop an in-place upgrade: four lists, whatever the size.
@@ -255,6 +284,7 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 	if len(errs) > 0 {
 		return errs[0]
 	}
+	st.Unread = r.unreadReads()
 	st.Reachable = true
 	st.Kinds = kube.KindFlagsOf(capi)
 	finish(st, capiObjects, core)

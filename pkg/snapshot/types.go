@@ -70,8 +70,18 @@ type ClusterState struct {
 	// ControllerImage is the EKS-A controller's image, when deployed.
 	ControllerImage string
 	// Controller is the EKS-A controller Deployment's availability; nil
-	// when it is not deployed.
+	// when it is not deployed. It is also among Controllers.
 	Controller *Workload
+	// Controllers are the Deployments of the controller namespaces
+	// (eksa.IsControllerNamespace): Cluster API, its providers, EKS-A and
+	// cert-manager; a Deployment not available carries its pods.
+	Controllers []Workload
+	// DaemonSets are those of kube-system: the CNI's and kube-proxy's.
+	DaemonSets []DaemonSet
+	// Unread are the reads that were refused or failed without costing the
+	// whole read: what they would have shown is not known, so the verdict
+	// cannot be Healthy.
+	Unread []Unread
 	// Webhooks are the admission webhooks of the cluster (validating and
 	// mutating), each with its Service's ready endpoints.
 	Webhooks []Webhook
@@ -159,6 +169,9 @@ type Machine struct {
 	Conditions []Condition
 	// Infra is spec.infrastructureRef (VSphereMachine, ...).
 	Infra OwnerRef
+	// DrainStart is v1beta2's status.deletion.nodeDrainStartTime; zero
+	// when not draining or not reported.
+	DrainStart time.Time
 }
 
 // MachineRole is what a Machine does, from CAPI's and etcdadm's labels.
@@ -178,6 +191,9 @@ type Node struct {
 	KubeletVersion string
 	ControlPlane   bool
 	ProviderID     string
+	// ReadyCondition is the Ready condition as the kubelet wrote it (its
+	// reason and message say why a Node is not Ready); zero when none.
+	ReadyCondition Condition
 	Created        time.Time
 	Roles          []string
 }

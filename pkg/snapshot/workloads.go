@@ -8,6 +8,40 @@ type Workload struct {
 	Desired, Available int64
 	// Conditions are the Deployment's (Available, Progressing).
 	Conditions []Condition
+	// Pods are the Deployment's pods, read only when it is not available.
+	Pods []Pod
+}
+
+// Down: the Deployment wants replicas and has fewer available, or says
+// it is not Available.
+func (w Workload) Down() bool {
+	if w.Desired > 0 && w.Available < w.Desired {
+		return true
+	}
+	for _, c := range w.Conditions {
+		if c.Type == "Available" && c.Status != "True" {
+			return true
+		}
+	}
+	return false
+}
+
+// DaemonSet is a DaemonSet's rollout as its status counts it.
+type DaemonSet struct {
+	Namespace, Name                    string
+	Desired, Ready, Updated, Available int64
+}
+
+// Converged: every node it should run on runs it, ready and updated.
+func (d DaemonSet) Converged() bool {
+	return d.Ready >= d.Desired && d.Updated >= d.Desired && d.Available >= d.Desired
+}
+
+// Unread is one read refused or failed: verb, resource and namespace
+// ("" for every namespace), and why.
+type Unread struct {
+	Verb, Resource, Namespace string
+	Error                     string
 }
 
 // Webhook is one admission webhook and whether anything serves it.
@@ -32,6 +66,13 @@ type Pod struct {
 	// with its state's reason and message, e.g. "containerd-upgrader:
 	// CrashLoopBackOff"; empty when every container ran.
 	Waiting string
+	// Restarts is the most any of its containers restarted, and
+	// LastTerminated that container's last termination reason (OOMKilled,
+	// Error), for a pod that keeps crashing.
+	Restarts       int64
+	LastTerminated string
+	// Ready: the pod's Ready condition is True.
+	Ready bool
 }
 
 // CertificateInfo is one machine's certificate expiry as EKS-A reports it.

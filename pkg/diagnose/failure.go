@@ -1,0 +1,89 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
+)
+
+// CodeWorkloadRefused: a workload cluster's upgrade was refused because
+// its management cluster is older: workload clusters cannot run a newer
+// EKS-A than their management cluster (EKS-A's versioning rules).
+const CodeWorkloadRefused = "WorkloadUpgradeRefused"
+
+// clusterFailure: the EKS-A Cluster's status.failureMessage. The CLI stops
+// at once on it ("cluster has a validation error that doesn't seem
+// transient"): nothing proceeds until the cause is fixed.
+func clusterFailure(f *facts) []hit {
+	c, ok := f.eksaCluster()
+	if !ok || c.Fields["failureMessage"] == "" {
+		return nil
+	}
+	ref := objectRef(c)
+	msg := text.OneLine(c.Fields["failureMessage"])
+	finding := Finding{Severity: Error, Code: CodeEKSAClusterFailure, Object: ref, Location: string(snapshot.Management),
+		Message: strings.TrimSpace(fmt.Sprintf("status.failureMessage: %s %s", msg, parens(c.Fields["failureReason"])))}
+	steps := []Step{{Command: f.kubectl() + " -n " + orDefault(c.Namespace) + " get clusters.anywhere.eks.amazonaws.com " + c.Name + " -o yaml",
+		Why: "the EKS-A controller stopped on a failure it does not retry (status.failureMessage: " + msg + "): fix its cause in the cluster spec or the infrastructure, then apply the spec again"}}
+	if hardwareShort(msg) {
+		steps = []Step{{
+			Command: f.kubectl() + " get hardware.tinkerbell.org -A -L " + eksa.LabelTinkerbellOwnerName,
+			Why: "the bare-metal upgrade needs spare Hardware it does not have (status.failureMessage: " + msg + "): " +
+				"a rolling upgrade needs one spare machine per control-plane and worker group being rolled (maxSurge). " +
+				"Add Hardware (generate it from your hardware CSV and apply it), or set upgradeRolloutStrategy.rollingUpdate.maxSurge: 0 " +
+				"in the cluster spec to roll in place of an existing machine, then rerun the upgrade",
+		}}
+	}
+	return []hit{{clause: "the EKS-A Cluster reports a failure: " + msg, finding: finding, steps: steps, objects: []string{ref}}}
+}
+
+// hardwareShort: the failure is bare metal's "not enough hardware".
+func hardwareShort(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "hardware") &&
+		(strings.Contains(m, "not enough") || strings.Contains(m, "insufficient") || strings.Contains(m, "minimum") || strings.Contains(m, "available"))
+}
+
+// workloadsRefused: a workload cluster managed by this one whose upgrade
+// failed because it asks for a newer EKS-A than the management cluster
+// runs, or whose failureMessage says so.
+func workloadsRefused(f *facts) []hit {
+	var out []hit
+	for _, o := range f.mgmt.EKSA {
+		if o.Group != eksa.GroupEKSA || o.Kind != "Cluster" || o.Name == f.name || o.Fields["managementCluster"] != f.name {
+			continue
+		}
+		want, ok := parseEra(o.Fields["eksaVersion"])
+		ahead := ok && f.era.known && want.newer(f.era)
+		msg := o.Fields["failureMessage"]
+		if !ahead && !strings.Contains(strings.ToLower(msg), "management") {
+			continue
+		}
+		ref := objectRef(o)
+		text := fmt.Sprintf("workload cluster %s asks for EKS-A %s but its management cluster %s runs %s: workload clusters cannot run a newer EKS-A than their management cluster",
+			o.Name, orUnknown(want.version), f.name, orUnknown(f.era.version))
+		if msg != "" {
+			text += " (status.failureMessage: " + oneLineText(msg) + ")"
+		}
+		out = append(out, hit{clause: "workload cluster " + o.Name + "'s upgrade is refused", objects: []string{ref},
+			finding: Finding{Severity: Error, Code: CodeWorkloadRefused, Object: ref, Location: string(snapshot.Management), Message: text},
+			steps: []Step{{
+				Command: "eksctl anywhere upgrade cluster -f " + quote(f.clusterSpec()) + " -v9",
+				Why: fmt.Sprintf("upgrade in order: the management cluster %s to %s first, then workload cluster %s (eksctl anywhere upgrade cluster -f <%s's spec> --kubeconfig %s)",
+					f.name, orUnknown(want.version), o.Name, o.Name, quote(f.mgmt.Kubeconfig)),
+			}}})
+	}
+	return out
+}
+
+func oneLineText(s string) string { return text.OneLine(s) }
+
+func orDefault(ns string) string {
+	if ns == "" {
+		return "default"
+	}
+	return ns
+}

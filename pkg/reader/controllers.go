@@ -1,0 +1,146 @@
+package reader
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+)
+
+// The controllers a management cluster runs, and the DaemonSets of
+// kube-system: one list each, whatever the cluster's size, plus one list of
+// pods per controller that is down (none in a healthy cluster).
+
+var daemonSetGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}
+
+// controllers lists the Deployments of every namespace once and keeps
+// those of the controller namespaces; the EKS-A controller among them gives
+// the image (for the version). A Deployment not available is read with its
+// pods, for why.
+func (r *reader) controllers(ctx context.Context) (all []snapshot.Workload, eksaController *snapshot.Workload, image string, err error) {
+	items, err := r.listOptional(ctx, deploymentGVR, "")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	for i := range items {
+		d := &items[i]
+		if !eksa.IsControllerNamespace(d.GetNamespace()) {
+			continue
+		}
+		w := workloadOf(d)
+		if w.Down() {
+			if w.Pods, err = r.podsOf(ctx, d); err != nil {
+				return nil, nil, "", err
+			}
+		}
+		all = append(all, w)
+		if d.GetNamespace() == eksa.Namespace && d.GetName() == eksa.ControllerDeployment {
+			eksaController = &all[len(all)-1]
+			image = firstImage(d)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].Namespace+"/"+all[i].Name < all[j].Namespace+"/"+all[j].Name
+	})
+	if eksaController != nil { // re-point after the sort
+		for i := range all {
+			if all[i].Namespace == eksa.Namespace && all[i].Name == eksa.ControllerDeployment {
+				c := all[i]
+				eksaController = &c
+			}
+		}
+	}
+	return all, eksaController, image, nil
+}
+
+func workloadOf(d *unstructured.Unstructured) snapshot.Workload {
+	w := snapshot.Workload{Namespace: d.GetNamespace(), Name: d.GetName(), Desired: 1, Conditions: conditions(d)}
+	if v, ok := asInt(nested(d, "spec", "replicas")); ok {
+		w.Desired = v
+	}
+	w.Available, _ = asInt(nested(d, "status", "availableReplicas"))
+	return w
+}
+
+func firstImage(d *unstructured.Unstructured) string {
+	containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+	for _, c := range containers {
+		if m, ok := c.(map[string]any); ok {
+			if img := str(m["image"]); img != "" {
+				return img
+			}
+		}
+	}
+	return ""
+}
+
+// podsOf lists the pods a Deployment selects, with why each is not ready.
+func (r *reader) podsOf(ctx context.Context, d *unstructured.Unstructured) ([]snapshot.Pod, error) {
+	match, _, _ := unstructured.NestedStringMap(d.Object, "spec", "selector", "matchLabels")
+	if len(match) == 0 {
+		return nil, nil
+	}
+	l, err := r.dyn.Resource(podGVR).Namespace(d.GetNamespace()).List(ctx,
+		metav1.ListOptions{LabelSelector: labels.SelectorFromSet(match).String()})
+	switch {
+	case apierrors.IsForbidden(err):
+		r.unread("list", "pods", d.GetNamespace(), err)
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("listing the pods of Deployment %s/%s: %w", d.GetNamespace(), d.GetName(), err)
+	}
+	out := make([]snapshot.Pod, 0, len(l.Items))
+	for i := range l.Items {
+		out = append(out, podOf(&l.Items[i]))
+	}
+	return out, nil
+}
+
+func podOf(u *unstructured.Unstructured) snapshot.Pod {
+	node, _, _ := unstructured.NestedString(u.Object, "spec", "nodeName")
+	phase, _, _ := unstructured.NestedString(u.Object, "status", "phase")
+	p := snapshot.Pod{Namespace: u.GetNamespace(), Name: u.GetName(), NodeName: node,
+		Phase: phase, Created: u.GetCreationTimestamp().Time, Waiting: waitingContainer(u)}
+	for _, c := range conditions(u) {
+		if c.Type == "Ready" {
+			p.Ready = c.Status == "True"
+		}
+	}
+	for _, field := range []string{"initContainerStatuses", "containerStatuses"} {
+		list, _ := nested(u, "status", field).([]any)
+		for _, c := range list {
+			m, _ := c.(map[string]any)
+			n, _ := asInt(m["restartCount"])
+			if n > p.Restarts || (n == p.Restarts && p.LastTerminated == "") {
+				p.Restarts = n
+				if t, ok, _ := unstructured.NestedMap(m, "lastState", "terminated"); ok {
+					p.LastTerminated = str(t["reason"])
+				}
+			}
+		}
+	}
+	return p
+}
+
+// daemonSets reads kube-system's DaemonSets: the CNI's and kube-proxy's.
+func (r *reader) daemonSets(ctx context.Context) ([]snapshot.DaemonSet, error) {
+	items, err := r.listOptional(ctx, daemonSetGVR, eksa.CNINamespace)
+	var out []snapshot.DaemonSet
+	for i := range items {
+		u := &items[i]
+		n := func(f string) int64 { v, _ := asInt(nested(u, "status", f)); return v }
+		out = append(out, snapshot.DaemonSet{Namespace: u.GetNamespace(), Name: u.GetName(),
+			Desired: n("desiredNumberScheduled"), Ready: n("numberReady"), Updated: n("updatedNumberScheduled"),
+			Available: n("numberAvailable")})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, err
+}

@@ -18,7 +18,7 @@ type stateCase struct {
 // stateCases is the scenario table: every state, and the rules that pick
 // between the management-side states. The safety test reruns it per era.
 func stateCases() []stateCase {
-	return append(inPlaceStateCases(), []stateCase{
+	return append(append(inPlaceStateCases(), signalStateCases()...), []stateCase{
 		{"healthy", func() *snapBuilder { return newSnap().home(newK8s) }, Healthy},
 		{"healthy, KinD left behind", func() *snapBuilder { return newSnap().home(newK8s).kind() }, Healthy},
 		{"skew", func() *snapBuilder { return newSnap().home(oldK8s) }, UpgradeIncomplete},

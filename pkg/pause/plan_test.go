@@ -130,6 +130,14 @@ func TestPlan(t *testing.T) {
 			in: newWorld().annotate(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", eksa.AnnotationCAPIPaused, "").
 				annotate(eksa.GroupEtcdCluster, "EtcdadmCluster", "cluster3-etcd", eksa.AnnotationEtcdUpgrading, "true"),
 			wantHeld: []string{"KubeadmControlPlane/cluster3: " + capiPausedMarker}},
+		{name: "control plane paused while its etcd is not ready (no upgrading marker): held",
+			in: newWorld().annotate(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", eksa.AnnotationCAPIPaused, "").
+				with(func(s *snapshot.Snapshot) { s.Management.Objects[2].Fields = map[string]string{"ready": "false"} }),
+			wantHeld: []string{"KubeadmControlPlane/cluster3: " + capiPausedMarker}},
+		{name: "control plane paused, its etcd ready: cleared",
+			in: newWorld().annotate(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", eksa.AnnotationCAPIPaused, "").
+				with(func(s *snapshot.Snapshot) { s.Management.Objects[2].Fields = map[string]string{"ready": "true"} }),
+			wantChanges: []string{"KubeadmControlPlane/cluster3: " + capiPausedMarker}, wantClusters: []string{"cluster3"}},
 		{name: "control plane paused, another cluster's etcd upgrading: cleared",
 			in: newWorld().annotate(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", eksa.AnnotationCAPIPaused, "").
 				annotate(eksa.GroupEtcdCluster, "EtcdadmCluster", "w01-etcd", eksa.AnnotationEtcdUpgrading, "true"),

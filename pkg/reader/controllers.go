@@ -30,6 +30,13 @@ func (r *reader) controllers(ctx context.Context) (all []snapshot.Workload, eksa
 	if err != nil {
 		return nil, nil, "", err
 	}
+	if items == nil {
+		// Refused (or none): the EKS-A controller alone, as a user allowed
+		// only eksa-system may still read it, for the version.
+		if items, err = r.eksaControllerOnly(ctx); err != nil {
+			return nil, nil, "", err
+		}
+	}
 	for i := range items {
 		d := &items[i]
 		if !eksa.IsControllerNamespace(d.GetNamespace()) {
@@ -43,21 +50,13 @@ func (r *reader) controllers(ctx context.Context) (all []snapshot.Workload, eksa
 		}
 		all = append(all, w)
 		if d.GetNamespace() == eksa.Namespace && d.GetName() == eksa.ControllerDeployment {
-			eksaController = &all[len(all)-1]
-			image = firstImage(d)
+			c := w
+			eksaController, image = &c, firstImage(d)
 		}
 	}
 	sort.Slice(all, func(i, j int) bool {
 		return all[i].Namespace+"/"+all[i].Name < all[j].Namespace+"/"+all[j].Name
 	})
-	if eksaController != nil { // re-point after the sort
-		for i := range all {
-			if all[i].Namespace == eksa.Namespace && all[i].Name == eksa.ControllerDeployment {
-				c := all[i]
-				eksaController = &c
-			}
-		}
-	}
 	return all, eksaController, image, nil
 }
 
@@ -143,4 +142,20 @@ func (r *reader) daemonSets(ctx context.Context) ([]snapshot.DaemonSet, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, err
+}
+
+// eksaControllerOnly reads the EKS-A controller's Deployment by name; none
+// when it is missing or refused (the refusal is recorded).
+func (r *reader) eksaControllerOnly(ctx context.Context) ([]unstructured.Unstructured, error) {
+	d, err := r.dyn.Resource(deploymentGVR).Namespace(eksa.Namespace).Get(ctx, eksa.ControllerDeployment, metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil, nil
+	case apierrors.IsForbidden(err):
+		r.unread("get", "deployments.apps", eksa.Namespace, err)
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading Deployment %s/%s: %w", eksa.Namespace, eksa.ControllerDeployment, err)
+	}
+	return []unstructured.Unstructured{*d}, nil
 }

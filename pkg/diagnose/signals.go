@@ -55,7 +55,7 @@ func (f *facts) redSignals() []signal {
 		}
 		if msg := o.Fields["failureMessage"]; msg != "" {
 			out = append(out, objectSignal(o, "clusters.anywhere.eks.amazonaws.com", snapshot.Condition{
-				Type: "status.failureMessage", Reason: o.Fields["failureReason"], Message: msg}))
+				Type: "status.failureMessage", Status: "set", Reason: o.Fields["failureReason"], Message: msg}))
 		}
 		out = append(out, conditionSignals(o, "clusters.anywhere.eks.amazonaws.com")...)
 	}
@@ -206,26 +206,10 @@ func readyCountText(o snapshot.Object) string {
 
 // text says the signal in its own words: "Deployment capv-system/capv-
 // controller-manager: Available False since 2h (MinimumReplicasUnavailable:
-// ...)".
+// ...)", as conditionText says a condition.
 func (s signal) text(now time.Time) string {
-	out := s.object + ": " + s.field
-	if s.status != "" {
-		out += " " + s.status
-	}
-	if age := text.Age(now, s.since); age != "" {
-		out += " since " + age
-	}
-	var why []string
-	if s.reason != "" {
-		why = append(why, s.reason)
-	}
-	if s.msg != "" {
-		why = append(why, text.OneLine(s.msg))
-	}
-	if len(why) > 0 {
-		out += " (" + strings.Join(why, ": ") + ")"
-	}
-	return out
+	return s.object + ": " + conditionText(now, []snapshot.Condition{{Type: s.field, Status: s.status, Reason: s.reason,
+		Message: s.msg, LastTransitionTime: s.since}})
 }
 
 // lookStep shows where to look for one signal.

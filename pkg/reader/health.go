@@ -124,10 +124,7 @@ func (r *reader) upgraderPods(ctx context.Context) ([]snapshot.Pod, error) {
 		if !strings.HasSuffix(u.GetName(), eksa.UpgraderPodSuffix) {
 			continue
 		}
-		node, _, _ := unstructured.NestedString(u.Object, "spec", "nodeName")
-		phase, _, _ := unstructured.NestedString(u.Object, "status", "phase")
-		out = append(out, snapshot.Pod{Namespace: u.GetNamespace(), Name: u.GetName(), NodeName: node,
-			Phase: phase, Created: u.GetCreationTimestamp().Time, Waiting: waitingContainer(u)})
+		out = append(out, podOf(u))
 	}
 	return out, err
 }

@@ -36,7 +36,7 @@ func controllersDown(f *facts) []hit {
 				Message: msg, Evidence: evidenceOf(f.in.Now, w.Conditions, nil)},
 			steps: []Step{{Command: logs, Why: fmt.Sprintf(
 				"controller %s/%s is down (%s): its last crash's log says why. Fix that first (an OOMKilled controller needs a higher memory limit "+
-					"on its Deployment); nothing it reconciles moves until it runs", w.Namespace, w.Name, orUnknown(podText(w.Pods)))}}}
+					"on its Deployment); nothing it reconciles moves until it runs", w.Namespace, w.Name, orWords(podText(w.Pods), "no pod of it is ready"))}}}
 		out = append(out, h)
 	}
 	return out

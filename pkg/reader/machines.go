@@ -41,6 +41,19 @@ const maxNotReadyGets = 10
 // machineRow is one Machine as its printer columns show it.
 type machineRow struct {
 	name, cluster, nodeName, providerID, ready, phase, version string
+	// available and upToDate are v1beta2's Available and Up-to-date
+	// columns; empty where the CRD has none.
+	available, upToDate string
+}
+
+// wholeReadNeeded: the row cannot say everything status needs of the
+// Machine. Its Ready (or, in v1beta2, Available or Up-to-date) is not True
+// or not reported (a moved Machine, before its controller runs), or it is
+// not Running (a Machine deleting may still read Ready while its drain is
+// blocked: the drain's condition is only in the whole object).
+func (r machineRow) wholeReadNeeded() bool {
+	notTrue := func(v string) bool { return v != "" && v != "True" }
+	return r.ready != "True" || notTrue(r.available) || notTrue(r.upToDate) || (r.phase != "" && r.phase != "Running")
 }
 
 // machineColumns maps the printer columns read, by their names with case,
@@ -54,6 +67,12 @@ var machineColumns = map[string]func(*machineRow) *string{
 	"ready":      func(r *machineRow) *string { return &r.ready },
 	"phase":      func(r *machineRow) *string { return &r.phase },
 	"version":    func(r *machineRow) *string { return &r.version },
+}
+
+// optionalMachineColumns are read when the CRD has them (v1beta2's).
+var optionalMachineColumns = map[string]func(*machineRow) *string{
+	"available": func(r *machineRow) *string { return &r.available },
+	"uptodate":  func(r *machineRow) *string { return &r.upToDate },
 }
 
 // listMachines reads the Machines from their table and metadata, and the
@@ -159,7 +178,9 @@ func machineRows(t *metav1.Table) (rows []machineRow, why string) {
 	index := map[string]int{}
 	for i, c := range t.ColumnDefinitions {
 		key := strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.ToLower(c.Name))
-		if _, ok := machineColumns[key]; ok {
+		_, required := machineColumns[key]
+		_, optional := optionalMachineColumns[key]
+		if required || optional {
 			index[key] = i
 		}
 	}
@@ -171,8 +192,12 @@ func machineRows(t *metav1.Table) (rows []machineRow, why string) {
 	for _, tr := range t.Rows {
 		var row machineRow
 		for key, i := range index {
+			field, ok := machineColumns[key]
+			if !ok {
+				field = optionalMachineColumns[key]
+			}
 			if i < len(tr.Cells) {
-				*machineColumns[key](&row) = cellString(tr.Cells[i])
+				*field(&row) = cellString(tr.Cells[i])
 			}
 		}
 		if row.name == "" {
@@ -183,14 +208,11 @@ func machineRows(t *metav1.Table) (rows []machineRow, why string) {
 	return rows, ""
 }
 
-// notReadyNames are the Machines whose Ready condition is not True, or not
-// reported (a moved Machine, before its controller runs), and those not
-// Running (a Machine deleting may still read Ready while its drain is
-// blocked: the drain's condition is only in the whole object).
+// notReadyNames are the Machines to read whole (wholeReadNeeded).
 func notReadyNames(rows []machineRow) []string {
 	var out []string
 	for _, r := range rows {
-		if r.ready != "True" || (r.phase != "" && r.phase != "Running") {
+		if r.wholeReadNeeded() {
 			out = append(out, r.name)
 		}
 	}
@@ -235,14 +257,20 @@ func joinMachines(apiVersion string, rows []machineRow, metas []metav1.PartialOb
 			out = append(out, w)
 			continue
 		}
-		if row.ready != "True" {
+		if row.wholeReadNeeded() {
 			return nil, "Machine " + row.name + " is not Ready and was not read whole"
 		}
 		spec := map[string]any{}
 		setNonEmpty(spec, "clusterName", row.cluster)
 		setNonEmpty(spec, "providerID", row.providerID)
 		setNonEmpty(spec, "version", row.version)
-		status := map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": row.ready}}}
+		conds := []any{map[string]any{"type": "Ready", "status": row.ready}}
+		for _, c := range [][2]string{{"Available", row.available}, {"UpToDate", row.upToDate}} {
+			if c[1] != "" {
+				conds = append(conds, map[string]any{"type": c[0], "status": c[1]})
+			}
+		}
+		status := map[string]any{"conditions": conds}
 		setNonEmpty(status, "phase", row.phase)
 		if row.nodeName != "" {
 			status["nodeRef"] = map[string]any{"name": row.nodeName}

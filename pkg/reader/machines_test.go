@@ -68,8 +68,8 @@ func TestMachineRows(t *testing.T) {
 			v1beta2Row("cp", "cp", "True", "Running", "v1.23.17"),
 			v1beta2Row("etcd", "", "True", "Running", nil)),
 		wantRows: []machineRow{
-			{name: "cp", cluster: "cluster3", nodeName: "cp", providerID: "vsphere://cp", ready: "True", phase: "Running", version: "v1.23.17"},
-			{name: "etcd", cluster: "cluster3", providerID: "vsphere://etcd", ready: "True", phase: "Running"},
+			{name: "cp", cluster: "cluster3", nodeName: "cp", providerID: "vsphere://cp", ready: "True", phase: "Running", version: "v1.23.17", available: "True", upToDate: "True"},
+			{name: "etcd", cluster: "cluster3", providerID: "vsphere://etcd", ready: "True", phase: "Running", available: "True", upToDate: "True"},
 		},
 	}, {
 		name:    "v1beta1 has no Ready column",
@@ -173,5 +173,28 @@ func TestMetaObject(t *testing.T) {
 	}
 	if got.ClusterName != "cluster3" || len(got.Owners) != 1 || got.Owners[0].Kind != "VSphereMachine" || got.Group != "infrastructure.cluster.x-k8s.io" {
 		t.Errorf("object = %+v, want a VSphereVM of cluster3 owned by its VSphereMachine", got)
+	}
+}
+
+// TestMachineRow_WholeReadNeeded: a Machine whose row cannot vouch for every
+// signal is read whole, so a red one is seen in its own words.
+func TestMachineRow_WholeReadNeeded(t *testing.T) {
+	green := machineRow{ready: "True", phase: "Running", available: "True", upToDate: "True"}
+	for _, tc := range []struct {
+		name string
+		row  func(r machineRow) machineRow
+		want bool
+	}{
+		{"every column green", func(r machineRow) machineRow { return r }, false},
+		{"v1beta1-like: no Available or Up-to-date column", func(r machineRow) machineRow { r.available, r.upToDate = "", ""; return r }, false},
+		{"Ready False", func(r machineRow) machineRow { r.ready = "False"; return r }, true},
+		{"Ready not reported", func(r machineRow) machineRow { r.ready = ""; return r }, true},
+		{"not Available", func(r machineRow) machineRow { r.available = "False"; return r }, true},
+		{"not up to date", func(r machineRow) machineRow { r.upToDate = "Unknown"; return r }, true},
+		{"Deleting while Ready", func(r machineRow) machineRow { r.phase = "Deleting"; return r }, true},
+	} {
+		if got := tc.row(green).wholeReadNeeded(); got != tc.want {
+			t.Errorf("%s: wholeReadNeeded() = %t, want %t", tc.name, got, tc.want)
+		}
 	}
 }

@@ -40,23 +40,12 @@ type EvidenceCondition struct {
 // eksctl's own wait for the control plane (1 hour).
 const stuckAfter = 30 * time.Minute
 
-// inverted are condition types for which True is the trouble (v1beta2's
-// ScalingUp, RollingOut, ...): a rollout under way, not a goal reached.
-var inverted = map[string]bool{
-	"ScalingUp": true, "ScalingDown": true, "RollingOut": true, "Remediating": true,
-	"Deleting": true, "Paused": true,
-}
-
 // troubled are the conditions not as they should be: False or Unknown,
 // True for the inverted types; Ready and Available first.
 func troubled(cs []snapshot.Condition) []snapshot.Condition {
 	var out []snapshot.Condition
 	for _, c := range cs {
-		bad := c.Status != "True"
-		if inverted[c.Type] {
-			bad = c.Status == "True"
-		}
-		if bad {
+		if !c.Green() {
 			out = append(out, c)
 		}
 	}

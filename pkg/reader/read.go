@@ -284,6 +284,9 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 	if len(errs) > 0 {
 		return errs[0]
 	}
+	if err := r.wholeParts(ctx, capi, capiObjects, st.Machines); err != nil {
+		return err
+	}
 	st.Unread = r.unreadReads()
 	st.Reachable = true
 	st.Kinds = kube.KindFlagsOf(capi)

@@ -10,16 +10,18 @@ import (
 
 // conditions reads every status condition, in either contract: the
 // contract's own, then v1beta2's deprecated v1beta1 copy for the types the
-// first lacks (Ready, with its reason, lives only there in v1beta2).
+// first lacks (Ready, with its reason, lives only there in v1beta2). Where
+// both lists carry a type and only the copy is not green, the copy is
+// kept: a red signal in either list is a red signal.
 func conditions(u *unstructured.Unstructured) []snapshot.Condition {
 	var out []snapshot.Condition
-	seen := map[string]bool{}
+	at := map[string]int{}
 	for _, p := range [][]string{{"status", "conditions"}, {"status", "deprecated", "v1beta1", "conditions"}} {
 		field, _, _ := unstructured.NestedFieldNoCopy(u.Object, p...)
 		list, _ := field.([]any)
 		for _, c := range list {
 			m, ok := c.(map[string]any)
-			if !ok || seen[str(m["type"])] {
+			if !ok {
 				continue
 			}
 			cond := snapshot.Condition{Type: str(m["type"]), Status: str(m["status"]), Severity: str(m["severity"]),
@@ -27,7 +29,13 @@ func conditions(u *unstructured.Unstructured) []snapshot.Condition {
 			if ts := str(m["lastTransitionTime"]); ts != "" {
 				cond.LastTransitionTime, _ = time.Parse(time.RFC3339, ts)
 			}
-			seen[cond.Type] = true
+			if i, seen := at[cond.Type]; seen {
+				if out[i].Green() && !cond.Green() {
+					out[i] = cond
+				}
+				continue
+			}
+			at[cond.Type] = len(out)
 			out = append(out, cond)
 		}
 	}

@@ -150,6 +150,23 @@ type Condition struct {
 	LastTransitionTime                      time.Time
 }
 
+// negativeTypes are the condition types for which True is the trouble
+// (v1beta2's ScalingUp, RollingOut, ...): a rollout under way, not a goal
+// reached.
+var negativeTypes = map[string]bool{
+	"ScalingUp": true, "ScalingDown": true, "RollingOut": true, "Remediating": true,
+	"Deleting": true, "Paused": true,
+}
+
+// Green: the condition reads as it should: True, or False for the types
+// where True is the trouble.
+func (c Condition) Green() bool {
+	if negativeTypes[c.Type] {
+		return c.Status == "False"
+	}
+	return c.Status == "True"
+}
+
 // Machine is a CAPI Machine with what kubectl get machines shows.
 type Machine struct {
 	Name        string

@@ -79,6 +79,9 @@ func (p *printer) clusters(r *diagnose.Report) {
 			state = p.paint(red, "unreachable")
 		}
 		where := c.Kubeconfig
+		if c.KubeconfigFrom != "" && c.Kubeconfig != "" {
+			where += " (from " + strings.Replace(c.KubeconfigFrom, "workspace", "the workspace", 1) + ")"
+		}
 		if c.Context != "" {
 			where += " (context " + c.Context + ")"
 		}

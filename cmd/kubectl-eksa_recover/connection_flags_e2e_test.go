@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,7 +98,11 @@ func TestConnectionFlags_Honoured(t *testing.T) {
 	second.AuthInfos["split-user"] = adminUser
 	envFirst, envSecond := kubeconfig("first.kubeconfig", first), kubeconfig("second.kubeconfig", second)
 	token := viewerToken(t, admin)
-	proxy, dialed := countingProxy(t, strings.TrimPrefix(admin.Host, "https://"))
+	api, err := url.Parse(admin.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, dialed := countingProxy(t, api.Host)
 
 	const stranded = "StrandedInBootstrap"
 	tests := []struct {

@@ -72,6 +72,13 @@ func Resolve(g *Global) (*Resolved, error) {
 	if err := refuseBootstrapFlags(g, ws); err != nil {
 		return nil, err
 	}
+	f := g.ConfigFlags
+	if err := refuseImpersonation("--as", deref(f.Impersonate), f.ImpersonateGroup != nil && len(*f.ImpersonateGroup) > 0, deref(f.ImpersonateUID) != ""); err != nil {
+		return nil, err
+	}
+	if err := refuseImpersonation("--bootstrap-as", g.BootstrapAs, len(g.BootstrapAsGroups) > 0, g.BootstrapAsUID != ""); err != nil {
+		return nil, err
+	}
 	r := &Resolved{Workspace: ws, Timeout: timeout}
 	if r.Management, err = load(management(g, ws, flagPath, env)); err != nil {
 		return nil, err
@@ -147,7 +154,7 @@ func load(c connection) (reader.Source, error) {
 	}
 	cfg, err := c.flags.ToRESTConfig()
 	if err != nil {
-		return src, fmt.Errorf("%s: %s; fix it or pass %s", where, firstLine(err), c.names.kubeconfig)
+		return src, fmt.Errorf("%s: %s; fix the kubeconfig or the flag it names, or pass another with %s", where, firstLine(err), c.names.kubeconfig)
 	}
 	rest.AddUserAgent(cfg, "kubectl-eksa_recover")
 	src.Config = cfg
@@ -173,6 +180,19 @@ func refuseBootstrapFlags(g *Global, ws *workspace.Workspace) error {
 		}
 	}
 	return nil
+}
+
+// refuseImpersonation refuses groups or a UID to impersonate without a
+// user: client-go would refuse it too, in words that name no flag.
+func refuseImpersonation(asFlag, user string, groups, uid bool) error {
+	if user != "" || !groups && !uid {
+		return nil
+	}
+	what := asFlag + "-group"
+	if uid {
+		what = asFlag + "-uid"
+	}
+	return fmt.Errorf("%s needs %s: groups and a UID are impersonated with a user; pass %s USER", what, asFlag, asFlag)
 }
 
 // requestTimeout parses --request-timeout as kubectl does: 0 is no timeout.

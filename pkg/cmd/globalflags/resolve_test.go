@@ -192,6 +192,8 @@ func TestResolve_BadInput(t *testing.T) {
 		{"unknown context", l, []string{"--context", "nope"}, `has no context "nope" (it has: mgmt); fix --context`},
 		{"unknown bootstrap context", l, []string{"--bootstrap-context", "nope"}, `has no context "nope" (it has: kind); fix --bootstrap-context`},
 		{"bootstrap flag without KinD", noKind, []string{"--bootstrap-as", "x"}, "--bootstrap-as applies to the KinD cluster"},
+		{"--as-group without --as", l, []string{"--as-group", "system:masters"}, "--as-group needs --as"},
+		{"--bootstrap-as-uid without --bootstrap-as", l, []string{"--bootstrap-as-uid", "u"}, "--bootstrap-as-uid needs --bootstrap-as"},
 		{"bad timeout", l, []string{"--request-timeout", "soon"}, `--request-timeout "soon" is not a duration`},
 		{"negative timeout", l, []string{"--request-timeout", "-1s"}, `--request-timeout "-1s" is not a duration`},
 		{"cluster name out of the workspace", l, []string{"--cluster-name", "../../etc"}, `--cluster-name "../../etc" is not a cluster name`},

@@ -70,7 +70,9 @@ func TestClusterName_NeverLeavesTheWorkspace(t *testing.T) {
 		{"bundle"}, {"backup"}, {"move", "--yes"}, {"resume", "--yes"}, {"status"},
 	} {
 		for _, name := range []string{"../../etc", "a/b", "Cluster3"} {
-			res := run(t, ws, append(args, "--cluster-name", name)...)
+			// --kubeconfig too: with it, a --cluster-name needs no folder
+			// of its name, which is how ../../etc got through.
+			res := run(t, ws, append(args, "--cluster-name", name, "--kubeconfig", l.ManagementKubeconfig())...)
 			if res.code != 1 || !strings.Contains(res.stderr, "is not a cluster name") || strings.Count(strings.TrimSpace(res.stderr), "\n") > 0 {
 				t.Errorf("%v --cluster-name %s = exit %d, stderr %q; want exit 1 and one line", args, name, res.code, res.stderr)
 			}

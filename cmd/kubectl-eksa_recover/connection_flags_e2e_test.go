@@ -117,6 +117,8 @@ func TestConnectionFlags_Honoured(t *testing.T) {
 		{name: "--as with --as-group system:masters", args: []string{"--as", "intruder", "--as-group", "system:masters"}, state: stranded},
 		{name: "--token", args: []string{"--kubeconfig", anonymous, "--token", token}, state: stranded},
 		{name: "no credentials", args: []string{"--kubeconfig", anonymous}, refused: "needs read access"},
+		// The API server would take the admin's certificate over the token.
+		{name: "--token beside a client certificate", args: []string{"--token", token}, refused: "also has a client certificate, which the API server would use instead"},
 		{name: "--client-certificate and --client-key", args: []string{"--kubeconfig", anonymous, "--client-certificate", certFile, "--client-key", keyFile}, state: stranded},
 		{name: "wrong CA", args: []string{"--kubeconfig", wrongCA}, state: "ManagementUnreachable"},
 		{name: "--certificate-authority", args: []string{"--kubeconfig", wrongCA, "--certificate-authority", caFile}, state: stranded},
@@ -181,14 +183,23 @@ func TestMove_AsUserWithoutRights(t *testing.T) {
 func TestConnectionFlags_TokenNeverPrinted(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
-	token := viewerToken(t, w.Management.Config)
+	admin := w.Management.Config
+	token := viewerToken(t, admin)
+	c := clientcmdapi.NewConfig()
+	c.Clusters["c"] = &clientcmdapi.Cluster{Server: admin.Host, CertificateAuthorityData: admin.CAData}
+	c.Contexts["c"] = &clientcmdapi.Context{Cluster: "c"}
+	c.CurrentContext = "c"
+	anonymous := filepath.Join(t.TempDir(), "anonymous.kubeconfig")
+	if err := clientcmd.WriteToFile(*c, anonymous); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
 		{"status", "--vsphere=false", "--token", token, "-v=9"},
 		{"status", "--vsphere=false", "--token", token, "-o", "json", "-v=9"},
 		{"move", "--dry-run", "--token", token, "--as", "system:admin", "--as-group", "system:masters", "-v=9"},
 		{"verify", "--token=" + token, "-v=9"},
 	} {
-		res := run(t, w.Dir, args...)
+		res := run(t, w.Dir, append([]string{"--kubeconfig", anonymous}, args...)...)
 		if !strings.Contains(res.stderr, "GET") {
 			t.Errorf("%v: stderr shows no request at -v=9; the search would prove nothing", args[:2])
 		}

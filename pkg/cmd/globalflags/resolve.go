@@ -156,6 +156,12 @@ func load(c connection) (reader.Source, error) {
 	if err != nil {
 		return src, fmt.Errorf("%s: %s; fix the kubeconfig or the flag it names, or pass another with %s", where, firstLine(err), c.names.kubeconfig)
 	}
+	if deref(c.flags.BearerToken) != "" && (len(cfg.CertData) > 0 || cfg.CertFile != "") {
+		// The API server authenticates a client certificate before a
+		// token: the token would be sent and never used.
+		return src, fmt.Errorf("%s: --token is given, and the user the context names also has a client certificate, which the API server would use instead; "+
+			"pass --user for a user without one, or a kubeconfig without credentials", where)
+	}
 	rest.AddUserAgent(cfg, "kubectl-eksa_recover")
 	src.Config = cfg
 	return src, nil

@@ -176,6 +176,18 @@ func TestResolve_BadInput(t *testing.T) {
 	if err := clientcmd.WriteToFile(*cfg, dangling); err != nil {
 		t.Fatal(err)
 	}
+	certWS := eksa.Layout{Workspace: t.TempDir(), Cluster: "cluster3"}
+	withCert := clientcmdapi.NewConfig()
+	withCert.Clusters["c"] = &clientcmdapi.Cluster{Server: "https://c.example"}
+	withCert.AuthInfos["admin"] = &clientcmdapi.AuthInfo{ClientCertificateData: []byte("cert"), ClientKeyData: []byte("key")}
+	withCert.Contexts["admin"] = &clientcmdapi.Context{Cluster: "c", AuthInfo: "admin"}
+	withCert.CurrentContext = "admin"
+	if err := os.MkdirAll(certWS.Dir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := clientcmd.WriteToFile(*withCert, certWS.ManagementKubeconfig()); err != nil {
+		t.Fatal(err)
+	}
 	noKind := eksa.Layout{Workspace: t.TempDir(), Cluster: "cluster3"}
 	kubeconfig(t, noKind.ManagementKubeconfig(), "mgmt")
 	tests := []struct {
@@ -194,6 +206,7 @@ func TestResolve_BadInput(t *testing.T) {
 		{"bootstrap flag without KinD", noKind, []string{"--bootstrap-as", "x"}, "--bootstrap-as applies to the KinD cluster"},
 		{"--as-group without --as", l, []string{"--as-group", "system:masters"}, "--as-group needs --as"},
 		{"--bootstrap-as-uid without --bootstrap-as", l, []string{"--bootstrap-as-uid", "u"}, "--bootstrap-as-uid needs --bootstrap-as"},
+		{"--token with a client certificate", certWS, []string{"--token", "t"}, "--token is given, and the user the context names also has a client certificate"},
 		{"bad timeout", l, []string{"--request-timeout", "soon"}, `--request-timeout "soon" is not a duration`},
 		{"negative timeout", l, []string{"--request-timeout", "-1s"}, `--request-timeout "-1s" is not a duration`},
 		{"cluster name out of the workspace", l, []string{"--cluster-name", "../../etc"}, `--cluster-name "../../etc" is not a cluster name`},

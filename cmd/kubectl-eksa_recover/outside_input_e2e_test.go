@@ -95,3 +95,14 @@ func tree(t *testing.T, root string) []string {
 	}
 	return out
 }
+
+// TestErrors_ControlCharacters: the one error line never carries a
+// control character raw, whatever text it quotes (here a path; a webhook's
+// denial is another).
+func TestErrors_ControlCharacters(t *testing.T) {
+	t.Parallel()
+	res := run(t, t.TempDir(), "status", "--workspace", "/nonexistent/\x1b]0;pwned\a\x1b[2J")
+	if res.code != 1 || strings.ContainsAny(res.stderr, "\x1b\a") || !strings.Contains(res.stderr, `\x1b]0;pwned\x07`) {
+		t.Errorf("status --workspace <escapes> = exit %d, stderr %q; want exit 1 and the escapes shown escaped", res.code, res.stderr)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -177,9 +178,9 @@ func TestMove_AsUserWithoutRights(t *testing.T) {
 	}
 }
 
-// TestConnectionFlags_TokenNeverPrinted: a token given by --token is never
-// printed at -v=9, nor in the commands status suggests, which say to give
-// it again.
+// TestConnectionFlags_TokenNeverPrinted: a token given by --token, or a
+// key by --client-key, is never printed at -v=9, nor in the commands status
+// suggests, which say to give the token again.
 func TestConnectionFlags_TokenNeverPrinted(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
@@ -193,7 +194,17 @@ func TestConnectionFlags_TokenNeverPrinted(t *testing.T) {
 	if err := clientcmd.WriteToFile(*c, anonymous); err != nil {
 		t.Fatal(err)
 	}
+	keyFile := filepath.Join(t.TempDir(), "admin.key")
+	certFile := filepath.Join(t.TempDir(), "admin.crt")
+	if err := os.WriteFile(keyFile, admin.KeyData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(certFile, admin.CertData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	needles := append(needlesOf("--token", []byte(token)), needlesOf("--client-key", admin.KeyData)...)
 	for _, args := range [][]string{
+		{"status", "--vsphere=false", "--client-certificate", certFile, "--client-key", keyFile, "--as", "intruder", "--as-group", "system:masters", "-v=9"},
 		{"status", "--vsphere=false", "--token", token, "-v=9"},
 		{"status", "--vsphere=false", "--token", token, "-o", "json", "-v=9"},
 		{"move", "--dry-run", "--token", token, "--as", "system:admin", "--as-group", "system:masters", "-v=9"},
@@ -203,12 +214,12 @@ func TestConnectionFlags_TokenNeverPrinted(t *testing.T) {
 		if !strings.Contains(res.stderr, "GET") {
 			t.Errorf("%v: stderr shows no request at -v=9; the search would prove nothing", args[:2])
 		}
-		for _, n := range needlesOf("--token", []byte(token)) {
+		for _, n := range needles {
 			if strings.Contains(res.stdout+res.stderr, n.text) {
 				t.Errorf("%v printed %s", args[:2], n.what)
 			}
 		}
-		if args[0] == "status" && !strings.Contains(res.stdout, "--token") {
+		if args[0] == "status" && slices.Contains(args, "--token") && !strings.Contains(res.stdout, "--token") {
 			t.Errorf("%v: the suggested commands do not say to give --token again:\n%s", args[:4], res.stdout)
 		}
 	}

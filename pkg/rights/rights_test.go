@@ -39,3 +39,27 @@ func TestClusterRole(t *testing.T) {
 		t.Errorf("ClusterRole is not stable: %+v then %+v", got, again)
 	}
 }
+
+func TestYAML_Reader(t *testing.T) {
+	got, err := YAML(Reader("eksa-system", Resource{"cluster.x-k8s.io", "machines"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: eksa-recover-reader
+rules:
+- apiGroups:
+  - cluster.x-k8s.io
+  resources:
+  - machines
+  verbs:
+  - get
+  - list
+  - watch
+`
+	if string(got) != want {
+		t.Errorf("YAML(Reader) =\n%s\nwant\n%s", got, want)
+	}
+}

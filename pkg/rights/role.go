@@ -7,6 +7,7 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // Read and Write are the verbs a reading command and a writing one need
@@ -70,3 +71,25 @@ func ClusterRole(name string, needs []Need) *rbacv1.ClusterRole {
 	}
 	return role
 }
+
+// The roles the README documents: the reading commands (status, verify,
+// bundle) need ReaderRole, the writing ones (move, restore, resume,
+// recover) WriterRole.
+const (
+	ReaderRole = "eksa-recover-reader"
+	WriterRole = "eksa-recover-writer"
+)
+
+// Reader and Writer render a command's role from the resources it
+// touches in namespace: Read's verbs, or Write's.
+func Reader(namespace string, resources ...Resource) *rbacv1.ClusterRole {
+	return ClusterRole(ReaderRole, Needs(Read, namespace, resources...))
+}
+
+// Writer is Reader with Write's verbs.
+func Writer(namespace string, resources ...Resource) *rbacv1.ClusterRole {
+	return ClusterRole(WriterRole, Needs(Write, namespace, resources...))
+}
+
+// YAML renders role as a manifest to check in or kubectl apply.
+func YAML(role *rbacv1.ClusterRole) ([]byte, error) { return yaml.Marshal(role) }

@@ -166,8 +166,8 @@ func TestMove_AsUserWithoutRights(t *testing.T) {
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	before := w.StateForTest(t)
 	res := run(t, w.Dir, "move", "--as", "intruder", "--yes")
-	if res.code == 0 {
-		t.Fatalf("move --as intruder --yes = exit 0, want a refusal\nstdout: %s", res.stdout)
+	if res.code != 1 || strings.Count(strings.TrimSpace(res.stderr), "\n") > 0 || !strings.Contains(res.stderr, "intruder") {
+		t.Errorf("move --as intruder --yes = exit %d, stderr %q; want exit 1 and one line naming the user\nstdout: %s", res.code, res.stderr, res.stdout)
 	}
 	testworld.CheckUnchanged(t, "move --as intruder", before, w.StateForTest(t))
 	if found, _ := filepath.Glob(filepath.Join(w.Layout.Dir(), "eksa-recover-backup-*")); len(found) > 0 {

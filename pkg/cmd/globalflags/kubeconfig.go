@@ -42,6 +42,25 @@ func withKubeconfig(f *genericclioptions.ConfigFlags, path string) *genericcliop
 	}
 }
 
+// givenFlags names the connection flags set in f, in --help's order.
+func givenFlags(f *genericclioptions.ConfigFlags) []string {
+	var out []string
+	for _, s := range []struct {
+		flag  string
+		value *string
+	}{
+		{"--context", f.Context}, {"--cluster", f.ClusterName}, {"--user", f.AuthInfoName}, {"--server", f.APIServer},
+		{"--token", f.BearerToken}, {"--as", f.Impersonate}, {"--as-uid", f.ImpersonateUID},
+		{"--certificate-authority", f.CAFile}, {"--client-certificate", f.CertFile}, {"--client-key", f.KeyFile},
+		{"--tls-server-name", f.TLSServerName},
+	} {
+		if deref(s.value) != "" {
+			out = append(out, s.flag)
+		}
+	}
+	return out
+}
+
 // nameFlags are the flags that fix each name, for one cluster's messages;
 // "" when the cluster has no such flag.
 type nameFlags struct{ kubeconfig, context, cluster, user string }

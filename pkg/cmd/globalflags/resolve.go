@@ -134,6 +134,12 @@ func bootstrap(g *Global, ws *workspace.Workspace) connection {
 func load(c connection) (reader.Source, error) {
 	src := reader.Source{Role: c.role, Kubeconfig: c.path, Context: deref(c.flags.Context), From: c.from}
 	if c.path == "" {
+		// Without a kubeconfig there is nothing for a flag to apply to
+		// (kubectl would fall back to ~/.kube/config, another cluster's).
+		if given := givenFlags(c.flags); len(given) > 0 {
+			return src, fmt.Errorf("%s given, and there is no %s kubeconfig to apply it to (none in the workspace): pass %s",
+				given[0], c.role, c.names.kubeconfig)
+		}
 		return src, nil
 	}
 	where := fmt.Sprintf("%s kubeconfig %s", c.role, c.path)

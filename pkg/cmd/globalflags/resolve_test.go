@@ -188,6 +188,8 @@ func TestResolve_BadInput(t *testing.T) {
 	if err := clientcmd.WriteToFile(*withCert, certWS.ManagementKubeconfig()); err != nil {
 		t.Fatal(err)
 	}
+	noMgmt := eksa.Layout{Workspace: t.TempDir(), Cluster: "cluster3"}
+	kubeconfig(t, noMgmt.BootstrapKubeconfig(), "kind")
 	noKind := eksa.Layout{Workspace: t.TempDir(), Cluster: "cluster3"}
 	kubeconfig(t, noKind.ManagementKubeconfig(), "mgmt")
 	tests := []struct {
@@ -203,6 +205,7 @@ func TestResolve_BadInput(t *testing.T) {
 		{"no current context", l, []string{"--kubeconfig", dangling}, "names no current context (it has: no-cluster, no-user, ok); pick one with --context"},
 		{"unknown context", l, []string{"--context", "nope"}, `has no context "nope" (it has: mgmt); fix --context`},
 		{"unknown bootstrap context", l, []string{"--bootstrap-context", "nope"}, `has no context "nope" (it has: kind); fix --bootstrap-context`},
+		{"--server without a kubeconfig", noMgmt, []string{"--server", "https://x.example"}, "--server given, and there is no management kubeconfig to apply it to (none in the workspace): pass --kubeconfig"},
 		{"bootstrap flag without KinD", noKind, []string{"--bootstrap-as", "x"}, "--bootstrap-as applies to the KinD cluster"},
 		{"--as-group without --as", l, []string{"--as-group", "system:masters"}, "--as-group needs --as"},
 		{"--bootstrap-as-uid without --bootstrap-as", l, []string{"--bootstrap-as-uid", "u"}, "--bootstrap-as-uid needs --bootstrap-as"},

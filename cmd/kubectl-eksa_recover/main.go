@@ -17,6 +17,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 func main() {
@@ -56,7 +57,9 @@ func run() int {
 		if errors.As(err, &code) {
 			return int(code) // already reported
 		}
-		_, _ = fmt.Fprintf(streams.ErrOut, "error: %v\n", err) // stderr gone: nothing left to tell
+		// An error may carry a cluster's words (a webhook's denial, say):
+		// printed as a terminal cannot act on them.
+		_, _ = fmt.Fprintf(streams.ErrOut, "error: %s\n", text.Printable(err.Error())) // stderr gone: nothing left to tell
 		return 1
 	}
 	return 0

@@ -59,12 +59,60 @@ type Set struct {
 // Write writes every object of the sets into dir, one file per object
 // named as clusterctl names them, plus the manifest beside dir. An object
 // on both clusters (a cut-off move) is written from the first set given,
-// the source of the move, and marked "both". dir is created 0700 and must
-// not exist: a backup is never overwritten.
-func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (*Manifest, error) {
-	if err := os.Mkdir(dir, 0o700); err != nil {
+// the source of the move, and marked "both".
+//
+// A backup is never overwritten and never written through a symlink: dir
+// and its manifest must not exist (a symlink planted at either counts).
+// The files are written in a hidden folder beside dir (".<name>.partial-*",
+// which no one lists as a backup), the manifest is created exclusively
+// next, and the folder then renamed to dir: dir appears whole, with its
+// manifest, or not at all. A write that fails half way (a full disk)
+// removes what it wrote.
+func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (m *Manifest, err error) {
+	if err := CheckNew(dir); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), "."+filepath.Base(dir)+".partial-")
+	if err != nil {
 		return nil, fmt.Errorf("creating backup folder: %w", err)
 	}
+	defer func() {
+		if err != nil {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	if m, err = writeObjects(tmp, cluster, toolVersion, now, sets); err != nil {
+		return nil, err
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := createFile(ManifestPath(dir), data); err != nil {
+		return nil, fmt.Errorf("writing backup manifest: %w", err)
+	}
+	// rename(2) never replaces a file, a symlink or a folder that holds
+	// anything; only an empty folder made since the check above.
+	if err := os.Rename(tmp, dir); err != nil {
+		_ = os.Remove(ManifestPath(dir))
+		return nil, fmt.Errorf("creating backup folder: %w", err)
+	}
+	return m, nil
+}
+
+// CheckNew fails, in one line, when dir or its manifest already exists (a
+// symlink there counts, dangling or not): Write would refuse it. Commands
+// call it before they read a cluster, so a taken path costs nothing.
+func CheckNew(dir string) error {
+	for _, p := range []string{dir, ManifestPath(dir)} {
+		if _, err := os.Lstat(p); err == nil {
+			return fmt.Errorf("%s already exists: a backup is never overwritten; pick a new folder", p)
+		}
+	}
+	return nil
+}
+
+func writeObjects(dir, cluster, toolVersion string, now time.Time, sets []Set) (*Manifest, error) {
 	m := &Manifest{Tool: "kubectl-eksa_recover", ToolVersion: toolVersion, Created: now.UTC(), Cluster: cluster, PausedClusters: []string{}}
 	seen := map[objgraph.Key]int{}
 	for _, l := range sets {
@@ -79,7 +127,7 @@ func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (*Manif
 				return nil, err
 			}
 			file := FileName(o)
-			if err := os.WriteFile(filepath.Join(dir, file), data, 0o600); err != nil {
+			if err := createFile(filepath.Join(dir, file), data); err != nil {
 				return nil, fmt.Errorf("writing backup: %w", err)
 			}
 			sum := sha256.Sum256(data)
@@ -92,14 +140,25 @@ func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (*Manif
 		}
 	}
 	sort.Slice(m.Objects, func(i, j int) bool { return m.Objects[i].File < m.Objects[j].File })
-	data, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(ManifestPath(dir), data, 0o600); err != nil {
-		return nil, fmt.Errorf("writing backup manifest: %w", err)
-	}
 	return m, nil
+}
+
+// createFile writes a new file, 0600. O_EXCL fails on anything already at
+// path, a symlink included (dangling or not), so nothing is overwritten and
+// no link is followed. A file cut short (disk full) is removed.
+func createFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+	}
+	return err
 }
 
 // FileName is clusterctl's file name for an object: Kind_namespace_name.yaml.

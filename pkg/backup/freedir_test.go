@@ -25,3 +25,24 @@ func TestFreeDir(t *testing.T) {
 		t.Errorf("FreeDir in the same second = %s, want the next second's %s", filepath.Base(second), filepath.Base(want))
 	}
 }
+
+// TestFreeDir_TakenByALink: a dangling symlink at a folder's name, or a
+// manifest left at its manifest's, takes the name: the next second's is
+// free, and Write would refuse the taken one.
+func TestFreeDir_TakenByALink(t *testing.T) {
+	l := eksa.Layout{Workspace: t.TempDir(), Cluster: "c1"}
+	at := time.Date(2026, 11, 27, 22, 0, 0, 0, time.UTC)
+	if err := os.MkdirAll(l.Dir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(t.TempDir(), "gone"), l.BackupDir(eksa.PluginBackupPrefix, at)); err != nil {
+		t.Fatal(err)
+	}
+	next := at.Add(time.Second)
+	if err := os.WriteFile(ManifestPath(l.BackupDir(eksa.PluginBackupPrefix, next)), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := FreeDir(l, eksa.PluginBackupPrefix, at), l.BackupDir(eksa.PluginBackupPrefix, at.Add(2*time.Second)); got != want {
+		t.Errorf("FreeDir = %s, want %s", filepath.Base(got), filepath.Base(want))
+	}
+}

@@ -32,7 +32,10 @@ func ReadExtras(ctx context.Context, cfg *rest.Config, timeout time.Duration) Ex
 	if cfg == nil {
 		return out
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	cancel := context.CancelFunc(func() {})
+	if timeout > 0 { // --request-timeout 0 is none
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	defer cancel()
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {

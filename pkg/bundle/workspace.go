@@ -28,8 +28,8 @@ func (b *builder) workspaceFiles() {
 	generated, _ := filepath.Glob(filepath.Join(dir, "generated", "*"))
 	sort.Strings(generated)
 	for _, f := range generated {
-		if strings.HasSuffix(f, ".kubeconfig") || !isFile(f) {
-			continue
+		if fi, err := os.Lstat(f); err != nil || fi.IsDir() || strings.HasSuffix(f, ".kubeconfig") {
+			continue // a symlink goes on, for workspaceFile to note and refuse
 		}
 		about := "a file eksctl generated (the CAPI spec)"
 		if ws.Checkpoint != nil && f == ws.Checkpoint.Path {
@@ -51,9 +51,9 @@ func (b *builder) logs(dir string) {
 	sort.Strings(files)
 	skipped := 0
 	for _, f := range files {
-		fi, err := os.Stat(f)
-		if err != nil || !fi.Mode().IsRegular() {
-			continue
+		fi, err := os.Lstat(f)
+		if err != nil || fi.IsDir() {
+			continue // a symlink goes on, for workspaceFile to note and refuse
 		}
 		if b.in.Since > 0 && fi.ModTime().Before(b.in.Now.Add(-b.in.Since)) {
 			skipped++
@@ -89,9 +89,11 @@ func (b *builder) backups(dir string) {
 }
 
 // workspaceFile adds one file, redacted: YAML documents as objects, any
-// other text line by line.
+// other text line by line. Only a regular file inside the cluster's folder
+// is read: a symlink planted in logs/ or generated/ (to ~/.ssh, say) is
+// noted, never followed.
 func (b *builder) workspaceFile(dir, file, about string) {
-	data, err := os.ReadFile(file)
+	data, err := readInside(dir, file)
 	if err != nil {
 		b.notes = append(b.notes, fmt.Sprintf("%s: %v", file, err))
 		return
@@ -127,7 +129,36 @@ func redactYAML(data []byte, known []string) []byte {
 	return bytes.TrimPrefix(bytes.Join(out, []byte("\n---")), []byte("\n"))
 }
 
+// isFile: a regular file, not a symlink to one.
 func isFile(p string) bool {
-	fi, err := os.Stat(p)
+	fi, err := os.Lstat(p)
 	return err == nil && fi.Mode().IsRegular()
+}
+
+// readInside reads file when it is a regular file (not a symlink) whose
+// real path, every folder on the way resolved, is inside dir's: a folder
+// such as logs/ linked elsewhere is refused as a linked file is.
+func readInside(dir, file string) ([]byte, error) {
+	fi, err := os.Lstat(file)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return nil, fmt.Errorf("a symlink, not followed")
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file, not collected")
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	realFile, err := filepath.EvalSymlinks(file)
+	if err != nil {
+		return nil, err
+	}
+	if rel, err := filepath.Rel(realDir, realFile); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("is %s, outside the cluster's folder, not collected", realFile)
+	}
+	return os.ReadFile(realFile)
 }

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -27,6 +29,9 @@ func registerCompletions(cmd *cobra.Command, o *globalflags.Global) {
 	complete("context", func() []string {
 		if k := deref(o.ConfigFlags.KubeConfig); k != "" {
 			return contextsIn(k)
+		}
+		if env := os.Getenv(clientcmd.RecommendedConfigPathEnvVar); env != "" {
+			return contextsIn(filepath.SplitList(env)...) // as the plugin reads it: $KUBECONFIG before the workspace
 		}
 		return contextsIn(workspaceFiles(o, eksa.Layout.ManagementKubeconfig)...)
 	})

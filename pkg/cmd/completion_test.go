@@ -69,6 +69,7 @@ func TestRegisterCompletions(t *testing.T) {
 	writeKubeconfig(t, own, "prod", "staging")
 	ownKind := filepath.Join(t.TempDir(), "kind.kubeconfig")
 	writeKubeconfig(t, ownKind, "kind-x")
+	t.Setenv("KUBECONFIG", "") // the workspace's contexts, as the plugin would read them
 
 	tests := []struct {
 		name string
@@ -83,13 +84,19 @@ func TestRegisterCompletions(t *testing.T) {
 		{"context of --kubeconfig", []string{"status", "--workspace", ws, "--kubeconfig", own, "--context", "p"}, []string{"prod"}},
 		{"context of a missing kubeconfig", []string{"status", "--kubeconfig", filepath.Join(ws, "nope"), "--context", ""}, nil},
 		{"bootstrap context", []string{"status", "--workspace", ws, "--bootstrap-context", ""}, []string{"kind-mgmt-eks-a-cluster"}},
+		{"context of $KUBECONFIG", []string{"status", "--workspace", ws, "--context", "{{env}}"}, []string{"prod", "staging"}},
 		{"bootstrap context of a cluster without KinD", []string{"status", "--workspace", ws, "--cluster-name", "other", "--bootstrap-context", ""}, nil},
 		{"bootstrap context of --bootstrap-kubeconfig", []string{"status", "--workspace", ws, "--bootstrap-kubeconfig", ownKind, "--bootstrap-context", ""}, []string{"kind-x"}},
 		{"flags before the subcommand", []string{"--workspace", ws, "version", "--cluster-name", ""}, []string{"mgmt", "other"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, directive := complete(t, tt.args...)
+			args := slices.Clone(tt.args)
+			if i := slices.Index(args, "{{env}}"); i >= 0 {
+				args[i] = ""
+				t.Setenv("KUBECONFIG", own+string(os.PathListSeparator)+filepath.Join(ws, "nope"))
+			}
+			got, directive := complete(t, args...)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("__complete %q = %q, want %q", tt.args, got, tt.want)
 			}

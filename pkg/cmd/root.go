@@ -42,9 +42,11 @@ var rootLong = `Recover an EKS Anywhere management cluster after a failed or int
   both, or nowhere, paused. status finds where they are; move brings them
   back to the management cluster safely, restore from a backup.
 
-The management cluster is reached with the usual kubectl flags (--kubeconfig,
---context); the bootstrap cluster with --bootstrap-kubeconfig and
---bootstrap-context.`
+The management cluster is reached with kubectl's own connection flags
+(--kubeconfig, --context, --as, --token, --server, ...) and $KUBECONFIG,
+each meaning what it means to kubectl, else with the workspace's kubeconfig;
+the bootstrap cluster with --bootstrap-kubeconfig, --bootstrap-context and
+--bootstrap-as*, never with the management cluster's identity.`
 
 // NewCmdRoot returns the root command of kubectl eksa-recover.
 func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {

@@ -25,9 +25,12 @@ func TestNewCmdRoot_Help(t *testing.T) {
 		"kubectl eksa-recover [command]",
 		"--kubeconfig",
 		"--context",
-		"-n, --namespace",
+		"--as",
+		"--token",
+		"-s, --server",
 		"--bootstrap-kubeconfig",
 		"--bootstrap-context",
+		"--bootstrap-as",
 		"--cluster-name",
 		"--workspace",
 		"-v, --v",
@@ -38,7 +41,9 @@ func TestNewCmdRoot_Help(t *testing.T) {
 			t.Errorf("--help output does not contain %q:\n%s", want, out)
 		}
 	}
-	for _, notWant := range []string{"--logtostderr", "--alsologtostderr", "--log_file", "--vmodule", "kubectl-eksa_recover [command]"} {
+	// -n and --cache-dir would be accepted and mean nothing: the plugin
+	// reads EKS-A's namespaces and keeps no cache.
+	for _, notWant := range []string{"--namespace", "--cache-dir", "--logtostderr", "--alsologtostderr", "--log_file", "--vmodule", "kubectl-eksa_recover [command]"} {
 		if strings.Contains(out, notWant) {
 			t.Errorf("--help output contains %q, want it hidden:\n%s", notWant, out)
 		}
@@ -54,8 +59,7 @@ func TestNewCmdRoot_PersistentFlags(t *testing.T) {
 	}{
 		{name: "kubeconfig"},
 		{name: "context"},
-		{name: "namespace", shorthand: "n"},
-		{name: "request-timeout", defValue: "0"},
+		{name: "request-timeout", defValue: "15s"},
 		{name: "bootstrap-kubeconfig"},
 		{name: "bootstrap-context"},
 		{name: "cluster-name"},

@@ -91,11 +91,14 @@ type TreeNode struct {
 type ClusterReport struct {
 	Role       string `json:"role"` // management | bootstrap
 	Kubeconfig string `json:"kubeconfig,omitempty"`
-	Context    string `json:"context,omitempty"`
-	Server     string `json:"server,omitempty"`
-	Configured bool   `json:"configured"`
-	Reachable  bool   `json:"reachable"`
-	Error      string `json:"error,omitempty"`
+	// KubeconfigFrom says where Kubeconfig came from: --kubeconfig,
+	// $KUBECONFIG, --bootstrap-kubeconfig or the workspace.
+	KubeconfigFrom string `json:"kubeconfigFrom,omitempty"`
+	Context        string `json:"context,omitempty"`
+	Server         string `json:"server,omitempty"`
+	Configured     bool   `json:"configured"`
+	Reachable      bool   `json:"reachable"`
+	Error          string `json:"error,omitempty"`
 }
 
 // Objects lists the cluster's CAPI objects by where they are, as Kind/name.

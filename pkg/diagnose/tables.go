@@ -16,7 +16,7 @@ func clusterReports(f *facts) []ClusterReport {
 	out := make([]ClusterReport, 0, 2)
 	for _, cs := range []*snapshot.ClusterState{f.mgmt, f.boot} {
 		out = append(out, ClusterReport{
-			Role: string(cs.Role), Kubeconfig: cs.Kubeconfig, Context: cs.Context, Server: cs.Server,
+			Role: string(cs.Role), Kubeconfig: cs.Kubeconfig, KubeconfigFrom: cs.KubeconfigFrom, Context: cs.Context, Server: cs.Server,
 			Configured: cs.Configured, Reachable: cs.Reachable, Error: cs.Error,
 		})
 	}

@@ -25,6 +25,7 @@ type StatusOptions struct {
 // PrintStatus writes the report as a person reads it at 2 a.m.: the verdict
 // first, then the evidence, then the next commands.
 func PrintStatus(w io.Writer, r *diagnose.Report, o StatusOptions) error {
+	r = printable(r)
 	p := &printer{w: w, o: o}
 	p.headline(r)
 	p.clusters(r)
@@ -79,6 +80,9 @@ func (p *printer) clusters(r *diagnose.Report) {
 			state = p.paint(red, "unreachable")
 		}
 		where := c.Kubeconfig
+		if c.KubeconfigFrom != "" && c.Kubeconfig != "" {
+			where += " (from " + strings.Replace(c.KubeconfigFrom, "workspace", "the workspace", 1) + ")"
+		}
 		if c.Context != "" {
 			where += " (context " + c.Context + ")"
 		}

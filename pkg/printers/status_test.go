@@ -97,3 +97,20 @@ func TestToObject(t *testing.T) {
 		t.Errorf("ToObject() state = %v, want StrandedInBootstrap", obj.Object["state"])
 	}
 }
+
+// TestPrintStatus_KubeconfigSource: each cluster's line says which
+// kubeconfig won: a flag, $KUBECONFIG or the workspace's.
+func TestPrintStatus_KubeconfigSource(t *testing.T) {
+	r := strandedReport()
+	r.Clusters[0].Kubeconfig, r.Clusters[0].KubeconfigFrom = "/a:/b", "$KUBECONFIG"
+	r.Clusters[1].Kubeconfig, r.Clusters[1].KubeconfigFrom = "/ws/cluster3/generated/cluster3.kind.kubeconfig", "workspace"
+	var out bytes.Buffer
+	if err := PrintStatus(&out, r, StatusOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"/a:/b (from $KUBECONFIG)", "cluster3.kind.kubeconfig (from the workspace)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("PrintStatus() lacks %q:\n%s", want, out.String())
+		}
+	}
+}

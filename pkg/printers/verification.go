@@ -8,6 +8,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
 // The reports of the commands that write: what move, verify and restore
@@ -35,10 +36,10 @@ func PrintRestore(w io.Writer, from string, res *mover.RestoreResult, v *mover.V
 	fmt.Fprintf(w, "Restored %d objects from %s: %d created, %d already there and skipped, %d updated\n",
 		res.Objects, from, res.Created, res.Skipped, res.Updated)
 	if len(res.Unpaused) > 0 {
-		fmt.Fprintf(w, "Unpaused: %s\n", strings.Join(res.Unpaused, ", "))
+		fmt.Fprintf(w, "Unpaused: %s\n", text.Printable(strings.Join(res.Unpaused, ", ")))
 	}
 	if len(res.LeftPaused) > 0 {
-		fmt.Fprintf(w, "Left paused, as the backup recorded them: %s\n", strings.Join(res.LeftPaused, ", "))
+		fmt.Fprintf(w, "Left paused, as the backup recorded them: %s\n", text.Printable(strings.Join(res.LeftPaused, ", ")))
 	}
 	if v.OK() {
 		_, err := fmt.Fprintf(w, "Verified: the management cluster holds all %d objects, as backed up\n", v.Checked)
@@ -64,6 +65,8 @@ func list(w io.Writer, what string, keys []string, hint string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	_, err := fmt.Fprintf(w, "  %s (%d): %s%s\n", what, len(keys), strings.Join(keys, ", "), hint)
+	// Keys name objects read from a cluster: kinds and names are the API
+	// server's to check, but printed as a terminal cannot act on them.
+	_, err := fmt.Fprintf(w, "  %s (%d): %s%s\n", what, len(keys), text.Printable(strings.Join(keys, ", ")), hint)
 	return err
 }

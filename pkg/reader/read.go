@@ -42,6 +42,7 @@ type Source struct {
 	Kubeconfig string
 	Context    string
 	Config     *rest.Config
+	From       string // where Kubeconfig came from (a flag, $KUBECONFIG, the workspace), for status
 }
 
 // Options shape a read.
@@ -69,7 +70,7 @@ func Read(ctx context.Context, mgmt, boot Source, o Options) *snapshot.Snapshot 
 }
 
 func readCluster(ctx context.Context, src Source, o Options) snapshot.ClusterState {
-	st := snapshot.ClusterState{Role: src.Role, Kubeconfig: src.Kubeconfig, Context: src.Context}
+	st := snapshot.ClusterState{Role: src.Role, Kubeconfig: src.Kubeconfig, KubeconfigFrom: src.From, Context: src.Context}
 	if src.Config == nil {
 		return st
 	}

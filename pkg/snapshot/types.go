@@ -40,7 +40,9 @@ func (s *Snapshot) Cluster(r Role) *ClusterState {
 type ClusterState struct {
 	Role       Role
 	Kubeconfig string // the file read; empty when none was found
-	Context    string
+	// KubeconfigFrom says which won: a flag, $KUBECONFIG or the workspace.
+	KubeconfigFrom string
+	Context        string
 	// Configured: a kubeconfig was found for this cluster. A KinD cluster
 	// without one was deleted (or never created).
 	Configured bool

@@ -74,9 +74,14 @@ func (o *BackupOptions) Complete() error {
 	return nil
 }
 
-// Validate has nothing to check before the clusters are read: the folder
-// is refused by WriteBackup when it exists.
-func (o *BackupOptions) Validate() error { return nil }
+// Validate refuses a --to that exists, or whose manifest does, before the
+// clusters are read (Write refuses it again, should one appear since).
+func (o *BackupOptions) Validate() error {
+	if o.To == "" {
+		return nil
+	}
+	return backup.CheckNew(o.To)
+}
 
 // Run reads whichever clusters answer and writes their objects.
 func (o *BackupOptions) Run(ctx context.Context) error {

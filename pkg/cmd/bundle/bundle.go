@@ -109,7 +109,7 @@ func (o *BundleOptions) Validate() error {
 	if o.To == "" {
 		return nil
 	}
-	if _, err := os.Stat(o.To); err == nil {
+	if _, err := os.Lstat(o.To); err == nil { // a symlink too, dangling or not
 		return fmt.Errorf("--to %s exists: name a new file", o.To)
 	}
 	if fi, err := os.Stat(filepath.Dir(o.To)); err != nil || !fi.IsDir() {

@@ -11,8 +11,8 @@ import (
 )
 
 // Connect opens the mover's clients to a cluster, within timeout (the
-// user's --request-timeout, DefaultTimeout without it: Resolved.Timeout);
-// one without a kubeconfig is an error naming the flag to pass.
+// user's --request-timeout: Resolved.Timeout; 0 is none); one without a
+// kubeconfig is an error naming the flag to pass.
 func Connect(ctx context.Context, src reader.Source, timeout time.Duration) (*kube.Cluster, error) {
 	flag := "--kubeconfig"
 	if src.Role == snapshot.Bootstrap {
@@ -21,10 +21,7 @@ func Connect(ctx context.Context, src reader.Source, timeout time.Duration) (*ku
 	if src.Config == nil {
 		return nil, fmt.Errorf("no kubeconfig for the %s cluster: pass %s", src.Role, flag)
 	}
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := WithTimeout(ctx, timeout)
 	defer cancel()
 	c, err := kube.Connect(ctx, string(src.Role), src.Config)
 	if err != nil {
@@ -45,4 +42,13 @@ func ConnectBoth(ctx context.Context, r *Resolved, needBootstrap bool) (boot, mg
 		return nil, nil, err
 	}
 	return boot, mgmt, nil
+}
+
+// WithTimeout is context.WithTimeout for --request-timeout, whose 0 is no
+// timeout (as kubectl's), not one already expired.
+func WithTimeout(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	if timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, timeout)
 }

@@ -1,17 +1,18 @@
 // Package globalflags holds the flags every command shares (the workspace,
-// the cluster name, both kubeconfigs and contexts, --request-timeout) and
-// turns them into what every command reads: the located workspace and a
-// client configuration for each cluster. It never reads a cluster.
+// the cluster name, kubectl's connection flags for the management cluster,
+// the --bootstrap-* ones for KinD, --request-timeout) and turns them into
+// what every command reads: the located workspace and a client
+// configuration for each cluster, built by cli-runtime's own loader so that
+// each flag means what kubectl says. It never reads a cluster.
 package globalflags
 
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
+	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -20,25 +21,43 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
-// DefaultTimeout bounds each cluster's read when --request-timeout is 0.
-const DefaultTimeout = 15 * time.Second
+// Where a cluster's kubeconfig came from, as status shows it.
+const (
+	FromFlag          = "--kubeconfig"
+	FromEnv           = "$KUBECONFIG"
+	FromWorkspace     = "workspace"
+	FromBootstrapFlag = "--bootstrap-kubeconfig"
+)
 
 // Resolved is the workspace and both clusters' sources.
 type Resolved struct {
 	Workspace  *workspace.Workspace
 	Management reader.Source
 	Bootstrap  reader.Source
-	Timeout    time.Duration
+	// Timeout is --request-timeout: each request's and each cluster's
+	// read; 0 is none.
+	Timeout time.Duration
 }
 
-// Resolve locates the workspace and loads both kubeconfigs. A kubeconfig
-// that is missing is recorded (the source has no Config); one that is
-// corrupt or lacks the requested context is an error naming the fix.
+// Resolve locates the workspace and loads both kubeconfigs. The management
+// cluster's comes from --kubeconfig, else $KUBECONFIG (its paths merged as
+// kubectl merges them), else the workspace's; KinD's from
+// --bootstrap-kubeconfig, else the workspace's. A kubeconfig that is missing
+// is recorded (the source has no Config); one that is corrupt, or whose
+// context, cluster or user is not there, is an error naming the fix.
 func Resolve(g *Global) (*Resolved, error) {
+	if err := ValidateClusterName(g.ClusterName); err != nil {
+		return nil, err
+	}
+	flagPath := deref(g.ConfigFlags.KubeConfig)
+	env := ""
+	if flagPath == "" {
+		env = os.Getenv(clientcmd.RecommendedConfigPathEnvVar)
+	}
 	ws, err := workspace.Locate(workspace.Options{
 		Dir:                  g.Workspace,
 		ClusterName:          g.ClusterName,
-		ManagementKubeconfig: deref(g.ConfigFlags.KubeConfig),
+		ManagementKubeconfig: flagPath,
 		ManagementContext:    deref(g.ConfigFlags.Context),
 		BootstrapKubeconfig:  g.BootstrapKubeconfig,
 		BootstrapContext:     g.BootstrapContext,
@@ -50,92 +69,154 @@ func Resolve(g *Global) (*Resolved, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Resolved{Workspace: ws, Timeout: timeout}
-	if r.Management, err = load(snapshot.Management, ws.ManagementKubeconfig, ws.ManagementContext, "--kubeconfig", "--context", timeout); err != nil {
+	if err := refuseBootstrapFlags(g, ws); err != nil {
 		return nil, err
 	}
-	if r.Bootstrap, err = load(snapshot.Bootstrap, ws.BootstrapKubeconfig, ws.BootstrapContext, "--bootstrap-kubeconfig", "--bootstrap-context", timeout); err != nil {
+	f := g.ConfigFlags
+	if err := refuseImpersonation("--as", deref(f.Impersonate), f.ImpersonateGroup != nil && len(*f.ImpersonateGroup) > 0, deref(f.ImpersonateUID) != ""); err != nil {
+		return nil, err
+	}
+	if err := refuseImpersonation("--bootstrap-as", g.BootstrapAs, len(g.BootstrapAsGroups) > 0, g.BootstrapAsUID != ""); err != nil {
+		return nil, err
+	}
+	r := &Resolved{Workspace: ws, Timeout: timeout}
+	if r.Management, err = load(management(g, ws, flagPath, env)); err != nil {
+		return nil, err
+	}
+	if r.Bootstrap, err = load(bootstrap(g, ws)); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func load(role snapshot.Role, path, context, pathFlag, contextFlag string, timeout time.Duration) (reader.Source, error) {
-	src := reader.Source{Role: role, Kubeconfig: path, Context: context}
-	if path == "" {
+// connection is one cluster's flags, as the loader takes them, and the
+// words its messages use.
+type connection struct {
+	role  snapshot.Role
+	path  string // the kubeconfig shown ($KUBECONFIG's value when from it)
+	from  string
+	flags *genericclioptions.ConfigFlags
+	names nameFlags
+}
+
+func management(g *Global, ws *workspace.Workspace, flagPath, env string) connection {
+	c := connection{role: snapshot.Management, path: ws.ManagementKubeconfig, from: FromWorkspace,
+		names: nameFlags{kubeconfig: "--kubeconfig", context: "--context", cluster: "--cluster", user: "--user"}}
+	loaderPath := ws.ManagementKubeconfig
+	switch {
+	case flagPath != "":
+		c.from = FromFlag
+	case env != "":
+		c.from, c.path, loaderPath = FromEnv, env, "" // the loader reads and merges $KUBECONFIG itself
+	}
+	c.flags = withKubeconfig(g.ConfigFlags, loaderPath)
+	return c
+}
+
+func bootstrap(g *Global, ws *workspace.Workspace) connection {
+	c := connection{role: snapshot.Bootstrap, path: ws.BootstrapKubeconfig, from: FromWorkspace,
+		names: nameFlags{kubeconfig: "--bootstrap-kubeconfig", context: "--bootstrap-context"}}
+	if g.BootstrapKubeconfig != "" {
+		c.from = FromBootstrapFlag
+	}
+	path := ws.BootstrapKubeconfig
+	// Only the --bootstrap-* flags and the shared timeout: never the
+	// management cluster's identity, server or $KUBECONFIG (the path is
+	// always explicit, which the loader takes instead of the variable).
+	c.flags = &genericclioptions.ConfigFlags{
+		KubeConfig: &path, Context: &g.BootstrapContext,
+		Impersonate: &g.BootstrapAs, ImpersonateGroup: &g.BootstrapAsGroups, ImpersonateUID: &g.BootstrapAsUID,
+		Timeout: g.ConfigFlags.Timeout,
+	}
+	return c
+}
+
+func load(c connection) (reader.Source, error) {
+	src := reader.Source{Role: c.role, Kubeconfig: c.path, Context: deref(c.flags.Context), From: c.from}
+	if c.path == "" {
+		// Without a kubeconfig there is nothing for a flag to apply to
+		// (kubectl would fall back to ~/.kube/config, another cluster's).
+		if given := givenFlags(c.flags); len(given) > 0 {
+			return src, fmt.Errorf("%s given, and there is no %s kubeconfig to apply it to (none in the workspace): pass %s",
+				given[0], c.role, c.names.kubeconfig)
+		}
 		return src, nil
 	}
-	if _, err := os.Stat(path); err != nil {
-		return src, fmt.Errorf("%s kubeconfig %s: %v; pass %s", role, path, err, pathFlag)
+	where := fmt.Sprintf("%s kubeconfig %s", c.role, c.path)
+	if c.from == FromEnv {
+		where = fmt.Sprintf("%s kubeconfig from $KUBECONFIG (%s)", c.role, c.path)
+	} else if _, err := os.Stat(c.path); err != nil {
+		return src, fmt.Errorf("%s: %v; pass %s", where, err, c.names.kubeconfig)
 	}
-	raw, err := clientcmd.LoadFromFile(path)
+	loader := c.flags.ToRawKubeConfigLoader()
+	raw, err := loader.RawConfig()
 	if err != nil {
 		// The loader's message names the file and the parse error, never
 		// the file's contents.
-		return src, fmt.Errorf("%s kubeconfig %s is not a valid kubeconfig (%s); pass a good one with %s",
-			role, path, firstLine(err), pathFlag)
+		return src, fmt.Errorf("%s is not a valid kubeconfig (%s); pass a good one with %s", where, firstLine(err), c.names.kubeconfig)
 	}
-	if context != "" {
-		if _, ok := raw.Contexts[context]; !ok {
-			return src, fmt.Errorf("%s kubeconfig %s has no context %q (it has: %s); fix %s",
-				role, path, context, strings.Join(contextNames(raw.Contexts), ", "), contextFlag)
-		}
+	if err := checkNames(raw, requested(c.flags), c.names); err != nil {
+		return src, fmt.Errorf("%s: %w", where, err)
 	}
-	cfg, err := clientcmd.NewNonInteractiveClientConfig(*raw, context, &clientcmd.ConfigOverrides{}, nil).ClientConfig()
+	cfg, err := c.flags.ToRESTConfig()
 	if err != nil {
-		return src, fmt.Errorf("%s kubeconfig %s: %s; fix it or pass %s", role, path, firstLine(err), pathFlag)
+		return src, fmt.Errorf("%s: %s; fix the kubeconfig or the flag it names, or pass another with %s", where, firstLine(err), c.names.kubeconfig)
 	}
-	cfg.Timeout = timeout
+	if deref(c.flags.BearerToken) != "" && (len(cfg.CertData) > 0 || cfg.CertFile != "") {
+		// The API server authenticates a client certificate before a
+		// token: the token would be sent and never used.
+		return src, fmt.Errorf("%s: --token is given, and the user the context names also has a client certificate, which the API server would use instead; "+
+			"pass --user for a user without one, or a kubeconfig without credentials", where)
+	}
 	rest.AddUserAgent(cfg, "kubectl-eksa_recover")
 	src.Config = cfg
 	return src, nil
 }
 
+// refuseBootstrapFlags refuses a --bootstrap-* flag that has no KinD
+// kubeconfig to apply to, rather than ignore it.
+func refuseBootstrapFlags(g *Global, ws *workspace.Workspace) error {
+	if ws.BootstrapKubeconfig != "" {
+		return nil
+	}
+	for _, f := range []struct {
+		flag  string
+		given bool
+	}{
+		{"--bootstrap-context", g.BootstrapContext != ""}, {"--bootstrap-as", g.BootstrapAs != ""},
+		{"--bootstrap-as-group", len(g.BootstrapAsGroups) > 0}, {"--bootstrap-as-uid", g.BootstrapAsUID != ""},
+	} {
+		if f.given {
+			return fmt.Errorf("%s applies to the KinD cluster, and %s has no KinD kubeconfig for %s: pass --bootstrap-kubeconfig, or drop %s",
+				f.flag, ws.Dir, ws.ClusterName, f.flag)
+		}
+	}
+	return nil
+}
+
+// refuseImpersonation refuses groups or a UID to impersonate without a
+// user: client-go would refuse it too, in words that name no flag.
+func refuseImpersonation(asFlag, user string, groups, uid bool) error {
+	if user != "" || !groups && !uid {
+		return nil
+	}
+	what := asFlag + "-group"
+	if uid {
+		what = asFlag + "-uid"
+	}
+	return fmt.Errorf("%s needs %s: groups and a UID are impersonated with a user; pass %s USER", what, asFlag, asFlag)
+}
+
+// requestTimeout parses --request-timeout as kubectl does: 0 is no timeout.
 func requestTimeout(s string) (time.Duration, error) {
-	if s == "" || s == "0" {
-		return DefaultTimeout, nil
+	if s == "" {
+		return 0, nil
 	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return d, nil
+	d, err := clientcmd.ParseTimeout(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("--request-timeout %q is not a duration (e.g. 30s, 1m; 0 for none)", s)
 	}
-	var secs int
-	if _, err := fmt.Sscanf(s, "%d", &secs); err == nil && fmt.Sprint(secs) == s {
-		return time.Duration(secs) * time.Second, nil
-	}
-	return 0, fmt.Errorf("--request-timeout %q is not a duration (e.g. 30s, 1m)", s)
-}
-
-// PluginCommand is how next steps invoke the plugin: the flags a user must
-// repeat to reach the same clusters, with absolute paths.
-func PluginCommand(g *Global, ws *workspace.Workspace) string {
-	parts := []string{"kubectl eksa-recover"}
-	if cwd, err := os.Getwd(); err != nil || filepath.Clean(cwd) != ws.Dir {
-		parts = append(parts, "--workspace", quote(ws.Dir))
-	}
-	if g.ClusterName != "" {
-		parts = append(parts, "--cluster-name", quote(ws.ClusterName))
-	}
-	if k := deref(g.ConfigFlags.KubeConfig); k != "" {
-		parts = append(parts, "--kubeconfig", quote(ws.ManagementKubeconfig))
-	}
-	if c := deref(g.ConfigFlags.Context); c != "" {
-		parts = append(parts, "--context", quote(c))
-	}
-	if g.BootstrapKubeconfig != "" {
-		parts = append(parts, "--bootstrap-kubeconfig", quote(ws.BootstrapKubeconfig))
-	}
-	if g.BootstrapContext != "" {
-		parts = append(parts, "--bootstrap-context", quote(g.BootstrapContext))
-	}
-	return strings.Join(parts, " ")
-}
-
-// quote makes a path safe to paste into a shell.
-func quote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t'\"$`\\*?[]{}();&|<>!#~") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return d, nil
 }
 
 func deref(s *string) string {
@@ -147,13 +228,4 @@ func deref(s *string) string {
 
 func firstLine(err error) string {
 	return strings.SplitN(strings.TrimSpace(err.Error()), "\n", 2)[0]
-}
-
-func contextNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

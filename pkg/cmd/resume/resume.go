@@ -131,7 +131,7 @@ func (o *ResumeOptions) Run(ctx context.Context) error {
 	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "resume writes to the management cluster"); err != nil {
 		return err
 	}
-	connectCtx, cancel := context.WithTimeout(ctx, r.Timeout)
+	connectCtx, cancel := globalflags.WithTimeout(ctx, r.Timeout)
 	defer cancel()
 	target, err := kube.Connect(connectCtx, "management", r.Management.Config)
 	if err != nil {

@@ -15,9 +15,10 @@ import (
 // The kinds with one object per Machine (its bootstrap config, its
 // infrastructure machine, a VSphereVM) are read as metadata only: their
 // status matters only for a Machine that is not Ready, whose conditions
-// mirror theirs in fewer words. So for those few Machines (up to
-// maxNotReadyGets) the parts are read whole, a GET each, and a red
-// condition of theirs is named in its own words on its own object.
+// mirror theirs in fewer words. So when a few Machines are not Ready (at
+// most maxNotReadyGets, as a cut-off roll leaves) their parts are read
+// whole, a GET each, and a red condition of theirs is named in its own
+// words on its own object.
 
 // wholeParts reads whole the metadata-only objects owned by the Machines
 // that are not Ready, and those the first owns in turn (a VSphereMachine's
@@ -25,14 +26,14 @@ import (
 func (r *reader) wholeParts(ctx context.Context, capi []kube.Resource, objs []readObject, machines []snapshot.Machine) error {
 	owners := map[objgraph.Key]bool{}
 	for _, m := range machines {
-		if len(owners) == maxNotReadyGets {
-			break
-		}
 		if machineNotReady(m) {
 			owners[objgraph.Key{Group: eksa.GroupCAPI, Kind: "Machine", Name: m.Name}] = true
 		}
 	}
-	if len(owners) == 0 {
+	if len(owners) == 0 || len(owners) > maxNotReadyGets {
+		// Many Machines not Ready: a roll under way or a wide outage, which
+		// their own conditions (mirroring their parts') already say; the
+		// requests stay bounded whatever the cluster's size.
 		return nil
 	}
 	for level := 0; level < 2 && len(owners) > 0; level++ {

@@ -207,8 +207,20 @@ func TestRead_MachinesNotReady(t *testing.T) {
 	sicken(workers[0])
 	one := read(t, w)
 	sameMachines(t, ready, one, workers[:1], false)
-	if one.Management.Requests != ready.Management.Requests+1 {
-		t.Errorf("requests = %d with every Machine Ready, %d with one not; want one more", ready.Management.Requests, one.Management.Requests)
+	// The Machine and its three parts (KubeadmConfig, VSphereMachine and
+	// its VSphereVM), each read whole with its conditions.
+	parts := 0
+	for _, o := range one.Management.Objects {
+		if o.Kind != "Machine" && o.Name == workers[0] {
+			parts++
+			if len(o.Conditions) == 0 {
+				t.Errorf("%s %s of the Machine not Ready was not read whole: no conditions", o.Kind, o.Name)
+			}
+		}
+	}
+	if parts != 3 || one.Management.Requests != ready.Management.Requests+1+parts {
+		t.Errorf("requests = %d with every Machine Ready, %d with one not (%d parts); want one more for it and one for each of its 3 parts",
+			ready.Management.Requests, one.Management.Requests, parts)
 	}
 
 	sicken(workers[1:]...) // 11 not Ready: more than are read one by one
@@ -254,6 +266,13 @@ func sameMachines(t *testing.T, before, after *snapshot.Snapshot, sick []string,
 	}
 	for i, o := range after.Management.Objects {
 		b := before.Management.Objects[i]
+		if isSick[o.Name] && !full {
+			// A Machine not Ready and its parts are read whole.
+			b.Ready, o.Ready = nil, nil
+			b.Conditions, o.Conditions = nil, nil
+			b.Fields, o.Fields = nil, nil
+			b.Counts, o.Counts = nil, nil
+		}
 		if o.Kind == "Machine" {
 			b.Ready, o.Ready = nil, nil
 			b.Conditions, o.Conditions = nil, nil

@@ -136,45 +136,60 @@ func checkInPlace(t *testing.T, w *testworld.World, tt inplaceCase) {
 // TestResume_HoldsPrePaused: three workload clusters left paused by a
 // failed in-place run, one of which a backup taken before the run (before
 // eksctl's own pre-upgrade backup) recorded paused: resume clears two,
-// holds one and says why; --include-pre-paused clears it too.
+// holds one and says why; recover, which runs the same resume, leaves the
+// same one paused; --include-pre-paused clears it too.
 func TestResume_HoldsPrePaused(t *testing.T) {
-	t.Parallel()
-	w := startWorld(t, testworld.Options{Scenario: testworld.PausedInPlace, WorkloadClusters: 3})
-	dir := filepath.Join(w.Layout.Dir(), eksa.PluginBackupPrefix+w.Now.Add(-time.Hour).UTC().Format(eksa.BackupTimeFormat))
-	var clusters []*unstructured.Unstructured
-	for _, c := range []string{"cluster3", "w01", "w02", "w03"} {
-		u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster",
-			"metadata": map[string]any{"name": c, "namespace": eksa.Namespace}, "spec": map[string]any{"paused": c == "w02"}}}
-		clusters = append(clusters, u)
+	for _, command := range []string{"resume", "recover"} {
+		t.Run(command, func(t *testing.T) {
+			t.Parallel()
+			w := startWorld(t, testworld.Options{Scenario: testworld.PausedInPlace, WorkloadClusters: 3})
+			dir := filepath.Join(w.Layout.Dir(), eksa.PluginBackupPrefix+w.Now.Add(-time.Hour).UTC().Format(eksa.BackupTimeFormat))
+			var clusters []*unstructured.Unstructured
+			for _, c := range []string{"cluster3", "w01", "w02", "w03"} {
+				u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster",
+					"metadata": map[string]any{"name": c, "namespace": eksa.Namespace}, "spec": map[string]any{"paused": c == "w02"}}}
+				clusters = append(clusters, u)
+			}
+			if _, err := backup.Write(dir, "cluster3", "test", w.Now.Add(-time.Hour), backup.Set{Source: "management", Objects: clusters}); err != nil {
+				t.Fatal(err)
+			}
+			checkHoldsPrePaused(t, w, dir, command)
+			if command != "resume" {
+				return
+			}
+			// resume names its backup folder to the second: a second run in the
+			// same second would find the first's folder there.
+			time.Sleep(time.Second)
+			res := run(t, w.Dir, "resume", "--yes", "--include-pre-paused")
+			if res.code != 0 || !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/w02 in eksa-system") || pausedOnManagement(t, w, "w02") {
+				t.Errorf("resume --include-pre-paused = exit %d, stdout %q, stderr %q; want w02 resumed", res.code, res.stdout, res.stderr)
+			}
+		})
 	}
-	if _, err := backup.Write(dir, "cluster3", "test", w.Now.Add(-time.Hour), backup.Set{Source: "management", Objects: clusters}); err != nil {
-		t.Fatal(err)
-	}
+}
 
-	res := run(t, w.Dir, "resume", "--yes")
+// checkHoldsPrePaused runs command --yes on a world whose w01-w03 a failed
+// run left paused and whose backup recorded in dir had w02 paused before
+// it: w01 and w03 resumed, w02 held with the reason, still paused.
+func checkHoldsPrePaused(t *testing.T, w *testworld.World, dir, command string) {
+	t.Helper()
+	res := run(t, w.Dir, command, "--yes")
 	if res.code != 0 {
-		t.Fatalf("resume --yes = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+		t.Fatalf("%s --yes = exit %d\nstdout: %s\nstderr: %s", command, res.code, res.stdout, res.stderr)
 	}
 	for _, c := range []string{"w01", "w03"} {
 		if !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/"+c+" in eksa-system") {
-			t.Errorf("resume --yes stdout = %q, want %s resumed", res.stdout, c)
+			t.Errorf("%s --yes stdout = %q, want %s resumed", command, res.stdout, c)
 		}
 	}
 	held := "Cluster.cluster.x-k8s.io/w02 in eksa-system: spec.paused: it was paused before the failed run (" + dir + " recorded it paused)"
 	if strings.Contains(res.stdout, "Cluster.cluster.x-k8s.io/w02 ") || !strings.Contains(res.stderr, held) {
-		t.Errorf("resume --yes = stdout %q, stderr %q; want w02 left paused, held with %q", res.stdout, res.stderr, held)
+		t.Errorf("%s --yes = stdout %q, stderr %q; want w02 left paused, held with %q", command, res.stdout, res.stderr, held)
 	}
-	if !pausedOnManagement(t, w, "w02") || pausedOnManagement(t, w, "w01") {
-		t.Errorf("after resume: w02 paused %v, w01 paused %v; want w02 still paused, w01 not",
-			pausedOnManagement(t, w, "w02"), pausedOnManagement(t, w, "w01"))
-	}
-
-	// resume names its backup folder to the second: a second run in the
-	// same second would find the first's folder there.
-	time.Sleep(time.Second)
-	res = run(t, w.Dir, "resume", "--yes", "--include-pre-paused")
-	if res.code != 0 || !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/w02 in eksa-system") || pausedOnManagement(t, w, "w02") {
-		t.Errorf("resume --include-pre-paused = exit %d, stdout %q, stderr %q; want w02 resumed", res.code, res.stdout, res.stderr)
+	for c, want := range map[string]bool{"w01": false, "w02": true, "w03": false} {
+		if got := pausedOnManagement(t, w, c); got != want {
+			t.Errorf("after %s --yes: %s paused = %v, want %v", command, c, got, want)
+		}
 	}
 }
 

@@ -22,12 +22,13 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // ManifestSuffix names a backup's manifest, beside its folder: inside it,
 // clusterctl's --from-directory would read the manifest as an object.
-const ManifestSuffix = ".manifest.json"
+const ManifestSuffix = eksa.BackupManifestSuffix
 
 // Manifest records what a backup holds, so a restore can prove the files are
 // whole before it writes anything.

@@ -8,6 +8,7 @@ package pause
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -112,7 +113,7 @@ func Plan(in Input) (*Changes, error) {
 	out := &Changes{Cluster: in.ClusterName}
 	out.Objects, out.Held = decide(Find(mgmt), mgmt.Objects)
 	for _, ch := range out.Objects {
-		if ch.Cluster != "" && !containsString(out.Clusters, ch.Cluster) {
+		if ch.Cluster != "" && !slices.Contains(out.Clusters, ch.Cluster) {
 			out.Clusters = append(out.Clusters, ch.Cluster)
 		}
 	}
@@ -236,21 +237,12 @@ func refOf(o snapshot.Object) Ref {
 func unique(s []string) []string {
 	var out []string
 	for _, v := range s {
-		if !containsString(out, v) {
+		if !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-func containsString(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func withSpace(s string) string {

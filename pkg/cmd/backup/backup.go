@@ -18,7 +18,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
 
 // BackupOptions are backup's settings.
@@ -112,5 +112,5 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return printers.PrintBackup(o.Out, r.Workspace.ClusterName, dir, m)
+	return ops.PrintBackup(o.Out, r.Workspace.ClusterName, dir, m)
 }

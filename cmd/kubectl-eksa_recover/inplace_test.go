@@ -2,6 +2,8 @@ package main_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,10 +12,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
@@ -133,26 +135,18 @@ func checkInPlace(t *testing.T, w *testworld.World, tt inplaceCase) {
 	}
 }
 
-// TestResume_HoldsPrePaused: three workload clusters left paused by a
-// failed in-place run, one of which a backup taken before the run (before
-// eksctl's own pre-upgrade backup) recorded paused: resume clears two,
-// holds one and says why; recover, which runs the same resume, leaves the
-// same one paused; --include-pre-paused clears it too.
+// TestResume_HoldsPrePaused: `kubectl eksa-recover backup` taken while
+// one workload cluster of three was paused, then a failed in-place run
+// that paused the other two (after eksctl's own pre-upgrade backup): resume
+// clears two, holds the one the backup recorded paused and says why;
+// recover, which runs the same resume, leaves the same one paused;
+// --include-pre-paused clears it too.
 func TestResume_HoldsPrePaused(t *testing.T) {
 	for _, command := range []string{"resume", "recover"} {
 		t.Run(command, func(t *testing.T) {
 			t.Parallel()
 			w := startWorld(t, testworld.Options{Scenario: testworld.PausedInPlace, WorkloadClusters: 3})
-			dir := filepath.Join(w.Layout.Dir(), eksa.PluginBackupPrefix+w.Now.Add(-time.Hour).UTC().Format(eksa.BackupTimeFormat))
-			var clusters []*unstructured.Unstructured
-			for _, c := range []string{"cluster3", "w01", "w02", "w03"} {
-				u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster",
-					"metadata": map[string]any{"name": c, "namespace": eksa.Namespace}, "spec": map[string]any{"paused": c == "w02"}}}
-				clusters = append(clusters, u)
-			}
-			if _, err := backup.Write(dir, "cluster3", "test", w.Now.Add(-time.Hour), backup.Set{Source: "management", Objects: clusters}); err != nil {
-				t.Fatal(err)
-			}
+			dir := backupBeforeTheRun(t, w, "w02")
 			checkHoldsPrePaused(t, w, dir, command)
 			if command != "resume" {
 				return
@@ -190,6 +184,49 @@ func checkHoldsPrePaused(t *testing.T, w *testworld.World, dir, command string) 
 		if got := pausedOnManagement(t, w, c); got != want {
 			t.Errorf("after %s --yes: %s paused = %v, want %v", command, c, got, want)
 		}
+	}
+}
+
+// backupBeforeTheRun runs the plugin's backup while only the workload
+// cluster paused is paused, then does what the failed run does after it:
+// eksctl's pre-upgrade backup (the world's, renamed to a later time) and
+// every workload cluster paused. It returns the backup's folder.
+func backupBeforeTheRun(t *testing.T, w *testworld.World, paused string) string {
+	t.Helper()
+	workloads := []string{"w01", "w02", "w03"}
+	for _, c := range workloads {
+		setPausedOnManagement(t, w, c, c == paused)
+	}
+	res := run(t, w.Dir, "backup")
+	_, after, found := strings.Cut(res.stdout, " objects of cluster3 to ")
+	dir, _, found2 := strings.Cut(after, " (manifest ")
+	if res.code != 0 || !found || !found2 {
+		t.Fatalf("backup = exit %d, stdout %q, stderr %q; want a backup folder named", res.code, res.stdout, res.stderr)
+	}
+	eksctl, err := filepath.Glob(filepath.Join(w.Layout.Dir(), eksa.ClusterBackupPrefix("cluster3")+"*"))
+	if err != nil || len(eksctl) != 1 {
+		t.Fatalf("eksctl's pre-upgrade backups in the world: %q (%v), want one", eksctl, err)
+	}
+	later := filepath.Join(w.Layout.Dir(), eksa.ClusterBackupPrefix("cluster3")+time.Now().Add(time.Minute).UTC().Format(eksa.BackupTimeFormat))
+	if err := os.Rename(eksctl[0], later); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range workloads {
+		setPausedOnManagement(t, w, c, true)
+	}
+	return dir
+}
+
+func setPausedOnManagement(t *testing.T, w *testworld.World, cluster string, paused bool) {
+	t.Helper()
+	dyn, err := dynamic.NewForConfig(w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gvr := schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: string(w.Flavour), Resource: "clusters"}
+	patch := fmt.Sprintf(`{"spec":{"paused":%t}}`, paused)
+	if _, err := dyn.Resource(gvr).Namespace(eksa.Namespace).Patch(t.Context(), cluster, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
 	}
 }
 

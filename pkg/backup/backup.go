@@ -39,6 +39,18 @@ type Manifest struct {
 	Cluster        string          `json:"cluster"`
 	PausedClusters []string        `json:"pausedClusters"`
 	Objects        []ManifestEntry `json:"objects"`
+	// Clusters records every Cluster API Cluster on the management cluster
+	// when the backup was taken, and whether it was paused: the workload
+	// clusters too, whose objects a backup of one cluster does not hold.
+	// It is how resume later tells a cluster paused on purpose from one a
+	// failed run paused (workspace reads it as a PauseRecord).
+	Clusters []ClusterPause `json:"clusters,omitempty"`
+}
+
+// ClusterPause is one Cluster's spec.paused as the backup found it.
+type ClusterPause struct {
+	Name   string `json:"name"`
+	Paused bool   `json:"paused"`
 }
 
 // ManifestEntry is one object file.
@@ -63,10 +75,16 @@ type Set struct {
 // the source of the move, and marked "both". dir is created 0700 and must
 // not exist: a backup is never overwritten.
 func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (*Manifest, error) {
+	return WriteRecording(dir, cluster, toolVersion, now, nil, sets...)
+}
+
+// WriteRecording is Write with the management cluster's Clusters' pauses
+// recorded in the manifest (Manifest.Clusters).
+func WriteRecording(dir, cluster, toolVersion string, now time.Time, clusters []ClusterPause, sets ...Set) (*Manifest, error) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating backup folder: %w", err)
 	}
-	m := &Manifest{Tool: "kubectl-eksa_recover", ToolVersion: toolVersion, Created: now.UTC(), Cluster: cluster, PausedClusters: []string{}}
+	m := &Manifest{Tool: "kubectl-eksa_recover", ToolVersion: toolVersion, Created: now.UTC(), Cluster: cluster, PausedClusters: []string{}, Clusters: clusters}
 	seen := map[objgraph.Key]int{}
 	for _, l := range sets {
 		for _, o := range l.Objects {

@@ -24,6 +24,9 @@ type Options struct {
 	// BackupDir is the new folder the backup is written to before any write.
 	BackupDir   string
 	ToolVersion string
+	// ClusterPauses are the management cluster's Clusters' pauses, which
+	// the backup's manifest records (backup.Manifest.Clusters).
+	ClusterPauses []backup.ClusterPause
 	// DryRun makes Move stop after the plan; PlanMove and Run ignore it.
 	DryRun bool
 	Pace
@@ -265,7 +268,7 @@ func backupAndCheck(o Options, from, to *Graph) error {
 	if to.Len() > 0 {
 		sets = append(sets, backup.Set{Source: o.To.Name, Objects: to.Sorted()})
 	}
-	m, err := backup.Write(o.BackupDir, o.ClusterName, o.ToolVersion, o.Now(), sets...)
+	m, err := backup.WriteRecording(o.BackupDir, o.ClusterName, o.ToolVersion, o.Now(), o.ClusterPauses, sets...)
 	if err != nil {
 		return err
 	}

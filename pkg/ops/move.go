@@ -42,8 +42,12 @@ func Move(ctx context.Context, e Env, o MoveOptions) (*Plan, error) {
 	if dir == "" {
 		dir = BackupDir(e.Workspace, eksa.PluginBackupPrefix, e.Now())
 	}
+	pauses, err := ClusterPauses(ctx, mgmt)
+	if err != nil {
+		return nil, err
+	}
 	mp, err := mover.PlanMove(ctx, mover.Options{From: from, To: to, ClusterName: cluster, BackupDir: dir,
-		ToolVersion: e.ToolVersion, Pace: mover.Pace{Progress: e.progress(), Now: e.Now}})
+		ToolVersion: e.ToolVersion, ClusterPauses: pauses, Pace: mover.Pace{Progress: e.progress(), Now: e.Now}})
 	if err != nil || mp.Empty() {
 		return nil, err
 	}

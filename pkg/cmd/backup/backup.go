@@ -103,12 +103,16 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	if total == 0 {
 		return fmt.Errorf("neither cluster holds objects of %s: nothing to back up (check --cluster-name)", r.Workspace.ClusterName)
 	}
+	pauses, err := ops.ClusterPauses(ctx, mgmt)
+	if err != nil {
+		return err
+	}
 	now := o.Now()
 	dir := o.To
 	if dir == "" {
-		dir = backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.PluginBackupPrefix, now)
+		dir = ops.BackupDir(r.Workspace, eksa.PluginBackupPrefix, now)
 	}
-	m, err := backup.Write(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, sets...)
+	m, err := backup.WriteRecording(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, pauses, sets...)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,9 @@ func ReadBackup(dir string, force bool, note io.Writer) ([]*unstructured.Unstruc
 	switch {
 	case errors.Is(err, backup.ErrNoManifest) && len(objs) == 0:
 		return nil, nil, fmt.Errorf("%s holds no object files (clusterctl's <Kind>_<namespace>_<name>.yaml): pass a backup folder to --from", dir)
-	case errors.Is(err, backup.ErrNoManifest) && pluginNamed(dir) && !force:
+	case errors.Is(err, backup.ErrNoManifest) && pluginNamed(dir) && force:
+		fmt.Fprintf(note, "%s has no manifest, although this plugin wrote it: its files are used unchecked, as --force asks\n", dir)
+	case errors.Is(err, backup.ErrNoManifest) && pluginNamed(dir):
 		return nil, nil, fmt.Errorf("%s is named as this plugin names its backups but its manifest %s is missing, so its files cannot be checked: "+
 			"restore from another backup, or pass --force to use its files unchecked", dir, backup.ManifestPath(dir))
 	case errors.Is(err, backup.ErrNoManifest):

@@ -26,7 +26,9 @@ newest one that holds objects). It takes this plugin's backups, whose
 manifest's sha256 sums are checked before anything is written (a corrupt or
 truncated backup is refused), and eksctl's and clusterctl's folders
 (cluster-state-backup-*, bootstrap-cluster-state-backup-*, <cluster>-backup-*),
-which have no manifest and are used unchecked.
+which have no manifest and are used unchecked. A folder named as this
+plugin names its own (eksa-recover-*backup-*) whose manifest is missing is
+refused unless --force: removing it is how a tampered backup would hide.
 
 It refuses while KinD still holds the cluster's objects, or any object of the
 backup: a restore would then make two live copies. Use 'move' for what KinD's
@@ -82,7 +84,7 @@ func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *c
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.From, "from", "", "Backup folder to restore from (required; 'status' names the newest)")
-	f.BoolVar(&o.Force, "force", false, "Overwrite objects the management cluster already holds with the backup's")
+	f.BoolVar(&o.Force, "force", false, "Overwrite objects the management cluster already holds with the backup's, and use a plugin backup whose manifest is missing unchecked")
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups, counts, what is already there) and change nothing")
 	confirm.AddYesFlag(f, &o.Yes)
 	_ = cmd.MarkFlagRequired("from")

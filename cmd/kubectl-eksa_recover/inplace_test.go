@@ -177,7 +177,7 @@ func checkHoldsPrePaused(t *testing.T, w *testworld.World, dir, command string) 
 		}
 	}
 	held := "Cluster.cluster.x-k8s.io/w02 in eksa-system: spec.paused: it was paused before the failed run (" + dir + " recorded it paused)"
-	if strings.Contains(res.stdout, "Cluster.cluster.x-k8s.io/w02 ") || !strings.Contains(res.stderr, held) {
+	if strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/w02 ") || !strings.Contains(res.stderr, held) {
 		t.Errorf("%s --yes = stdout %q, stderr %q; want w02 left paused, held with %q", command, res.stdout, res.stderr, held)
 	}
 	for c, want := range map[string]bool{"w01": false, "w02": true, "w03": false} {

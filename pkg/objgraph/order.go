@@ -88,4 +88,3 @@ func KeyStrings(keys []Key) []string {
 	}
 	return out
 }
-

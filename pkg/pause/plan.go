@@ -2,7 +2,8 @@
 // docs/eksa-facts.md, "Pause markers"): Find detects them on a snapshot
 // (the one place they are detected: diagnose reports them from here), and
 // Plan decides which to clear on which objects and which to leave set, and
-// why. It is pure: it reads a snapshot and writes nothing; package unpause
+// why, holding what HistoryOf says the workspace's backups recorded paused
+// before the failed run. It is pure: it reads a snapshot and writes nothing; package unpause
 // applies its plan.
 package pause
 

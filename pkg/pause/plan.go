@@ -2,9 +2,9 @@
 // docs/eksa-facts.md, "Pause markers"): Find detects them on a snapshot
 // (the one place they are detected: diagnose reports them from here), and
 // Plan decides which to clear on which objects and which to leave set, and
-// why, holding what HistoryOf says the workspace's backups recorded paused
-// before the failed run. It is pure: it reads a snapshot and writes nothing; package unpause
-// applies its plan.
+// why, holding what HistoryOf says the workspace's backups recorded
+// paused before the failed run. It is pure: it reads a snapshot and the
+// workspace's listing and writes nothing; package unpause applies its plan.
 package pause
 
 import (

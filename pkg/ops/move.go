@@ -9,6 +9,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 // MoveOptions are what a move is asked for beyond the Env.
@@ -86,7 +87,7 @@ func Move(ctx context.Context, e Env, o MoveOptions) (*Plan, error) {
 
 // where names a cluster as the plan's lines do.
 func where(c *kube.Cluster) string {
-	if c.Name == "bootstrap" {
+	if c.Name == string(snapshot.Bootstrap) {
 		return "KinD"
 	}
 	return "the " + c.Name + " cluster"

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -40,14 +41,17 @@ func TestFindBackups_PauseRecord(t *testing.T) {
 	}
 	write(t, filepath.Join(l.BackupDir(eksa.ClusterBackupPrefix("cluster3"), at), "Cluster_eksa-system_cluster3.yaml"), "kind: Cluster\n")
 
-	got := map[string]*PauseRecord{}
+	got := map[string]string{}
 	for _, b := range findBackups(l) {
-		got[filepath.Base(b.Path)] = b.Pauses
+		got[filepath.Base(b.Path)] = "none"
+		if b.Pauses != nil {
+			got[filepath.Base(b.Path)] = fmt.Sprintf("covered %v, paused %v", b.Pauses.Covered, b.Pauses.Paused)
+		}
 	}
-	want := map[string]*PauseRecord{
-		filepath.Base(recorded):                               {Covered: []string{"cluster3", "w01", "w02"}, Paused: []string{"w02"}},
-		filepath.Base(older):                                  {Covered: []string{"cluster3", "w01"}, Paused: []string{"w01"}},
-		"cluster3-backup-" + at.Format(eksa.BackupTimeFormat): nil,
+	want := map[string]string{
+		filepath.Base(recorded):                               "covered [cluster3 w01 w02], paused [w02]",
+		filepath.Base(older):                                  "covered [cluster3 w01], paused [w01]",
+		"cluster3-backup-" + at.Format(eksa.BackupTimeFormat): "none",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findBackups(...) pause records = %+v, want %+v", got, want)

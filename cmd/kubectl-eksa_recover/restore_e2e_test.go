@@ -165,7 +165,7 @@ func TestRestore_BadBackup(t *testing.T) {
 		want string
 	}{
 		{"manifest removed", []string{"restore", "--from", unchecked, "--yes"}, unchecked + " is named as this plugin names its backups but its manifest " +
-			backup.ManifestPath(unchecked) + " is missing, so its files cannot be checked: restore from another backup, or pass --force to use its files unchecked"},
+			backup.ManifestPath(unchecked) + " is missing, so its files cannot be checked: restore from another backup, or use them unchecked with restore --force"},
 		{"corrupt", []string{"restore", "--from", corrupt, "--yes"}, "backup " + corrupt + " is corrupt: " + machineFile + " does not match its manifest"},
 		{"truncated", []string{"restore", "--from", truncated, "--yes"}, "backup " + truncated + " is truncated: " + machineFile + " is missing"},
 		{"no --from", []string{"restore", "--yes"}, `required flag(s) "from" not set`},

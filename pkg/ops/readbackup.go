@@ -28,7 +28,7 @@ func ReadBackup(dir string, force bool, note io.Writer) ([]*unstructured.Unstruc
 		fmt.Fprintf(note, "%s has no manifest, although this plugin wrote it: its files are used unchecked, as --force asks\n", dir)
 	case errors.Is(err, backup.ErrNoManifest) && pluginNamed(dir):
 		return nil, nil, fmt.Errorf("%s is named as this plugin names its backups but its manifest %s is missing, so its files cannot be checked: "+
-			"restore from another backup, or pass --force to use its files unchecked", dir, backup.ManifestPath(dir))
+			"restore from another backup, or use them unchecked with restore --force", dir, backup.ManifestPath(dir))
 	case errors.Is(err, backup.ErrNoManifest):
 		fmt.Fprintln(note, backup.UncheckedNote(dir))
 	case err != nil:

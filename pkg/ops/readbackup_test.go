@@ -43,8 +43,8 @@ func TestReadBackup_MissingManifest(t *testing.T) {
 		wantSay string
 	}{
 		{"eksctl's", eksctl, false, "", "has no manifest (written by eksctl)"},
-		{"the plugin's", plugin, false, "pass --force to use its files unchecked", ""},
-		{"resume's", resume, false, "pass --force to use its files unchecked", ""},
+		{"the plugin's", plugin, false, "or use them unchecked with restore --force", ""},
+		{"resume's", resume, false, "or use them unchecked with restore --force", ""},
 		{"the plugin's, forced", plugin, true, "", "its files are used unchecked, as --force asks"},
 	}
 	for _, tt := range tests {

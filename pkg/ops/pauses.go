@@ -14,16 +14,17 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
-// ClusterPauses reads every Cluster API Cluster on the management cluster
-// and whether it is paused, for a backup's manifest to record: a backup
-// of one cluster holds only its own, and resume needs to know the
-// workload clusters' too. None when the cluster serves no Clusters.
+// ClusterPauses reads every Cluster API Cluster in eksa-system on the
+// management cluster (where EKS-A keeps them all, and what the mover may
+// already list) and whether it is paused, for a backup's manifest to
+// record: a backup of one cluster holds only its own, and resume needs to
+// know the workload clusters' too. None when the cluster serves no Clusters.
 func ClusterPauses(ctx context.Context, mgmt *kube.Cluster) ([]backup.ClusterPause, error) {
 	res, ok := mgmt.Resources[schema.GroupKind{Group: eksa.GroupCAPI, Kind: "Cluster"}]
 	if !ok {
 		return nil, nil
 	}
-	list, err := mgmt.Dyn.Resource(res.GVR).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
+	list, err := mgmt.Dyn.Resource(res.GVR).Namespace(eksa.Namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing the %s cluster's Clusters to record their pauses: %w", mgmt.Name, err)
 	}

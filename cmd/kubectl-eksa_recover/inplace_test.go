@@ -2,6 +2,8 @@ package main_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,10 +12,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
@@ -133,48 +135,98 @@ func checkInPlace(t *testing.T, w *testworld.World, tt inplaceCase) {
 	}
 }
 
-// TestResume_HoldsPrePaused: three workload clusters left paused by a
-// failed in-place run, one of which a backup taken before the run (before
-// eksctl's own pre-upgrade backup) recorded paused: resume clears two,
-// holds one and says why; --include-pre-paused clears it too.
+// TestResume_HoldsPrePaused: `kubectl eksa-recover backup` taken while
+// one workload cluster of three was paused, then a failed in-place run
+// that paused the other two (after eksctl's own pre-upgrade backup): resume
+// clears two, holds the one the backup recorded paused and says why;
+// recover, which runs the same resume, leaves the same one paused;
+// --include-pre-paused clears it too.
 func TestResume_HoldsPrePaused(t *testing.T) {
-	t.Parallel()
-	w := startWorld(t, testworld.Options{Scenario: testworld.PausedInPlace, WorkloadClusters: 3})
-	dir := filepath.Join(w.Layout.Dir(), eksa.PluginBackupPrefix+w.Now.Add(-time.Hour).UTC().Format(eksa.BackupTimeFormat))
-	var clusters []*unstructured.Unstructured
-	for _, c := range []string{"cluster3", "w01", "w02", "w03"} {
-		u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster",
-			"metadata": map[string]any{"name": c, "namespace": eksa.Namespace}, "spec": map[string]any{"paused": c == "w02"}}}
-		clusters = append(clusters, u)
+	for _, command := range []string{"resume", "recover"} {
+		t.Run(command, func(t *testing.T) {
+			t.Parallel()
+			w := startWorld(t, testworld.Options{Scenario: testworld.PausedInPlace, WorkloadClusters: 3})
+			dir := backupBeforeTheRun(t, w, "w02")
+			checkHoldsPrePaused(t, w, dir, command)
+			if command != "resume" {
+				return
+			}
+			// resume names its backup folder to the second: a second run in the
+			// same second would find the first's folder there.
+			time.Sleep(time.Second)
+			res := run(t, w.Dir, "resume", "--yes", "--include-pre-paused")
+			if res.code != 0 || !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/w02 in eksa-system") || pausedOnManagement(t, w, "w02") {
+				t.Errorf("resume --include-pre-paused = exit %d, stdout %q, stderr %q; want w02 resumed", res.code, res.stdout, res.stderr)
+			}
+		})
 	}
-	if _, err := backup.Write(dir, "cluster3", "test", w.Now.Add(-time.Hour), backup.Set{Source: "management", Objects: clusters}); err != nil {
-		t.Fatal(err)
-	}
+}
 
-	res := run(t, w.Dir, "resume", "--yes")
+// checkHoldsPrePaused runs command --yes on a world whose w01-w03 a failed
+// run left paused and whose backup recorded in dir had w02 paused before
+// it: w01 and w03 resumed, w02 held with the reason, still paused.
+func checkHoldsPrePaused(t *testing.T, w *testworld.World, dir, command string) {
+	t.Helper()
+	res := run(t, w.Dir, command, "--yes")
 	if res.code != 0 {
-		t.Fatalf("resume --yes = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+		t.Fatalf("%s --yes = exit %d\nstdout: %s\nstderr: %s", command, res.code, res.stdout, res.stderr)
 	}
 	for _, c := range []string{"w01", "w03"} {
 		if !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/"+c+" in eksa-system") {
-			t.Errorf("resume --yes stdout = %q, want %s resumed", res.stdout, c)
+			t.Errorf("%s --yes stdout = %q, want %s resumed", command, res.stdout, c)
 		}
 	}
 	held := "Cluster.cluster.x-k8s.io/w02 in eksa-system: spec.paused: it was paused before the failed run (" + dir + " recorded it paused)"
-	if strings.Contains(res.stdout, "Cluster.cluster.x-k8s.io/w02 ") || !strings.Contains(res.stderr, held) {
-		t.Errorf("resume --yes = stdout %q, stderr %q; want w02 left paused, held with %q", res.stdout, res.stderr, held)
+	if strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/w02 ") || !strings.Contains(res.stderr, held) {
+		t.Errorf("%s --yes = stdout %q, stderr %q; want w02 left paused, held with %q", command, res.stdout, res.stderr, held)
 	}
-	if !pausedOnManagement(t, w, "w02") || pausedOnManagement(t, w, "w01") {
-		t.Errorf("after resume: w02 paused %v, w01 paused %v; want w02 still paused, w01 not",
-			pausedOnManagement(t, w, "w02"), pausedOnManagement(t, w, "w01"))
+	for c, want := range map[string]bool{"w01": false, "w02": true, "w03": false} {
+		if got := pausedOnManagement(t, w, c); got != want {
+			t.Errorf("after %s --yes: %s paused = %v, want %v", command, c, got, want)
+		}
 	}
+}
 
-	// resume names its backup folder to the second: a second run in the
-	// same second would find the first's folder there.
-	time.Sleep(time.Second)
-	res = run(t, w.Dir, "resume", "--yes", "--include-pre-paused")
-	if res.code != 0 || !strings.Contains(res.stdout, "Resumed Cluster.cluster.x-k8s.io/w02 in eksa-system") || pausedOnManagement(t, w, "w02") {
-		t.Errorf("resume --include-pre-paused = exit %d, stdout %q, stderr %q; want w02 resumed", res.code, res.stdout, res.stderr)
+// backupBeforeTheRun runs the plugin's backup while only the workload
+// cluster paused is paused, then does what the failed run does after it:
+// eksctl's pre-upgrade backup (the world's, renamed to a later time) and
+// every workload cluster paused. It returns the backup's folder.
+func backupBeforeTheRun(t *testing.T, w *testworld.World, paused string) string {
+	t.Helper()
+	workloads := []string{"w01", "w02", "w03"}
+	for _, c := range workloads {
+		setPausedOnManagement(t, w, c, c == paused)
+	}
+	res := run(t, w.Dir, "backup")
+	_, after, found := strings.Cut(res.stdout, " objects of cluster3 to ")
+	dir, _, found2 := strings.Cut(after, " (manifest ")
+	if res.code != 0 || !found || !found2 {
+		t.Fatalf("backup = exit %d, stdout %q, stderr %q; want a backup folder named", res.code, res.stdout, res.stderr)
+	}
+	eksctl, err := filepath.Glob(filepath.Join(w.Layout.Dir(), eksa.ClusterBackupPrefix("cluster3")+"*"))
+	if err != nil || len(eksctl) != 1 {
+		t.Fatalf("eksctl's pre-upgrade backups in the world: %q (%v), want one", eksctl, err)
+	}
+	later := filepath.Join(w.Layout.Dir(), eksa.ClusterBackupPrefix("cluster3")+time.Now().Add(time.Minute).UTC().Format(eksa.BackupTimeFormat))
+	if err := os.Rename(eksctl[0], later); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range workloads {
+		setPausedOnManagement(t, w, c, true)
+	}
+	return dir
+}
+
+func setPausedOnManagement(t *testing.T, w *testworld.World, cluster string, paused bool) {
+	t.Helper()
+	dyn, err := dynamic.NewForConfig(w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gvr := schema.GroupVersionResource{Group: eksa.GroupCAPI, Version: string(w.Flavour), Resource: "clusters"}
+	patch := fmt.Sprintf(`{"spec":{"paused":%t}}`, paused)
+	if _, err := dyn.Resource(gvr).Namespace(eksa.Namespace).Patch(t.Context(), cluster, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
 	}
 }
 

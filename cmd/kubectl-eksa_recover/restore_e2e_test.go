@@ -111,8 +111,9 @@ func TestRestore_MissingRecovery(t *testing.T) {
 	}
 }
 
-// TestRestore_BadBackup: a corrupt or truncated backup, or no --from, is
-// one line, exit 1, and nothing written; the same backup whole restores,
+// TestRestore_BadBackup: a corrupt or truncated backup, a plugin backup
+// without its manifest (unless --force), or no --from, is one line, exit
+// 1, and nothing written; the same backup whole restores,
 // leaving cluster3 paused as it recorded it.
 func TestRestore_BadBackup(t *testing.T) {
 	t.Parallel()
@@ -151,12 +152,20 @@ func TestRestore_BadBackup(t *testing.T) {
 	if err := os.Remove(filepath.Join(truncated, machineFile)); err != nil {
 		t.Fatal(err)
 	}
+	// A plugin backup whose manifest was removed: how a tampered one would
+	// hide its changes.
+	unchecked := pluginBackup(eksa.PluginBackupPrefix + "2026-11-27T19_02_34")
+	if err := os.Remove(backup.ManifestPath(unchecked)); err != nil {
+		t.Fatal(err)
+	}
 	objects := w.StateForTest(t)
 	tests := []struct {
 		name string
 		args []string
 		want string
 	}{
+		{"manifest removed", []string{"restore", "--from", unchecked, "--yes"}, unchecked + " is named as this plugin names its backups but its manifest " +
+			backup.ManifestPath(unchecked) + " is missing, so its files cannot be checked: restore from another backup, or use them unchecked with restore --force"},
 		{"corrupt", []string{"restore", "--from", corrupt, "--yes"}, "backup " + corrupt + " is corrupt: " + machineFile + " does not match its manifest"},
 		{"truncated", []string{"restore", "--from", truncated, "--yes"}, "backup " + truncated + " is truncated: " + machineFile + " is missing"},
 		{"no --from", []string{"restore", "--yes"}, `required flag(s) "from" not set`},
@@ -168,6 +177,11 @@ func TestRestore_BadBackup(t *testing.T) {
 		if res.code != 1 || len(lines) != 1 || !strings.Contains(res.stderr, tt.want) || res.stdout != "" {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and one line containing %q", tt.name, res.code, res.stdout, res.stderr, tt.want)
 		}
+	}
+	// --force takes it, saying its files are used unchecked.
+	if res := run(t, w.Dir, "restore", "--from", unchecked, "--force", "--dry-run"); res.code != 0 ||
+		!strings.Contains(res.stderr, unchecked+" has no manifest, although this plugin wrote it: its files are used unchecked, as --force asks") {
+		t.Errorf("restore --force --dry-run of a plugin backup without its manifest = exit %d, stderr %q; want 0, the files used unchecked", res.code, res.stderr)
 	}
 	if st := restoreStatusJSON(t, w.Dir); st.State != "Missing" {
 		t.Errorf("status after the refused restores = %s, want Missing: nothing may be written", st.State)

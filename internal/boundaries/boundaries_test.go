@@ -1,7 +1,8 @@
 // Package boundaries holds the test that keeps the package graph the way
 // the README's layout describes it: the pure packages import no client
-// library, only the command packages import cobra, and nothing that ships
-// imports the test world. .golangci.yml's depguard rules say the same for
+// library, status's read-only pipeline imports nothing that writes, only
+// the command packages import cobra, and nothing that ships imports the
+// test world. .golangci.yml's depguard rules say the same for
 // direct imports; this test follows every import, transitively.
 package boundaries
 
@@ -19,6 +20,28 @@ var pure = []string{"pkg/eksa", "pkg/objgraph", "pkg/snapshot", "pkg/pause", "pk
 
 // clientLibraries are what reaches a cluster or a vCenter, or parses flags.
 var clientLibraries = []string{"k8s.io/client-go", "github.com/vmware/govmomi", "github.com/spf13/cobra", "github.com/spf13/pflag", "k8s.io/cli-runtime"}
+
+// statusPipeline is status and everything it runs: it reads both clusters
+// and the workspace and never writes, so it imports nothing that can.
+var statusPipeline = []string{"pkg/cmd/status", "pkg/inspect", "pkg/printers", "pkg/diagnose", "pkg/reader"}
+
+// writers write to a cluster (mover, unpause, and ops, which runs them)
+// or a backup folder (backup).
+var writers = []string{module + "/pkg/mover", module + "/pkg/unpause", module + "/pkg/ops", module + "/pkg/backup"}
+
+// writersIn lists the writers among pkg's transitive imports.
+func writersIn(t *testing.T, pkg string) []string {
+	t.Helper()
+	var found []string
+	for _, d := range deps(t, "../../"+pkg) {
+		for _, w := range writers {
+			if d == w {
+				found = append(found, d)
+			}
+		}
+	}
+	return found
+}
 
 // deps lists pkg's transitive imports (tests excluded).
 func deps(t *testing.T, pkg string) []string {
@@ -73,5 +96,22 @@ func TestBoundaryCheckSeesAViolation(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("go list -deps ./pkg/mover shows no client-go: the boundary check reads nothing")
+	}
+}
+
+func TestStatusPipelineImportsNoWriter(t *testing.T) {
+	for _, pkg := range statusPipeline {
+		for _, w := range writersIn(t, pkg) {
+			t.Errorf("%s depends on %s: status's pipeline reads and never writes, so it must not reach code that writes", pkg, w)
+		}
+	}
+}
+
+// TestWriterCheckSeesAViolation makes sure the writer check can fail:
+// recover runs the operations, so it must be seen reaching every writer
+// through ops.
+func TestWriterCheckSeesAViolation(t *testing.T) {
+	if got := writersIn(t, "pkg/cmd/recovery"); len(got) != len(writers) {
+		t.Fatalf("writers in pkg/cmd/recovery = %v, want all of %v: the writer check reads nothing", got, writers)
 	}
 }

@@ -22,12 +22,13 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // ManifestSuffix names a backup's manifest, beside its folder: inside it,
 // clusterctl's --from-directory would read the manifest as an object.
-const ManifestSuffix = ".manifest.json"
+const ManifestSuffix = eksa.BackupManifestSuffix
 
 // Manifest records what a backup holds, so a restore can prove the files are
 // whole before it writes anything.
@@ -38,6 +39,18 @@ type Manifest struct {
 	Cluster        string          `json:"cluster"`
 	PausedClusters []string        `json:"pausedClusters"`
 	Objects        []ManifestEntry `json:"objects"`
+	// Clusters records every Cluster API Cluster on the management cluster
+	// when the backup was taken, and whether it was paused: the workload
+	// clusters too, whose objects a backup of one cluster does not hold.
+	// It is how resume later tells a cluster paused on purpose from one a
+	// failed run paused (workspace reads it as a PauseRecord).
+	Clusters []ClusterPause `json:"clusters,omitempty"`
+}
+
+// ClusterPause is one Cluster's spec.paused as the backup found it.
+type ClusterPause struct {
+	Name   string `json:"name"`
+	Paused bool   `json:"paused"`
 }
 
 // ManifestEntry is one object file.
@@ -68,7 +81,13 @@ type Set struct {
 // next, and the folder then renamed to dir: dir appears whole, with its
 // manifest, or not at all. A write that fails half way (a full disk)
 // removes what it wrote.
-func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (m *Manifest, err error) {
+func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (*Manifest, error) {
+	return WriteRecording(dir, cluster, toolVersion, now, nil, sets...)
+}
+
+// WriteRecording is Write with the management cluster's Clusters' pauses
+// recorded in the manifest (Manifest.Clusters).
+func WriteRecording(dir, cluster, toolVersion string, now time.Time, clusters []ClusterPause, sets ...Set) (m *Manifest, err error) {
 	if err := CheckNew(dir); err != nil {
 		return nil, err
 	}
@@ -84,6 +103,7 @@ func Write(dir, cluster, toolVersion string, now time.Time, sets ...Set) (m *Man
 	if m, err = writeObjects(tmp, cluster, toolVersion, now, sets); err != nil {
 		return nil, err
 	}
+	m.Clusters = clusters
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, err

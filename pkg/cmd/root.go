@@ -14,7 +14,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/bundle"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
-	recovercmd "github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/recover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/recovery"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/restore"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/resume"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/status"
@@ -79,7 +79,7 @@ func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
 		bundle.NewCmdBundle(o, streams),
 		move.NewCmdMove(o, streams),
 		restore.NewCmdRestore(o, streams),
-		recovercmd.NewCmdRecover(o, streams),
+		recovery.NewCmdRecover(o, streams),
 		resume.NewCmdResume(o, streams),
 		verify.NewCmdVerify(o, streams),
 		version.NewCmdVersion(streams),

@@ -189,7 +189,7 @@ func (f *facts) restoreStep(p string) Step {
 			break
 		}
 	}
-	return Step{Command: p + " restore --from " + quote(best.Path), Why: fmt.Sprintf(
+	return Step{Command: p + " restore --from " + quote(best.Path), Backup: best.Path, Why: fmt.Sprintf(
 		"%s's objects are in neither cluster; this is the newest backup (%s, %s old, %d objects)",
 		f.name, best.Source, best.Age, best.Objects)}
 }

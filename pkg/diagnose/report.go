@@ -173,4 +173,8 @@ type BackupReport struct {
 type Step struct {
 	Command string `json:"command"`
 	Why     string `json:"why"`
+	// Backup is the backup folder a restore step restores from, as data
+	// for recover (which never reads it back out of Command); "" for
+	// every other step. Not in the JSON: the command names it.
+	Backup string `json:"-"`
 }

@@ -30,6 +30,11 @@ const (
 	ResumeBackupPrefix = "eksa-recover-resume-backup-"
 )
 
+// BackupManifestSuffix names a plugin backup's manifest, beside its
+// folder (<folder>.manifest.json): inside it, clusterctl's
+// --from-directory would read the manifest as an object.
+const BackupManifestSuffix = ".manifest.json"
+
 // ClusterBackupPrefix is v0.19+'s backup folder prefix, `<cluster>-backup-`.
 func ClusterBackupPrefix(cluster string) string { return cluster + "-backup-" }
 

@@ -17,7 +17,6 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -96,5 +95,5 @@ func pauseHistory(ws *workspace.Workspace) *pause.History {
 	if ws == nil {
 		return nil
 	}
-	return unpause.History(ws.Backups)
+	return pause.HistoryOf(ws.Backups)
 }

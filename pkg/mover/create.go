@@ -9,6 +9,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // The writes move and restore share: create a graph's objects on a target
@@ -16,7 +18,7 @@ import (
 
 // createGroup creates (or updates) one group's objects on the target in
 // parallel, recording their target UIDs for the next groups' owner references.
-func createGroup(ctx context.Context, to *Cluster, parallelism int, g *Graph, group []Key, uids map[Key]types.UID) (created, updated int, err error) {
+func createGroup(ctx context.Context, to *kube.Cluster, parallelism int, g *Graph, group []Key, uids map[Key]types.UID) (created, updated int, err error) {
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -45,7 +47,7 @@ func createGroup(ctx context.Context, to *Cluster, parallelism int, g *Graph, gr
 
 // createOne writes a copy of src on the target without status, server
 // fields or the source's UIDs; an object already there is updated.
-func createOne(ctx context.Context, to *Cluster, src *unstructured.Unstructured, ownerUIDs map[Key]types.UID) (types.UID, bool, error) {
+func createOne(ctx context.Context, to *kube.Cluster, src *unstructured.Unstructured, ownerUIDs map[Key]types.UID) (types.UID, bool, error) {
 	ri, err := resourceFor(to, src)
 	if err != nil {
 		return "", false, err
@@ -100,7 +102,7 @@ func createOne(ctx context.Context, to *Cluster, src *unstructured.Unstructured,
 // notArrived reads g's objects back from the target, one List per kind,
 // and lists those that are not there: success is what the server holds, never a nil error
 // (clusterctl's move returns nil and moves nothing when CRD labels are missing).
-func notArrived(ctx context.Context, to *Cluster, g *Graph) ([]string, error) {
+func notArrived(ctx context.Context, to *kube.Cluster, g *Graph) ([]string, error) {
 	there, err := existingOn(ctx, to, g)
 	if err != nil {
 		return nil, err
@@ -116,7 +118,7 @@ func notArrived(ctx context.Context, to *Cluster, g *Graph) ([]string, error) {
 
 // existingOn lists which of g's objects the target already holds, with their
 // UIDs there: one List per kind in g, whatever the number of objects.
-func existingOn(ctx context.Context, to *Cluster, g *Graph) (map[Key]types.UID, error) {
+func existingOn(ctx context.Context, to *kube.Cluster, g *Graph) (map[Key]types.UID, error) {
 	l, err := listKinds(ctx, to, graphKinds(g), false)
 	if err != nil {
 		return nil, err

@@ -198,7 +198,7 @@ func orphanLease(t *testing.T, mgmt *kube.Cluster) bool {
 func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, original []*unstructured.Unstructured, wantState diagnose.State) {
 	t.Helper()
 	if left := graph(t, boot); left.Len() != 0 {
-		t.Errorf("KinD still holds %d objects: %v", left.Len(), first(left.Keys(), 5))
+		t.Errorf("KinD still holds %d objects: %v", left.Len(), left.Keys()[:min(5, left.Len())])
 	}
 	onMgmt := graph(t, mgmt)
 	want := map[mover.Key]bool{}
@@ -239,11 +239,4 @@ func diagnosis(t *testing.T, w *testworld.World) diagnose.Report {
 		t.Fatal(err)
 	}
 	return *r
-}
-
-func first[T any](s []T, n int) []T {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // The plan a user confirmed is the plan that runs. A move or restore reads
@@ -20,7 +22,7 @@ import (
 
 // readSide is what a plan read from one cluster.
 type readSide struct {
-	c       *Cluster
+	c       *kube.Cluster
 	planned map[Key]*unstructured.Unstructured
 	// reread reads the same objects again, with the same requests.
 	reread func(ctx context.Context) (map[Key]*unstructured.Unstructured, error)
@@ -30,7 +32,7 @@ type readSide struct {
 // objects, reread the same way. The first reread reads both clusters (the
 // rule picks each side's objects across both) and hands the second its
 // part, so each cluster is listed once, as the plan listed it.
-func graphSides(a, b *Cluster, ga, gb *Graph, cluster string) []readSide {
+func graphSides(a, b *kube.Cluster, ga, gb *Graph, cluster string) []readSide {
 	var second map[Key]*unstructured.Unstructured
 	return []readSide{
 		{c: a, planned: ga.Objects, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {
@@ -48,7 +50,7 @@ func graphSides(a, b *Cluster, ga, gb *Graph, cluster string) []readSide {
 }
 
 // keysSide is a side read with listKeys: which of g's objects c holds.
-func keysSide(c *Cluster, g *Graph, planned map[Key]*unstructured.Unstructured) readSide {
+func keysSide(c *kube.Cluster, g *Graph, planned map[Key]*unstructured.Unstructured) readSide {
 	return readSide{c: c, planned: planned, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {
 		return listKeys(ctx, c, g)
 	}}
@@ -74,7 +76,7 @@ func checkUnchanged(ctx context.Context, verb string, sides ...readSide) error {
 		more = fmt.Sprintf(" and %d more", len(changes)-5)
 	}
 	return fmt.Errorf("the clusters changed after the plan was made: %s%s; nothing was changed: rerun %s to see the new plan",
-		strings.Join(first(changes, 5), ", "), more, verb)
+		strings.Join(changes[:min(5, len(changes))], ", "), more, verb)
 }
 
 // diffSide lists how now differs from planned on the cluster named side.
@@ -111,7 +113,7 @@ func carried(u *unstructured.Unstructured) map[string]any {
 
 // listKeys lists which of g's objects c holds, whole: one List per kind in
 // g, whatever the number of objects.
-func listKeys(ctx context.Context, c *Cluster, g *Graph) (map[Key]*unstructured.Unstructured, error) {
+func listKeys(ctx context.Context, c *kube.Cluster, g *Graph) (map[Key]*unstructured.Unstructured, error) {
 	l, err := listKinds(ctx, c, graphKinds(g), false)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -58,7 +59,7 @@ func (g *Graph) members() map[Key]bool {
 // Read lists every moveable kind in the namespace (one request per kind),
 // then keeps the objects that move with clusterName ("" keeps the whole
 // namespace's): see Select.
-func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
+func Read(ctx context.Context, c *kube.Cluster, clusterName string) (*Graph, error) {
 	all, err := listAll(ctx, c)
 	if err != nil {
 		return nil, err
@@ -71,7 +72,7 @@ func Read(ctx context.Context, c *Cluster, clusterName string) (*Graph, error) {
 // reference of one names on the other, because its own lacks it, is the
 // cluster's too. It also returns the references of each graph that do not
 // resolve on their own cluster (Side 0 is a's, 1 is b's).
-func ReadBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, err error) {
+func ReadBoth(ctx context.Context, a, b *kube.Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, err error) {
 	ga, gb, dangling, _, err = readBoth(ctx, a, b, clusterName)
 	return ga, gb, dangling, err
 }
@@ -79,8 +80,8 @@ func ReadBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *G
 // readBoth is ReadBoth that also returns everything it listed on a (every
 // moveable kind, Secrets and ConfigMaps), for a caller that compares more
 // than the graph with what a holds, without listing it again.
-func readBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, onA []*unstructured.Unstructured, err error) {
-	clusters := []*Cluster{a, b}
+func readBoth(ctx context.Context, a, b *kube.Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, onA []*unstructured.Unstructured, err error) {
+	clusters := []*kube.Cluster{a, b}
 	objs := make([][]*unstructured.Unstructured, 2)
 	kinds := make([]objgraph.Kinds, 2)
 	oneCluster := make([]bool, 2)
@@ -103,7 +104,7 @@ func readBoth(ctx context.Context, a, b *Cluster, clusterName string) (ga, gb *G
 }
 
 // listAll lists every moveable kind in the namespace, one request per kind.
-func listAll(ctx context.Context, c *Cluster) ([]*unstructured.Unstructured, error) {
+func listAll(ctx context.Context, c *kube.Cluster) ([]*unstructured.Unstructured, error) {
 	kinds := make([]schema.GroupKind, 0, len(c.Resources))
 	for gk := range c.Resources {
 		kinds = append(kinds, gk)
@@ -154,7 +155,7 @@ func (g *Graph) CheckWhole() error {
 		}
 	}
 	if missing := objgraph.MissingOwners(g.Nodes(), g.members()); len(missing) > 0 {
-		return fmt.Errorf("the graph is not whole: %d owners are missing: %s", len(missing), strings.Join(first(missing, 5), ", "))
+		return fmt.Errorf("the graph is not whole: %d owners are missing: %s", len(missing), strings.Join(missing[:min(5, len(missing))], ", "))
 	}
 	return nil
 }
@@ -162,10 +163,3 @@ func (g *Graph) CheckWhole() error {
 // Groups orders the graph for creation (objgraph.Groups); deletion runs
 // the groups in reverse.
 func (g *Graph) Groups() ([][]Key, error) { return objgraph.Groups(g.Nodes(), g.members()) }
-
-func first[T any](s []T, n int) []T {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // A Tinkerbell Hardware is one physical machine, and CAPT marks the one it
@@ -65,7 +66,7 @@ func describeOwner(u *unstructured.Unstructured) string {
 // checkHardware refuses a move whose source carries a Hardware the target
 // holds in use by another owner (see above). One List of Hardware on the
 // target; nothing when the graph carries none.
-func checkHardware(ctx context.Context, target *Cluster, from *Graph) error {
+func checkHardware(ctx context.Context, target *kube.Cluster, from *Graph) error {
 	hw := &Graph{Objects: map[Key]*unstructured.Unstructured{}}
 	for k, o := range from.Objects {
 		if isHardware(k) {

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // leaseDuration is how long a lock outlives its holder's last renewal; the
@@ -28,7 +29,7 @@ var leaseGVR = schema.GroupVersionResource{Group: "coordination.k8s.io", Version
 // Lock is a move's hold on the target: a Lease in its eksa-system naming
 // host, pid and start, so two moves never write the same objects at once.
 type Lock struct {
-	c      *Cluster
+	c      *kube.Cluster
 	name   string
 	holder string
 	stop   chan struct{}
@@ -57,7 +58,7 @@ const (
 // whose holder process is gone (same host, no such pid) or whose lease
 // expired is taken over, saying so on progress, so a killed move never
 // blocks its rerun.
-func AcquireLock(ctx context.Context, c *Cluster, cluster, holder string, now time.Time, progress io.Writer) (*Lock, error) {
+func AcquireLock(ctx context.Context, c *kube.Cluster, cluster, holder string, now time.Time, progress io.Writer) (*Lock, error) {
 	return acquireLock(ctx, c, cluster, OperationMove, holder, now, progress)
 }
 
@@ -74,7 +75,7 @@ func operation(l *unstructured.Unstructured) string {
 // acquireLock takes and leftLocked looks for.
 func leaseName(cluster string) string { return "eksa-recover-move-" + cluster }
 
-func acquireLock(ctx context.Context, c *Cluster, cluster, op, holder string, now time.Time, progress io.Writer) (*Lock, error) {
+func acquireLock(ctx context.Context, c *kube.Cluster, cluster, op, holder string, now time.Time, progress io.Writer) (*Lock, error) {
 	name := leaseName(cluster)
 	ri := c.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace)
 	existing, err := ri.Get(ctx, name, metav1.GetOptions{})

@@ -1,3 +1,9 @@
+// Package mover moves a cluster's Cluster API objects between the KinD
+// bootstrap cluster and the management cluster, on clusterctl's algorithm
+// and directory format, over unstructured objects so EKS-A's extra fields
+// survive and both CAPI contracts work. What moves is objgraph's rule, the
+// backup is package backup's format, the clusters are package kube's. It
+// never imports cobra.
 package mover
 
 import (
@@ -15,15 +21,19 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // Options drive one move.
 type Options struct {
-	From, To    *Cluster
+	From, To    *kube.Cluster
 	ClusterName string // "" moves the whole namespace
 	// BackupDir is the new folder the backup is written to before any write.
 	BackupDir   string
 	ToolVersion string
+	// ClusterPauses are the management cluster's Clusters' pauses, which
+	// the backup's manifest records (backup.Manifest.Clusters).
+	ClusterPauses []backup.ClusterPause
 	// DryRun makes Move stop after the plan; PlanMove and Run ignore it.
 	DryRun bool
 	Pace
@@ -265,7 +275,7 @@ func backupAndCheck(o Options, from, to *Graph) error {
 	if to.Len() > 0 {
 		sets = append(sets, backup.Set{Source: o.To.Name, Objects: to.Sorted()})
 	}
-	m, err := backup.Write(o.BackupDir, o.ClusterName, o.ToolVersion, o.Now(), sets...)
+	m, err := backup.WriteRecording(o.BackupDir, o.ClusterName, o.ToolVersion, o.Now(), o.ClusterPauses, sets...)
 	if err != nil {
 		return err
 	}
@@ -282,7 +292,7 @@ func backupAndCheck(o Options, from, to *Graph) error {
 // pauseClusters sets spec.paused on the graph's Clusters: true on the source
 // before anything is deleted (so KinD's controllers do not act on what is
 // being deleted), false on the target at the end, as clusterctl does.
-func pauseClusters(ctx context.Context, c *Cluster, g *Graph, paused bool) error {
+func pauseClusters(ctx context.Context, c *kube.Cluster, g *Graph, paused bool) error {
 	clusters, ri, err := clustersOn(c, g)
 	if err != nil || len(clusters) == 0 {
 		return err
@@ -332,14 +342,14 @@ func movedClusters(from, to *Graph) *Graph {
 // checkArrived reads every object back from the target: success is what is
 // there, never a nil error (clusterctl's move returns nil and moves nothing
 // when CRD labels are missing).
-func checkArrived(ctx context.Context, to *Cluster, g *Graph) error {
+func checkArrived(ctx context.Context, to *kube.Cluster, g *Graph) error {
 	missing, err := notArrived(ctx, to, g)
 	if err != nil {
 		return err
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%d objects did not arrive on the %s cluster (%s); nothing was deleted from the source: rerun move",
-			len(missing), to.Name, strings.Join(first(missing, 5), ", "))
+			len(missing), to.Name, strings.Join(missing[:min(5, len(missing))], ", "))
 	}
 	return nil
 }

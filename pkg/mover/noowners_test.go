@@ -3,6 +3,7 @@ package mover_test
 import (
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,7 +125,7 @@ func TestVerify_HalfMovedWithoutOwners(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRef := "Cluster.cluster.x-k8s.io/cluster3 spec.controlPlaneRef -> KubeadmControlPlane.controlplane.cluster.x-k8s.io/cluster3 (only on the bootstrap cluster)"
-	if v.OK() || !contains(v.Unresolved, wantRef) || len(v.LeftInSource) != len(objs)-len(home) {
+	if v.OK() || !slices.Contains(v.Unresolved, wantRef) || len(v.LeftInSource) != len(objs)-len(home) {
 		t.Errorf("Verify(half moved) = %+v; want not OK, %d left in KinD, unresolved %q", v, len(objs)-len(home), wantRef)
 	}
 	_, r, err := w.Inspect(t.Context())
@@ -161,15 +162,6 @@ func TestVerify_HalfMovedWithoutOwners(t *testing.T) {
 	if _, r, err = w.Inspect(t.Context()); err != nil || r.State != diagnose.PartlyMissing {
 		t.Errorf("status with the control plane lost = %v, %v; want %s", r, err, diagnose.PartlyMissing)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 func hasFinding(r *diagnose.Report, code, text string) bool {

@@ -11,11 +11,12 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // RestoreOptions drive one restore from a backup folder's objects.
 type RestoreOptions struct {
-	To      *Cluster
+	To      *kube.Cluster
 	Objects []*unstructured.Unstructured // as ReadBackup returns them
 	// Manifest is the backup's (nil for eksctl's folders): its
 	// PausedClusters say which Clusters were paused when it was written.
@@ -24,7 +25,7 @@ type RestoreOptions struct {
 	// ClusterName's objects ("" the namespace's) and none of Objects, when
 	// the plan is made and at the first write, or a restore would make two
 	// live copies.
-	Bootstrap   *Cluster
+	Bootstrap   *kube.Cluster
 	ClusterName string
 	// Force updates objects the target already holds; without it they are
 	// left as they are, counted and listed. DryRun makes Restore stop
@@ -131,7 +132,7 @@ func PlanRestore(ctx context.Context, o RestoreOptions) (*RestorePlan, error) {
 		if o.Force {
 			verb = "updated (--force)"
 		}
-		say("%d already on the %s cluster, %s: %s", n, o.To.Name, verb, strings.Join(first(p.Existing, 5), ", "))
+		say("%d already on the %s cluster, %s: %s", n, o.To.Name, verb, strings.Join(p.Existing[:min(5, len(p.Existing))], ", "))
 	}
 	return p, nil
 }
@@ -202,7 +203,7 @@ func (p *RestorePlan) Run(ctx context.Context) (*RestoreResult, error) {
 	}
 	if len(missing) > 0 {
 		return res, fmt.Errorf("%d objects are not on the %s cluster after the restore (%s); its Clusters stay paused: rerun restore",
-			len(missing), o.To.Name, strings.Join(first(missing, 5), ", "))
+			len(missing), o.To.Name, strings.Join(missing[:min(5, len(missing))], ", "))
 	}
 	if err := unpauseRestored(ctx, o, g, written, res); err != nil {
 		return res, err

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // A restore must never make a second live copy of an object KinD still
@@ -20,7 +22,7 @@ import (
 // kindHolds reads KinD once (one List per kind, as Read does) and returns
 // the objects that block a restore of g: the cluster's members there and
 // any object of g KinD holds. claimed counts the members.
-func kindHolds(ctx context.Context, kind *Cluster, g *Graph, cluster string) (held *Graph, claimed int, err error) {
+func kindHolds(ctx context.Context, kind *kube.Cluster, g *Graph, cluster string) (held *Graph, claimed int, err error) {
 	all, err := listAll(ctx, kind)
 	if err != nil {
 		return nil, 0, err
@@ -37,7 +39,7 @@ func kindHolds(ctx context.Context, kind *Cluster, g *Graph, cluster string) (he
 }
 
 // kindSide is KinD as a restore plan read it (kindHolds), reread the same way.
-func kindSide(c *Cluster, g *Graph, planned *Graph, cluster string) readSide {
+func kindSide(c *kube.Cluster, g *Graph, planned *Graph, cluster string) readSide {
 	return readSide{c: c, planned: planned.Objects, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {
 		now, _, err := kindHolds(ctx, c, g, cluster)
 		if err != nil {
@@ -54,8 +56,9 @@ func kindSide(c *Cluster, g *Graph, planned *Graph, cluster string) readSide {
 // from what claims the cluster, and its --all refuses objects whose owner
 // is gone): the fix is to delete them from KinD, the backup holding them.
 func errKindHolds(held *Graph, claimed int, cluster string) error {
+	keys := held.Keys()
 	names := make([]string, 0, 5)
-	for _, k := range first(held.Keys(), 5) {
+	for _, k := range keys[:min(5, len(keys))] {
 		names = append(names, k.String())
 	}
 	more := ""

@@ -7,6 +7,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // VerifyRestore is Verify for a restore onto target: every object of the
@@ -15,7 +17,7 @@ import (
 // restored whole: its CRD's defaults were added on create (a newer CAPI's
 // KubeadmControlPlane gains spec.rolloutStrategy). A value changed or lost
 // still differs.
-func VerifyRestore(ctx context.Context, target *Cluster, backup []*unstructured.Unstructured) (*Verification, error) {
+func VerifyRestore(ctx context.Context, target *kube.Cluster, backup []*unstructured.Unstructured) (*Verification, error) {
 	v, err := Verify(ctx, nil, target, "", backup)
 	if err != nil || len(v.Differs) == 0 {
 		return v, err

@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 )
 
 // The mover writes each object in the apiVersion it was read (or backed up)
@@ -21,7 +22,7 @@ import (
 // belong. So the target must serve each object's own version.
 
 // resourceFor returns the client for obj's kind in obj's own version.
-func resourceFor(c *Cluster, obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
+func resourceFor(c *kube.Cluster, obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
 	ri, res, err := c.Resource(KeyOf(obj).GroupKind())
 	if err != nil {
 		return nil, err
@@ -36,7 +37,7 @@ func resourceFor(c *Cluster, obj *unstructured.Unstructured) (dynamic.ResourceIn
 // servesVersions fails, before any write, when the target does not serve
 // the version an object is in: one discovery request per version that is
 // not the target's preferred one, none when the two clusters agree.
-func servesVersions(ctx context.Context, g *Graph, target *Cluster) error {
+func servesVersions(ctx context.Context, g *Graph, target *kube.Cluster) error {
 	need := map[schema.GroupVersion]map[string]bool{}
 	for k, o := range g.Objects {
 		gv, err := schema.ParseGroupVersion(o.GetAPIVersion())
@@ -75,7 +76,7 @@ func servesVersions(ctx context.Context, g *Graph, target *Cluster) error {
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return fmt.Errorf("the %s cluster does not serve %s, the versions the objects are in: install the providers' matching versions there first (nothing was changed)",
-			target.Name, strings.Join(first(missing, 5), ", "))
+			target.Name, strings.Join(missing[:min(5, len(missing))], ", "))
 	}
 	return nil
 }

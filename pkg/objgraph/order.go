@@ -35,7 +35,7 @@ func Groups(nodes []Node, members map[Key]bool) ([][]Key, error) {
 			}
 		}
 		if len(group) == 0 {
-			return nil, fmt.Errorf("owner references form a cycle among %s", strings.Join(KeyStrings(first(next, 5)), ", "))
+			return nil, fmt.Errorf("owner references form a cycle among %s", strings.Join(KeyStrings(next[:min(5, len(next))]), ", "))
 		}
 		for _, k := range group {
 			placed[k] = true
@@ -87,12 +87,4 @@ func KeyStrings(keys []Key) []string {
 		out[i] = k.String()
 	}
 	return out
-}
-
-// first is at most the first n of s.
-func first[T any](s []T, n int) []T {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

@@ -2,12 +2,14 @@
 // docs/eksa-facts.md, "Pause markers"): Find detects them on a snapshot
 // (the one place they are detected: diagnose reports them from here), and
 // Plan decides which to clear on which objects and which to leave set, and
-// why. It is pure: it reads a snapshot and writes nothing; package unpause
-// applies its plan.
+// why, holding what HistoryOf says the workspace's backups recorded
+// paused before the failed run. It is pure: it reads a snapshot and the
+// workspace's listing and writes nothing; package unpause applies its plan.
 package pause
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -112,7 +114,7 @@ func Plan(in Input) (*Changes, error) {
 	out := &Changes{Cluster: in.ClusterName}
 	out.Objects, out.Held = decide(Find(mgmt), mgmt.Objects)
 	for _, ch := range out.Objects {
-		if ch.Cluster != "" && !containsString(out.Clusters, ch.Cluster) {
+		if ch.Cluster != "" && !slices.Contains(out.Clusters, ch.Cluster) {
 			out.Clusters = append(out.Clusters, ch.Cluster)
 		}
 	}
@@ -236,21 +238,12 @@ func refOf(o snapshot.Object) Ref {
 func unique(s []string) []string {
 	var out []string
 	for _, v := range s {
-		if !containsString(out, v) {
+		if !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-func containsString(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func withSpace(s string) string {

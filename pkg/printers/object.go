@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 )
 
 // ReportAPIVersion and the kinds below name the plugin's documented JSON
@@ -12,6 +14,13 @@ const (
 	ReportAPIVersion = "eksa-recover.io/v1alpha1"
 	StatusReportKind = "StatusReport"
 )
+
+// StatusDocument is `status -o json`'s document for the report, the one
+// status, status --watch and bundle each print (indented, one line per
+// change, and as the bundle's status.json).
+func StatusDocument(report *diagnose.Report) (*unstructured.Unstructured, error) {
+	return ToObject(StatusReportKind, report.Cluster, report)
+}
 
 // ToObject wraps a report as a Kubernetes-shaped object: apiVersion, kind,
 // metadata.name, then the report's own fields at the top level.

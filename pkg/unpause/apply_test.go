@@ -113,12 +113,12 @@ func resumeWorld(t *testing.T, w *testworld.World) *pause.Changes {
 	if again := plan(t, w); !again.Empty() {
 		t.Errorf("Plan(...) after Apply still clears %d objects: %+v", len(again.Objects), again.Objects)
 	}
-	backup, _, err := backup.Read(dir)
+	backedUp, _, err := backup.Read(dir)
 	if err != nil {
 		t.Fatalf("ReadBackup(%s) = %v", dir, err)
 	}
 	byRef := map[string]*unstructured.Unstructured{}
-	for _, u := range backup {
+	for _, u := range backedUp {
 		byRef[u.GetKind()+"/"+u.GetNamespace()+"/"+u.GetName()] = u
 	}
 	for _, ch := range c.Objects {
@@ -136,8 +136,8 @@ func resumeWorld(t *testing.T, w *testworld.World) *pause.Changes {
 			t.Errorf("backup of %s is not paused: it is not the object as it was", ch.Object)
 		}
 	}
-	if len(backup) != len(c.Objects) {
-		t.Errorf("backup holds %d objects, want the %d changed", len(backup), len(c.Objects))
+	if len(backedUp) != len(c.Objects) {
+		t.Errorf("backup holds %d objects, want the %d changed", len(backedUp), len(c.Objects))
 	}
 	return c
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -88,7 +89,7 @@ func (w *Workspace) pick(flag, found, what string) string {
 func chooseCluster(dir string, o Options) (string, error) {
 	found := ClusterFolders(dir)
 	if o.ClusterName != "" {
-		if contains(found, o.ClusterName) || o.ManagementKubeconfig != "" {
+		if slices.Contains(found, o.ClusterName) || o.ManagementKubeconfig != "" {
 			return o.ClusterName, nil
 		}
 		if len(found) == 0 {
@@ -177,7 +178,11 @@ func findBackups(l eksa.Layout) []Backup {
 				continue // not a timestamped backup folder
 			}
 			path := filepath.Join(l.Dir(), e.Name())
-			out = append(out, Backup{Path: path, Source: p.source, Time: at, Objects: countObjectFiles(path)})
+			b := Backup{Path: path, Source: p.source, Time: at, Objects: countObjectFiles(path)}
+			if p.source == BackupPlugin {
+				b.Pauses = readPauseRecord(path)
+			}
+			out = append(out, b)
 			break
 		}
 	}
@@ -199,13 +204,4 @@ func isFile(p string) bool {
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

@@ -52,4 +52,7 @@ type Backup struct {
 	Source  BackupSource
 	Time    time.Time
 	Objects int // files in it, one per object
+	// Pauses is what a backup of this plugin's recorded of the Clusters'
+	// spec.paused; nil for eksctl's and for one without a manifest.
+	Pauses *PauseRecord
 }

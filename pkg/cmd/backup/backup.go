@@ -18,7 +18,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
 
 // BackupOptions are backup's settings.
@@ -108,14 +108,18 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	if total == 0 {
 		return fmt.Errorf("neither cluster holds objects of %s: nothing to back up (check --cluster-name)", r.Workspace.ClusterName)
 	}
-	now := o.Now()
-	dir := o.To
-	if dir == "" {
-		dir = backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.PluginBackupPrefix, now)
-	}
-	m, err := backup.Write(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, sets...)
+	pauses, err := ops.ClusterPauses(ctx, mgmt)
 	if err != nil {
 		return err
 	}
-	return printers.PrintBackup(o.Out, r.Workspace.ClusterName, dir, m)
+	now := o.Now()
+	dir := o.To
+	if dir == "" {
+		dir = ops.BackupDir(r.Workspace, eksa.PluginBackupPrefix, now)
+	}
+	m, err := backup.WriteRecording(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, pauses, sets...)
+	if err != nil {
+		return err
+	}
+	return ops.PrintBackup(o.Out, r.Workspace.ClusterName, dir, m)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/bundle"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
@@ -129,7 +130,7 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	statusJSON, err := statusJSON(report.Cluster, report)
+	status, err := statusJSON(report)
 	if err != nil {
 		return err
 	}
@@ -148,7 +149,7 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 	}
 	info := buildinfo.Get()
 	files := bundle.Build(bundle.Input{
-		Snapshot: snap, Report: report, Workspace: r.Workspace, StatusJSON: statusJSON, Extras: extras,
+		Snapshot: snap, Report: report, Workspace: r.Workspace, StatusJSON: status, Extras: extras,
 		Plugin: fmt.Sprintf("%s (commit %s, %s, %s)", info.Version, info.Commit, info.GoVersion, info.Platform),
 		Since:  o.Since, Now: now, Known: nonEmpty(password),
 	})
@@ -166,9 +167,9 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 	return nil
 }
 
-// statusJSON is status -o json's document.
-func statusJSON(cluster string, report any) ([]byte, error) {
-	obj, err := printers.ToObject(printers.StatusReportKind, cluster, report)
+// statusJSON is status -o json's document, as status prints it.
+func statusJSON(report *diagnose.Report) ([]byte, error) {
+	obj, err := printers.StatusDocument(report)
 	if err != nil {
 		return nil, err
 	}

@@ -5,20 +5,16 @@ package move
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
 
 const moveLong = `Move the cluster's Cluster API objects from the KinD bootstrap cluster to the
@@ -90,7 +86,7 @@ func (o *MoveOptions) Complete() error {
 	}
 	o.resolved = r
 	if o.BackupDir == "" {
-		o.BackupDir = backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}, eksa.PluginBackupPrefix, o.Now())
+		o.BackupDir = ops.BackupDir(r.Workspace, eksa.PluginBackupPrefix, o.Now())
 	}
 	return nil
 }
@@ -104,56 +100,21 @@ func (o *MoveOptions) Validate() error {
 	return checkBackupDir(o.BackupDir)
 }
 
-// Run plans once, prints the plan, asks, runs that plan, then verifies.
+// Run plans once, prints the plan, asks, runs that plan, then prints what
+// the verification found.
 func (o *MoveOptions) Run(ctx context.Context) error {
-	r := o.resolved
-	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, true)
-	if err != nil {
-		return err
-	}
-	from, to := boot, mgmt
-	if o.Reverse {
-		from, to = mgmt, boot
-	}
-	cluster := r.Workspace.ClusterName
-	if o.All {
-		cluster = ""
-	}
-	plan, err := mover.PlanMove(ctx, mover.Options{From: from, To: to, ClusterName: cluster, BackupDir: o.BackupDir,
-		ToolVersion: buildinfo.Get().Version, Pace: mover.Pace{Progress: o.ErrOut, Now: o.Now}})
-	if err != nil || plan.Empty() {
+	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
+	plan, err := ops.Move(ctx, env, ops.MoveOptions{Reverse: o.Reverse, All: o.All, BackupDir: o.BackupDir})
+	if err != nil || plan == nil {
 		return err
 	}
 	if o.DryRun {
 		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
 		return nil
 	}
-	question := fmt.Sprintf("Move %d objects from the %s cluster to the %s cluster?", plan.Objects(), from.Name, to.Name)
-	if plan.Objects() == 0 {
-		question = fmt.Sprintf("Unpause Cluster %s on the %s cluster?", strings.Join(plan.Unpause, ", "), to.Name)
-	}
-	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "move writes to both clusters"); err != nil {
+	if err := confirm.Confirm(o.IOStreams, o.Yes, plan.Question, "move writes to both clusters"); err != nil {
 		return err
 	}
-	if res, err := plan.Run(ctx); err != nil {
-		if res == nil { // refused before its first write; the error names the fix
-			return err
-		}
-		return fmt.Errorf("%w (the backup is in %s; rerun move to finish)", err, o.BackupDir)
-	}
-	backup, _, err := backup.Read(o.BackupDir)
-	if err != nil {
-		return err
-	}
-	v, err := mover.Verify(ctx, from, to, cluster, backup)
-	if err != nil {
-		return err
-	}
-	if err := printers.PrintVerification(o.Out, v, from.Name, to.Name); err != nil {
-		return err
-	}
-	if !v.OK() {
-		return exitcode.NotReady
-	}
-	return nil
+	res, err := plan.Run(ctx)
+	return opsenv.Report(o.Out, res, err)
 }

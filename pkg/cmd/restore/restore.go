@@ -5,20 +5,16 @@ package restore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
 
 const restoreLong = `Restore the cluster's Cluster API objects from a backup folder onto the
@@ -30,7 +26,9 @@ newest one that holds objects). It takes this plugin's backups, whose
 manifest's sha256 sums are checked before anything is written (a corrupt or
 truncated backup is refused), and eksctl's and clusterctl's folders
 (cluster-state-backup-*, bootstrap-cluster-state-backup-*, <cluster>-backup-*),
-which have no manifest and are used unchecked.
+which have no manifest and are used unchecked. A folder named as this
+plugin names its own (eksa-recover-*backup-*) whose manifest is missing is
+refused unless --force: removing it is how a tampered backup would hide.
 
 It refuses while KinD still holds the cluster's objects, or any object of the
 backup: a restore would then make two live copies. Use 'move' for what KinD's
@@ -55,8 +53,6 @@ type RestoreOptions struct {
 	Now func() time.Time
 
 	resolved *globalflags.Resolved
-	objects  []*unstructured.Unstructured
-	manifest *backup.Manifest
 	genericiooptions.IOStreams
 }
 
@@ -88,7 +84,7 @@ func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *c
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.From, "from", "", "Backup folder to restore from (required; 'status' names the newest)")
-	f.BoolVar(&o.Force, "force", false, "Overwrite objects the management cluster already holds with the backup's")
+	f.BoolVar(&o.Force, "force", false, "Overwrite objects the management cluster already holds with the backup's, and use a plugin backup whose manifest is missing unchecked")
 	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups, counts, what is already there) and change nothing")
 	confirm.AddYesFlag(f, &o.Yes)
 	_ = cmd.MarkFlagRequired("from")
@@ -96,42 +92,26 @@ func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *c
 	return cmd
 }
 
-// Complete locates the workspace, loads the kubeconfigs and reads the
-// whole backup, checked against its manifest when it has one.
+// Complete locates the workspace and loads the kubeconfigs.
 func (o *RestoreOptions) Complete() error {
 	r, err := globalflags.Resolve(o.Global)
 	if err != nil {
 		return err
 	}
 	o.resolved = r
-	o.objects, o.manifest, err = backup.Read(o.From)
-	switch {
-	case errors.Is(err, backup.ErrNoManifest) && len(o.objects) == 0:
-		return fmt.Errorf("%s holds no object files (clusterctl's <Kind>_<namespace>_<name>.yaml): pass a backup folder to --from", o.From)
-	case errors.Is(err, backup.ErrNoManifest):
-		fmt.Fprintln(o.ErrOut, backup.UncheckedNote(o.From))
-	case err != nil:
-		return err
-	}
 	return nil
 }
 
 // Validate has nothing left to check: --from is required by the flag, and
-// the backup was read whole by Complete.
+// the backup is read whole, checked against its manifest, before the plan.
 func (o *RestoreOptions) Validate() error { return nil }
 
-// Run plans once (KinD holds none of the objects, the target serves every
-// kind, the graph is whole), prints the plan, asks, runs that plan, and
-// verifies against the backup.
+// Run reads the backup, plans once (KinD holds none of the objects, the
+// target serves every kind, the graph is whole), prints the plan, asks,
+// runs that plan, and prints the verification against the backup.
 func (o *RestoreOptions) Run(ctx context.Context) error {
-	boot, mgmt, err := globalflags.ConnectBoth(ctx, o.resolved, false)
-	if err != nil {
-		return err
-	}
-	plan, err := mover.PlanRestore(ctx, mover.RestoreOptions{
-		To: mgmt, Bootstrap: boot, ClusterName: o.resolved.Workspace.ClusterName,
-		Objects: o.objects, Manifest: o.manifest, Force: o.Force, Pace: mover.Pace{Progress: o.ErrOut, Now: o.Now},
-	})
+	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
+	plan, err := ops.Restore(ctx, env, ops.RestoreOptions{From: o.From, Force: o.Force})
 	if err != nil {
 		return err
 	}
@@ -139,28 +119,11 @@ func (o *RestoreOptions) Run(ctx context.Context) error {
 		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
 		return nil
 	}
-	if plan.Writes() {
-		question := fmt.Sprintf("Restore %d objects from %s to the %s cluster?", plan.Objects, o.From, mgmt.Name)
-		if o.Force && len(plan.Existing) > 0 {
-			question = fmt.Sprintf("Restore %d objects from %s to the %s cluster, overwriting %d already there?", plan.Objects, o.From, mgmt.Name, len(plan.Existing))
-		}
-		if err := confirm.Confirm(o.IOStreams, o.Yes, question, "restore writes to the management cluster"); err != nil {
+	if plan.Ask {
+		if err := confirm.Confirm(o.IOStreams, o.Yes, plan.Question, "restore writes to the management cluster"); err != nil {
 			return err
 		}
 	}
 	res, err := plan.Run(ctx)
-	if err != nil {
-		return err
-	}
-	v, err := mover.VerifyRestore(ctx, mgmt, o.objects)
-	if err != nil {
-		return err
-	}
-	if err := printers.PrintRestore(o.Out, o.From, res, v); err != nil {
-		return err
-	}
-	if !v.OK() {
-		return exitcode.NotReady
-	}
-	return nil
+	return opsenv.Report(o.Out, res, err)
 }

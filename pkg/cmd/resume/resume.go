@@ -10,15 +10,10 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
 
 const resumeLong = `Clear the pause markers a failed eksctl run left on the management cluster:
@@ -106,47 +101,24 @@ func (o *ResumeOptions) Validate() error { return nil }
 
 // Run reads both clusters, plans, asks, then backs up, patches and checks.
 func (o *ResumeOptions) Run(ctx context.Context) error {
-	r := o.resolved
-	now := o.Now()
-	name := r.Workspace.ClusterName
-	snap := reader.Read(ctx, r.Management, r.Bootstrap, reader.Options{Timeout: r.Timeout, Now: now})
-	plan, err := pause.Plan(pause.Input{Snapshot: snap, ClusterName: name, Plugin: globalflags.PluginCommand(o.Global, r.Workspace),
-		History: unpause.History(r.Workspace.Backups), IncludePrePaused: o.IncludePrePaused})
+	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
+	plan, err := ops.Resume(ctx, env, ops.ResumeOptions{IncludePrePaused: o.IncludePrePaused})
 	if err != nil {
 		return err
 	}
-	plan.Describe(o.ErrOut)
-	if plan.Empty() {
+	if plan == nil {
 		// Nothing to do is an answer, not a failure: scripts rerun resume.
-		fmt.Fprintf(o.Out, "Nothing to resume: no pause marker that resume clears is set on %s or the clusters it manages\n", name)
+		fmt.Fprintf(o.Out, "Nothing to resume: no pause marker that resume clears is set on %s or the clusters it manages\n", o.resolved.Workspace.ClusterName)
 		return nil
 	}
 	if o.DryRun {
 		return nil
 	}
 	// Asked before the backup is written: a declined run, or one without a
-	// terminal and --yes, leaves nothing behind, not even a folder. Apply
-	// backs up what it reads after the answer, on the versions it patches.
-	question := fmt.Sprintf("Clear %d pause markers on %d objects of the management cluster?", plan.Count(), len(plan.Objects))
-	if err := confirm.Confirm(o.IOStreams, o.Yes, question, "resume writes to the management cluster"); err != nil {
+	// terminal and --yes, leaves nothing behind, not even a folder.
+	if err := confirm.Confirm(o.IOStreams, o.Yes, plan.Question, "resume writes to the management cluster"); err != nil {
 		return err
 	}
-	connectCtx, cancel := globalflags.WithTimeout(ctx, r.Timeout)
-	defer cancel()
-	target, err := kube.Connect(connectCtx, "management", r.Management.Config)
-	if err != nil {
-		return fmt.Errorf("%w; nothing was changed", err)
-	}
-	// Stamped after the answer: a prompt can wait a while.
-	at := o.Now()
-	dir := backup.FreeDir(eksa.Layout{Workspace: r.Workspace.Dir, Cluster: name}, eksa.ResumeBackupPrefix, at)
-	res, err := unpause.Apply(ctx, target, plan, unpause.Options{
-		BackupDir: dir, ToolVersion: buildinfo.Get().Version, Now: at, Progress: o.ErrOut,
-	})
-	if res != nil {
-		for _, line := range res.Resumed {
-			fmt.Fprintln(o.Out, line)
-		}
-	}
-	return err
+	res, err := plan.Run(ctx)
+	return opsenv.Report(o.Out, res, err)
 }

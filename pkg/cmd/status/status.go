@@ -200,7 +200,7 @@ func (o *StatusOptions) print(report *diagnose.Report, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	obj, err := printers.ToObject(printers.StatusReportKind, report.Cluster, report)
+	obj, err := printers.StatusDocument(report)
 	if err != nil {
 		return err
 	}

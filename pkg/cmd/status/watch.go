@@ -68,7 +68,7 @@ func (o *StatusOptions) printChange(prev, report *diagnose.Report) error {
 		}
 		return nil
 	case "json":
-		obj, err := printers.ToObject(printers.StatusReportKind, report.Cluster, report)
+		obj, err := printers.StatusDocument(report)
 		if err != nil {
 			return err
 		}

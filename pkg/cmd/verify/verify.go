@@ -4,17 +4,15 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
@@ -84,10 +82,10 @@ func (o *VerifyOptions) Validate() error {
 // Run reads the backup, then both clusters, and prints the verification;
 // exit 2 when it failed.
 func (o *VerifyOptions) Run(ctx context.Context) error {
-	objs, _, err := backup.Read(o.From)
-	if errors.Is(err, backup.ErrNoManifest) {
-		fmt.Fprintln(o.ErrOut, backup.UncheckedNote(o.From))
-	} else if err != nil {
+	// Verifying changes nothing: a plugin-named folder without its
+	// manifest is read unchecked, said so, rather than refused.
+	objs, _, err := ops.ReadBackup(o.From, true, o.ErrOut)
+	if err != nil {
 		return err
 	}
 	boot, mgmt, err := globalflags.ConnectBoth(ctx, o.resolved, false)
@@ -99,7 +97,7 @@ func (o *VerifyOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := printers.PrintVerification(o.Out, v, "bootstrap", "management"); err != nil {
+	if err := ops.PrintVerification(o.Out, v, "bootstrap", "management"); err != nil {
 		return err
 	}
 	if !v.OK() {

@@ -1,4 +1,4 @@
-package printers
+package ops
 
 import (
 	"errors"
@@ -11,9 +11,9 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
-// The reports of the commands that write: what move, verify and restore
-// found on the clusters, and what backup wrote. Each prints; the command
-// turns a report that is not "all is well" into its exit code.
+// The reports of the operations: what move, verify and restore found on
+// the clusters, and what backup wrote. Each prints; the command turns a
+// report that is not "all is well" into its exit code.
 
 // PrintVerification prints whether the from cluster holds none of the
 // objects and the to cluster all of the backup's, listing what is not so.

@@ -1,14 +1,16 @@
-// Package recover is `kubectl eksa-recover recover`: what status recommends
-// among the plugin's own steps (move, restore, resume), planned first,
-// confirmed once, run with a verification after each write, and status's
-// verdict at the end. It keeps no memory of its own: a rerun starts from
-// what the clusters and backups show.
-package recover
+// Package recovery is `kubectl eksa-recover recover`: a loop over the
+// operation status recommends (ops.For: move, restore, resume), planned
+// first, confirmed once, run with a verification after each write, and
+// status's verdict at the end. It plans nothing itself, so it cannot
+// differ from the commands, and keeps no memory: a rerun starts from what
+// the clusters and backups show.
+package recovery
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,8 +19,10 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
 
 var (
@@ -100,70 +104,91 @@ func (o *RecoverOptions) Complete() error {
 // Validate has nothing to check before the clusters are read.
 func (o *RecoverOptions) Validate() error { return nil }
 
-// Run reads the state, plans the step it calls for, asks once, runs it,
-// verifies, and reads the state again; a step the new state calls for that
-// the plan announced (resume after a move or a restore) runs without a
-// second question.
+// Run reads the state, plans the operation it calls for, asks once, runs
+// it, verifies, and reads the state again; the resume the new state calls
+// for (after a move or a restore), which the plan announced, runs without
+// a second question.
 func (o *RecoverOptions) Run(ctx context.Context) error {
+	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
 	report, err := o.inspect(ctx)
 	if err != nil {
 		return err
 	}
-	if actsOn(report.State) {
+	if ops.Acts(report.State) {
 		fmt.Fprintf(o.ErrOut, "Cluster %s: %s; planning what status recommends\n", report.Cluster, report.State)
 	}
-	step, err := o.plan(ctx, report)
-	if err != nil || step == nil {
-		if err == nil {
-			return o.verdict(report, nil)
-		}
+	plan, err := ops.For(ctx, env, report)
+	if err != nil {
 		return err
 	}
+	if plan == nil {
+		return o.verdict(report, nil)
+	}
 	fmt.Fprintf(o.ErrOut, "Plan for %s (%s):\n", report.Cluster, report.State)
-	for i, line := range step.lines() {
+	for i, line := range append(plan.Lines, closing(plan)) {
 		fmt.Fprintf(o.ErrOut, "  %d. %s\n", i+1, line)
 	}
 	if o.DryRun {
 		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
 		return nil
 	}
-	if err := confirm.Confirm(o.IOStreams, o.Yes, step.question, "recover writes to the clusters"); err != nil {
+	if err := confirm.Confirm(o.IOStreams, o.Yes, plan.Question, "recover writes to the clusters"); err != nil {
 		return err
 	}
 	done := []string{}
-	for step != nil {
-		if err := step.run(ctx); err != nil {
-			return o.stopped(done, step, err)
+	for plan != nil {
+		res, err := plan.Run(ctx)
+		if err == nil && res != nil && !res.OK() {
+			err = fmt.Errorf("the %s did not verify", plan.Name)
 		}
-		done = append(done, step.name)
+		if res != nil {
+			if perr := res.Print(o.Out); perr != nil && err == nil {
+				err = perr
+			}
+		}
+		if err != nil {
+			return o.stopped(done, plan.Name, err)
+		}
+		done = append(done, plan.Name)
 		if report, err = o.inspect(ctx); err != nil {
 			return err
 		}
-		step, err = o.followUp(ctx, done, report)
-		if err != nil {
-			return o.stopped(done, step, err)
+		if plan, err = o.followUp(ctx, env, done, report); err != nil {
+			return o.stopped(done, "the next step", err)
 		}
 	}
 	return o.verdict(report, done)
 }
 
+// closing is the line every plan ends with: what recover does after it.
+func closing(p *ops.Plan) string {
+	if p.Name == "resume" {
+		return "then read both clusters again (status)"
+	}
+	return "then read both clusters again (status); if status then recommends resume (EKS-A v0.19+ leaves pause markers), clear them as resume does, without asking again"
+}
+
+// followUp is the resume the plan announced, when the state read after
+// the previous operation recommends it and it has not run.
+func (o *RecoverOptions) followUp(ctx context.Context, env ops.Env, done []string, report *diagnose.Report) (*ops.Plan, error) {
+	if report.State != diagnose.PausedAfterFailure || slices.Contains(done, "resume") {
+		return nil, nil
+	}
+	return ops.Resume(ctx, env, ops.ResumeOptions{})
+}
+
 func (o *RecoverOptions) inspect(ctx context.Context) (*diagnose.Report, error) {
-	r := o.resolved
-	_, report, err := inspect.Inspect(ctx, globalflags.InspectOptions(o.Global, r, o.Now(), o.Getenv))
+	_, report, err := inspect.Inspect(ctx, globalflags.InspectOptions(o.Global, o.resolved, o.Now(), o.Getenv))
 	return report, err
 }
 
 // stopped says what was done, what failed and that a rerun continues.
-func (o *RecoverOptions) stopped(done []string, failed *step, err error) error {
+func (o *RecoverOptions) stopped(done []string, failed string, err error) error {
 	what := "nothing"
 	if len(done) > 0 {
 		what = fmt.Sprint(done)
 	}
-	name := "the next step"
-	if failed != nil {
-		name = failed.name
-	}
-	return fmt.Errorf("%s failed: %w; done before it: %s; rerun kubectl eksa-recover recover to continue from the state it finds", name, err, what)
+	return fmt.Errorf("%s failed: %w; done before it: %s; rerun kubectl eksa-recover recover to continue from the state it finds", failed, err, what)
 }
 
 // verdict prints status's state, why, and the one command left.

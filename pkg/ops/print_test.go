@@ -1,4 +1,4 @@
-package printers
+package ops
 
 import (
 	"bytes"

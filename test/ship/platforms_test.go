@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"sigs.k8s.io/yaml"
 )
@@ -57,8 +58,10 @@ func TestRelease_BuildsOnEveryPlatform(t *testing.T) {
 		cmd := exec.CommandContext(t.Context(), "go", "build", "-trimpath", "-o", os.DevNull, "./cmd/kubectl-eksa_recover")
 		cmd.Dir = root
 		cmd.Env = append(without(os.Environ(), "GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS"), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
+		start := time.Now()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("GOOS=%s GOARCH=%s go build ./cmd/kubectl-eksa_recover: %v\n%s", goos, goarch, err, out)
 		}
+		t.Logf("%s built in %s", p, time.Since(start).Round(time.Second))
 	}
 }

@@ -23,6 +23,15 @@ export GOFLAGS=-mod=mod CGO_ENABLED=0 GOWORK=off
 source "$(dirname "$0")/lib/wrapper.sh"
 
 echo "build-kubectl: building kubectl ${KUBE_VERSION} (2-4 minutes on 2 cores, once)" >&2
-wrapper k8s.io/kubernetes "${KUBE_VERSION}" k8s.io/kubernetes/cmd/kubectl "${DEST}/kubectl.tmp"
+# A module build carries no version (v0.0.0-master); kubectl version must say
+# which it is, as the release's does: kubernetes' own hack/lib/version.sh
+# stamps these two packages.
+minor=${KUBE_VERSION#v1.}
+minor=${minor%%.*}
+stamps=""
+for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+  stamps+=" -X ${pkg}.gitVersion=${KUBE_VERSION} -X ${pkg}.gitMajor=1 -X ${pkg}.gitMinor=${minor} -X ${pkg}.gitTreeState=clean"
+done
+wrapper k8s.io/kubernetes "${KUBE_VERSION}" k8s.io/kubernetes/cmd/kubectl "${DEST}/kubectl.tmp" "${stamps}"
 mv "${DEST}/kubectl.tmp" "${DEST}/kubectl"
 echo "${DEST}"

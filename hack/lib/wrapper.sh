@@ -7,9 +7,10 @@
 # replaced with its published k8s.io/<name> v0.<minor>.<patch> twin.
 # The caller exports GOFLAGS=-mod=mod CGO_ENABLED=0 GOWORK=off.
 
-# wrapper MODULE VERSION PKG OUT: builds main package PKG of MODULE@VERSION into OUT.
+# wrapper MODULE VERSION PKG OUT [LDFLAGS]: builds main package PKG of
+# MODULE@VERSION into OUT, stripped, with LDFLAGS (e.g. -X version stamps) too.
 wrapper() {
-  local module=$1 version=$2 pkg=$3 out=$4 dir
+  local module=$1 version=$2 pkg=$3 out=$4 ldflags=${5:-} dir
   dir="${work}/$(basename "${out}")"
   mkdir -p "${dir}"
   (
@@ -24,6 +25,6 @@ wrapper() {
       awk '/^replace \($/ {r=1; next} r && /^\)/ {r=0} r && $3 ~ /^\.\// {print $1}' "${gomod}" |
         while read -r name; do go mod edit -replace="${name}=${name}@${staging_version}"; done
     fi
-    go build -trimpath -ldflags=-s -o "${out}" "${pkg}"
+    go build -trimpath -ldflags="-s ${ldflags}" -o "${out}" "${pkg}"
   )
 }

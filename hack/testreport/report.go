@@ -122,8 +122,8 @@ func skipReason(lines []string) string {
 // otherwise the skips are counted by reason.
 func (r *report) summary(noSkips bool) {
 	ran := r.passed + r.failed + r.skipped
-	fmt.Fprintf(r.out, "\n%d tests ran (%d top-level, %d subtests): %d passed, %d failed, %d skipped\n",
-		ran, r.topLevel, ran-r.topLevel, r.passed, r.failed, r.skipped)
+	fmt.Fprintf(r.out, "\n%s ran (%d top-level, %d subtests): %d passed, %d failed, %d skipped\n",
+		tests(ran), r.topLevel, ran-r.topLevel, r.passed, r.failed, r.skipped)
 	if len(r.failedPkgs) > 0 {
 		fmt.Fprintf(r.out, "failed packages: %s\n", strings.Join(r.failedPkgs, " "))
 	}
@@ -131,7 +131,7 @@ func (r *report) summary(noSkips bool) {
 		return
 	}
 	if noSkips {
-		fmt.Fprintf(r.out, "%d tests skipped, and every test must run here (a skip is a test that did not run):\n", r.skipped)
+		fmt.Fprintf(r.out, "%s skipped, and every test must run here (a skip is a test that did not run):\n", tests(r.skipped))
 		for _, s := range r.skips {
 			fmt.Fprintf(r.out, "  %s %s: %s\n", s.pkg, s.test, s.reason)
 		}
@@ -161,4 +161,11 @@ func (r *report) summary(noSkips bool) {
 // test was skipped.
 func (r *report) ok(goTestPassed, noSkips bool) bool {
 	return goTestPassed && r.failed == 0 && len(r.failedPkgs) == 0 && (!noSkips || r.skipped == 0)
+}
+
+func tests(n int) string {
+	if n == 1 {
+		return "1 test"
+	}
+	return fmt.Sprintf("%d tests", n)
 }

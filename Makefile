@@ -69,7 +69,7 @@ test: test-assets krew-tools testreport
 	KUBEBUILDER_ASSETS="$(ASSETS)" KREW_TOOLS="$(KREW_TOOLS)" XDG_CACHE_HOME=$(TEST_CACHE) \
 		$(BIN_DIR)/testreport -no-skips -- -count=1 -timeout 40m ./...
 
-## test-unit: the tests that need no API server (-short: the world tests skip), in seconds once built
+## test-unit: the tests that need no API server (-short: the world tests skip), about 30 s once compiled
 test-unit: testreport
 	$(BIN_DIR)/testreport -- -short -count=1 ./...
 

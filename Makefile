@@ -2,6 +2,8 @@
 #
 #   make demo   build, start the stranded test world, show status, recover, status on it
 #   make test   build kube-apiserver and etcd once (cached), then run every test
+#   make test-unit  the tests that need no API server, in seconds
+#   make test-pkg PACKAGE=./pkg/reader [RUN=regexp]  one package's tests, world tests included
 #   make bench  status and move against their floors and clusterctl, memory, the vCenter check, side by side
 #   make dist   release archives for every platform in dist/, and krew-manifest.yaml to match
 
@@ -22,7 +24,7 @@ LDFLAGS := -s -w \
 
 GO ?= go
 
-.PHONY: build fmt vet lint clean test test-assets bench world demo
+.PHONY: build fmt vet lint clean test test-unit test-pkg test-assets testreport bench world demo
 
 # Test worlds: envtest keeps its port locks under XDG_CACHE_HOME, here in the
 # work tree rather than the user's cache.
@@ -60,11 +62,28 @@ clean:
 test-assets:
 	@bash hack/build-test-assets.sh
 
-## test: every test, unit and integration against real API servers and real krew
-test: test-assets krew-tools
+## test: every test, unit and integration against real API servers and real krew; prints how many
+##       ran and skipped, and fails if any skipped (or GOFLAGS chooses tests)
+test: test-assets krew-tools testreport
 	mkdir -p $(TEST_CACHE)
 	KUBEBUILDER_ASSETS="$(ASSETS)" KREW_TOOLS="$(KREW_TOOLS)" XDG_CACHE_HOME=$(TEST_CACHE) \
-		$(GO) test -count=1 -timeout 40m ./...
+		$(BIN_DIR)/testreport -no-skips -- -count=1 -timeout 40m ./...
+
+## test-unit: the tests that need no API server (-short: the world tests skip), about 30 s once compiled
+test-unit: testreport
+	$(BIN_DIR)/testreport -- -short -count=1 ./...
+
+## test-pkg: one package's tests, world tests included, on the cached API servers:
+##           make test-pkg PACKAGE=./pkg/reader RUN='^TestRead'
+test-pkg: test-assets
+	@test -n "$(PACKAGE)" || { echo "make test-pkg: name the package: make test-pkg PACKAGE=./pkg/reader [RUN='^TestX$$']" >&2; exit 2; }
+	mkdir -p $(TEST_CACHE)
+	KUBEBUILDER_ASSETS="$(ASSETS)" XDG_CACHE_HOME=$(TEST_CACHE) \
+		$(GO) test -count=1 -timeout 40m $(if $(RUN),-run '$(RUN)') $(PACKAGE)
+
+## testreport: build hack/testreport, which runs go test -json and prints what a person reads
+testreport:
+	@$(GO) build -o $(BIN_DIR)/testreport ./hack/testreport
 
 ## bench: side by side, with the goals: status vs its floor and clusterctl's tree.Discovery (10, 100, 1,000 Machines;
 ##        5,000 in 101 clusters, with peak RSS), move vs its floor and clusterctl's Move (100 Machines; 20 clusters;

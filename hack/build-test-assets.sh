@@ -25,26 +25,8 @@ work=$(mktemp -d)
 trap 'chmod -R u+w "${work}" 2>/dev/null; rm -rf "${work}"' EXIT
 export GOFLAGS=-mod=mod CGO_ENABLED=0 GOWORK=off
 
-# wrapper MODULE VERSION PKG OUT: builds main package PKG of MODULE@VERSION into OUT.
-wrapper() {
-  local module=$1 version=$2 pkg=$3 out=$4 dir
-  dir="${work}/$(basename "${out}")"
-  mkdir -p "${dir}"
-  (
-    cd "${dir}"
-    go mod init wrapper >/dev/null 2>&1
-    go mod edit -require="${module}@${version}"
-    if [[ "${module}" == k8s.io/kubernetes ]]; then
-      # kubernetes requires its staging modules at v0.0.0 and replaces them
-      # with ./staging/...; point each at the published twin of this release.
-      local gomod staging_version="v0.${version#v1.}"
-      gomod=$(go mod download -json "${module}@${version}" | sed -n 's/.*"GoMod": "\(.*\)",*/\1/p')
-      awk '/^replace \($/ {r=1; next} r && /^\)/ {r=0} r && $3 ~ /^\.\// {print $1}' "${gomod}" |
-        while read -r name; do go mod edit -replace="${name}=${name}@${staging_version}"; done
-    fi
-    go build -trimpath -ldflags=-s -o "${out}" "${pkg}"
-  )
-}
+# wrapper MODULE VERSION PKG OUT, with ${work} a scratch folder.
+source "$(dirname "$0")/lib/wrapper.sh"
 
 start=$(date +%s)
 if [[ ! -x "${DEST}/etcd" ]]; then

@@ -59,6 +59,12 @@ func TestMove_Killed(t *testing.T) {
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded, Flavour: testworld.V1Beta2, Workers: 30})
 	original := graphOn(t, w.Bootstrap)
 	n := original.Len()
+	// The graph every kill is compared with, read by the mover's own code,
+	// must hold every object the world built: a read that missed a kind
+	// would miss it in the original and after the rerun alike.
+	if want := len(w.Cluster3().Objects); n != want {
+		t.Fatalf("KinD holds %d of cluster3's objects as the mover reads them, the world built %d", n, want)
+	}
 	points := []killPoint{
 		// The lock is taken before the backup: a move refused for another
 		// one's leaves nothing behind.

@@ -76,6 +76,11 @@ type recoverCase struct {
 func checkRecover(t *testing.T, w *testworld.World, tt recoverCase) {
 	t.Helper()
 	before := w.StateForTest(t)
+	acts := !tt.unchanged && tt.code == 0 && tt.scenario != testworld.PausedInPlace
+	var objects beforeObjects
+	if acts {
+		objects = objectsBefore(t, w)
+	}
 	if tt.scenario == testworld.Stranded {
 		checkRecoverAsksFirst(t, w, before)
 		killRecoverHalfWay(t, w)
@@ -99,6 +104,9 @@ func checkRecover(t *testing.T, w *testworld.World, tt recoverCase) {
 	}
 	if tt.unchanged {
 		testworld.CheckUnchanged(t, "recover", before, w.StateForTest(t))
+	}
+	if acts {
+		checkRecovered(t, w, objects)
 	}
 	var got statusJSON
 	st := run(t, w.Dir, "status", "-o", "json")

@@ -124,7 +124,8 @@ func TestDiagnose_NilSnapshot(t *testing.T) {
 // "May be" is the test's own reading of the snapshot, not the code's: KinD
 // may hold objects unless its kubeconfig was found, it answered, the read
 // was allowed and complete, and it listed none. Every case runs as written
-// and again with a configured KinD down and forbidden.
+// and again with a configured KinD down, forbidden, and readable holding
+// objects none of which are cluster3's (another cluster's, or no cluster's).
 func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 	eras := []string{"v0.15.3", "v0.16.5", "v0.17.6", "v0.18.2", "v0.19.8", "v0.22.0", ""}
 	destructive := []string{"eksctl anywhere", "--force-cleanup", "kind delete", "docker rm", "docker stop", "delete", "finalizers"}
@@ -139,6 +140,8 @@ func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 		{"", func(b *snapBuilder) *snapBuilder { return b }},
 		{"/KinD down", (*snapBuilder).kindDown},
 		{"/KinD forbidden", (*snapBuilder).kindForbidden},
+		{"/KinD holds another cluster's objects", (*snapBuilder).kindForeign},
+		{"/KinD holds objects of no cluster", (*snapBuilder).kindOrphans},
 	}
 	for _, tt := range append(stateCases(), referenceCases()...) {
 		for _, vr := range variants {
@@ -155,8 +158,15 @@ func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 					in := b.build()
 					r := Diagnose(in)
 					kind := in.Snapshot.Bootstrap
-					objectsInKind := len(kind.Objects) > 0
-					knownEmpty := kind.Configured && kind.Reachable && !kind.Forbidden && kind.Error == "" && !objectsInKind
+					// cluster3's objects in KinD (those it claims or
+					// references) forbid every destructive step; any object
+					// at all, even the variants' that are not cluster3's,
+					// forbids deleting KinD.
+					objectsInKind := false
+					for _, o := range kind.Objects {
+						objectsInKind = objectsInKind || !notCluster3s(o)
+					}
+					knownEmpty := kind.Configured && kind.Reachable && !kind.Forbidden && kind.Error == "" && len(kind.Objects) == 0
 					mayHold := kind.Configured && !knownEmpty
 					for _, s := range r.NextSteps {
 						if objectsInKind || r.State == BootstrapUnreachable || r.State == StrandedInBootstrap || r.State == SplitMove {

@@ -84,10 +84,17 @@ func cutOffSweep(t *testing.T, o testworld.Options, before, after int) {
 		t.Logf("a full move makes %d requests to the %s cluster: prepare [0,%d) create [%d,%d) delete [%d,%d) release [%d,%d)",
 			ph.total, side, ph.create, ph.create, ph.delete, ph.delete, ph.moved, ph.moved, ph.total)
 		var landed []string
-		for _, n := range ph.points() {
+		points := ph.points()
+		for i, n := range points {
 			t0 := time.Now()
-			failed := cutAndRerun(t, w, boot, mgmt, side, n)
+			cut, failed := cutAndRerun(t, w, boot, mgmt, side, n)
 			spent[0] += time.Since(t0)
+			// Every point but the last lies inside the move: the proxy must
+			// have cut it, or this point tested an uncut move.
+			if i < len(points)-1 && !cut {
+				t.Errorf("cut point %d of %d requests on the %s cluster (%s phase): the proxy never cut the move, so the point tested an uncut one",
+					n, ph.total, side, ph.name(n))
+			}
 			if t.Failed() {
 				t.Fatalf("cut at request %d of %d on the %s cluster (%s phase) did not converge", n, ph.total, side, ph.name(n))
 			}
@@ -112,8 +119,8 @@ func cutOffSweep(t *testing.T, o testworld.Options, before, after int) {
 
 // cutAndRerun resets the world to stranded, moves with the side's
 // connection broken after n requests, then moves again without the fault.
-// It returns whether the cut-off move failed.
-func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, side string, n int) bool {
+// It returns whether the proxy cut the move, and whether the move failed.
+func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, side string, n int) (cut, failed bool) {
 	t.Helper()
 	if err := w.ResetStranded(t.Context()); err != nil {
 		t.Fatal(err)
@@ -133,9 +140,10 @@ func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, sid
 		ToolVersion: "test", Pace: mover.Pace{Progress: &cutLog},
 	})
 	p.Close()
+	cut = p.Cut()
 	// Only a cut of the lock's release, after the move is done, goes
 	// unreported: the move ignores it and the Lease is left to expire.
-	if cutErr == nil && p.Cut() && (side != "management" || !leaseLeft(t, mgmt)) {
+	if cutErr == nil && cut && (side != "management" || !leaseLeft(t, mgmt)) {
 		t.Errorf("Move() cut at request %d on the %s cluster returned no error\n%s", n, side, cutLog.String())
 	}
 	// The plugin process would have exited with the error: its lock, if the
@@ -151,7 +159,7 @@ func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, sid
 	if tookOver && !strings.Contains(rerunLog.String(), "Taking over the move lock") {
 		t.Errorf("rerun did not say it took over the dead move's lock:\n%s\ncut-off move (%d requests, %v):\n%s", rerunLog.String(), p.Requests(), cutErr, cutLog.String())
 	}
-	return cutErr != nil
+	return cut, cutErr != nil
 }
 
 // leaseLeft says whether a move Lease is on management.

@@ -2,13 +2,11 @@ package mover
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -119,11 +117,6 @@ func stale(existing *unstructured.Unstructured, holder string, now time.Time) (s
 		}
 	}
 	return "", false
-}
-
-func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 func renewTime(u *unstructured.Unstructured) time.Time {

@@ -46,10 +46,11 @@ func testCompletion(t *testing.T, env []string, krewRoot string) {
 		}
 	}
 
-	// kubectl calls kubectl_complete-<plugin> from 1.26 on.
+	// kubectl calls kubectl_complete-<plugin> from 1.26 on. An older one
+	// leaves half of this test unrun, which is a skip (make test fails on
+	// it), not a pass.
 	if minor := kubectlMinor(t, env); minor < 26 {
-		t.Logf("kubectl 1.%d does not complete plugins; checked the script alone", minor)
-		return
+		t.Skipf("kubectl 1.%d does not call kubectl_complete-eksa_recover, so only the script was checked: put kubectl 1.26 or later first on PATH (hack/build-kubectl.sh builds one)", minor)
 	}
 	for _, tt := range tests {
 		args := append([]string{"__complete", "eksa-recover"}, tt.args...)

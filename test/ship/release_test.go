@@ -167,12 +167,19 @@ func TestRelease(t *testing.T) {
 
 // krewEnv is the whole environment of krew and kubectl: nothing from the
 // user's, so their krew, kubeconfig and plugins stay out of the test.
+// The completion script runs under sh, so sh's folder is on the PATH too: a
+// kubectl built into a folder of its own (hack/build-kubectl.sh) has no sh
+// beside it, as /usr/bin/kubectl has.
 func krewEnv(t *testing.T, krewRoot, kubectl string) []string {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Fatal("sh is not on PATH: the completion script runs under it")
+	}
 	return []string{
 		"HOME=" + t.TempDir(),
 		"KREW_ROOT=" + krewRoot,
 		"KREW_NO_UPGRADE_CHECK=1",
-		"PATH=" + filepath.Join(krewRoot, "bin") + string(os.PathListSeparator) + filepath.Dir(kubectl),
+		"PATH=" + strings.Join([]string{filepath.Join(krewRoot, "bin"), filepath.Dir(kubectl), filepath.Dir(sh)}, string(os.PathListSeparator)),
 	}
 }
 

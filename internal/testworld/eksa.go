@@ -127,7 +127,7 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 
 // bundlesObjects renders the Bundles object and the EKS-A controller
 // Deployment: the places a reader finds the management cluster's EKS-A version.
-func bundlesObjects(eksaVersion string) []*unstructured.Unstructured {
+func bundlesObjects(eksaVersion string, now time.Time) []*unstructured.Unstructured {
 	image := "public.ecr.aws/eks-anywhere/cluster-controller:" + eksaVersion + "-eks-a-" + bundleNumber(eksaVersion)
 	bundles := newObject(EKSAAPIVersion, "Bundles", "default", bundlesName(eksaVersion), nil)
 	set(bundles, map[string]any{
@@ -152,8 +152,7 @@ func bundlesObjects(eksaVersion string) []*unstructured.Unstructured {
 		},
 	}, "spec")
 	// As the Deployment controller leaves a running controller: available.
-	set(deploy, map[string]any{"replicas": 1, "readyReplicas": 1, "availableReplicas": 1, "updatedReplicas": 1,
-		"conditions": []any{map[string]any{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"}}}, "status")
+	set(deploy, DeploymentRunning(deploy.GetName(), now), "status")
 	return []*unstructured.Unstructured{bundles, deploy}
 }
 

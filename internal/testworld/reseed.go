@@ -73,7 +73,7 @@ func (w *World) Reseed(ctx context.Context, s Scenario) error {
 // seededObjects is everything any scenario of the world may have seeded:
 // the clusters' objects, EKS-A's objects, the Bundles and the Nodes.
 func (w *World) seededObjects() []*unstructured.Unstructured {
-	out := bundlesObjects(w.EKSAVersion)
+	out := append(bundlesObjects(w.EKSAVersion, w.Now), ciliumDaemonSet(0))
 	for _, c := range w.Clusters {
 		out = append(out, c.Objects...)
 		out = append(out, eksaObjects(EKSASpec{Name: c.Name, EKSAVersion: w.EKSAVersion, Provider: w.Provider})...)

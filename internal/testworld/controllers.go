@@ -119,7 +119,7 @@ func DeploymentRunning(name string, now time.Time) map[string]any {
 }
 
 // podTemplateHash is the ReplicaSet suffix of a Deployment's pods.
-func podTemplateHash(name string) string { return "7d" + stableSuffix(name + "/rs")[:8-len("7d")] }
+func podTemplateHash(name string) string { return "7d" + stableSuffix(name+"/rs") + "f4" }
 
 // CNIDaemonSet is EKS-A's default CNI: Cilium's agent in kube-system
 // (aws/eks-anywhere pkg/networking/cilium/installation.go DaemonSetName).

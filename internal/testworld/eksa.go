@@ -24,6 +24,10 @@ type EKSASpec struct {
 	Paused            bool // eksctl's paused annotations (and managed-by-cli)
 	VCenter           VCenter
 	Provider          Provider // empty: vSphere
+	// Now stamps the status the EKS-A controller writes (eksastatus.go) in
+	// Flavour's era; zero: no status, as in a backup or a manifest.
+	Now     time.Time
+	Flavour Flavour
 }
 
 // eksaObjects renders the EKS-A Cluster, its VSphereDatacenterConfig and
@@ -90,6 +94,7 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 		spec["bundlesRef"] = map[string]any{"apiVersion": EKSAAPIVersion, "name": bundlesName(s.EKSAVersion), "namespace": ns}
 	}
 	set(cluster, spec, "spec")
+	setEKSAClusterStatus(cluster, s)
 	pause(cluster)
 	if s.Paused {
 		a := cluster.GetAnnotations()

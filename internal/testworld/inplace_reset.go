@@ -56,6 +56,7 @@ func (w *World) eksaCluster() *unstructured.Unstructured {
 	return eksaObjects(EKSASpec{
 		Name: SeedClusterName, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
 		KubernetesVersion: "1.23", Workers: countRole(w.Cluster3().Machines, RoleWorker), VCenter: w.VCSim.VCenter(),
+		Now: w.Now, Flavour: w.Flavour,
 	})[0]
 }
 

@@ -42,6 +42,7 @@ func (w *World) seedObjects(ctx context.Context, sc scenario, mgmt, boot *Seeder
 				Name: c.Name, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
 				KubernetesVersion: "1.23", Workers: countRole(c.Machines, RoleWorker),
 				Paused: sc.eksaPaused, VCenter: w.VCSim.VCenter(), Provider: w.Provider,
+				Now: w.Now, Flavour: w.Flavour,
 			})...)
 		}
 	}

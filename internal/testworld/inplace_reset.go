@@ -31,6 +31,7 @@ func (w *World) ResetInPlace(ctx context.Context, s Scenario) error {
 	for _, c := range []cause{causeMHCBlocked, causeInPlaceStuck, causeWebhookDown} {
 		stale = append(stale, w.shapeInPlace(c, nil)...)
 	}
+	stale = append(stale, w.signalObjects()...)
 	var errs []error
 	for _, o := range append(stale, cluster) {
 		if err := deleteNow(ctx, seeder, o); err != nil {

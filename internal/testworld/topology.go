@@ -109,11 +109,16 @@ func (b *ClusterBuilder) controlPlane(now time.Time) *unstructured.Unstructured 
 
 func (b *ClusterBuilder) etcdCluster(now time.Time) *unstructured.Unstructured {
 	u := newObject(EtcdClusterAPIVersion, "EtcdadmCluster", eksa.Namespace, b.name+"-etcd", b.labels())
+	members := max(1, b.etcdMembers)
 	set(u, map[string]any{
-		"replicas":          1,
+		"replicas":          members,
 		"etcdadmConfigSpec": map[string]any{"etcdadmBuiltin": true, "format": "cloud-config"},
 	}, "spec")
-	set(u, etcdadmClusterStatus(now, b.name+"-etcd", []string{ipFor(b.machine(RoleEtcd, 0).Name)}, 1), "status")
+	var addresses []string
+	for i := range members {
+		addresses = append(addresses, ipFor(b.machine(RoleEtcd, i).Name))
+	}
+	set(u, etcdadmClusterStatus(now, b.name+"-etcd", addresses, members), "status")
 	return u
 }
 

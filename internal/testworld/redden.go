@@ -92,6 +92,14 @@ func redCondition(u *unstructured.Unstructured, sig Signal, at time.Time) error 
 		if m["type"] != sig.Condition {
 			continue
 		}
+		if groupOf(u.GetAPIVersion()) == "bmc.tinkerbell.org" {
+			// Rufio's own condition shape (rufio v0.3.0 api/v1alpha1/machine.go,
+			// controllers/bmc_client.go).
+			list[i] = map[string]any{"type": sig.Condition, "status": "False", "lastUpdateTime": at.UTC().Format(time.RFC3339),
+				"message": "failed to open connection to BMC: no Open methods were successful"}
+			set(u, list, sig.Path...)
+			return nil
+		}
 		reason, message := redReason(sig.Condition, u.GetKind(), negative)
 		red := map[string]any{"type": sig.Condition, "status": "False", "reason": reason, "message": message,
 			"lastTransitionTime": at.UTC().Format(time.RFC3339)}

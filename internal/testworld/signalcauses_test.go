@@ -72,6 +72,7 @@ func TestWorld_SignalScenarios(t *testing.T) {
 			}},
 		{testworld.CNINotReady, map[testworld.Flavour][]string{"": {"DaemonSet kube-system/cilium", "Node {lastWorker}"}}, nil},
 		{testworld.MHCPausedInPlace, map[testworld.Flavour][]string{
+			"":                {"MachineDeploymentUpgrade eksa-system/cluster3-md-0-md-upgrade ready"}, // under way
 			testworld.V1Beta2: {"MachineHealthCheck eksa-system/cluster3-md-0-worker-unhealthy status.conditions Paused"},
 		}, func(t *testing.T, f testworld.Flavour, get getter) {
 			mhc := get(eksa.GroupCAPI, string(f), "machinehealthchecks", eksa.Namespace, "cluster3-md-0-worker-unhealthy")

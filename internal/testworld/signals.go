@@ -82,6 +82,28 @@ func (w *World) Signals(ctx context.Context) ([]Signal, error) {
 			objs = append(objs, o)
 		}
 	}
+	// What controllers create after the seed: MachineHealthChecks and
+	// EKS-A's in-place upgrade objects.
+	seen := map[string]bool{}
+	for _, o := range objs {
+		seen[ownerKey(o.GetNamespace(), o.GetAPIVersion(), o.GetKind(), o.GetName())] = true
+	}
+	for _, gvr := range []schema.GroupVersionResource{
+		{Group: eksa.GroupCAPI, Version: string(w.Flavour), Resource: "machinehealthchecks"},
+		{Group: eksa.GroupEKSA, Version: "v1alpha1", Resource: "controlplaneupgrades"},
+		{Group: eksa.GroupEKSA, Version: "v1alpha1", Resource: "machinedeploymentupgrades"},
+		{Group: eksa.GroupEKSA, Version: "v1alpha1", Resource: "nodeupgrades"},
+	} {
+		l, err := s.client.Resource(gvr).Namespace(eksa.Namespace).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return nil, err
+		}
+		for i := range l.Items {
+			if o := &l.Items[i]; !seen[ownerKey(o.GetNamespace(), o.GetAPIVersion(), o.GetKind(), o.GetName())] {
+				objs = append(objs, o)
+			}
+		}
+	}
 	var out []Signal
 	for _, o := range objs {
 		live, err := s.get(ctx, o)

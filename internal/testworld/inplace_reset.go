@@ -44,6 +44,9 @@ func (w *World) ResetInPlace(ctx context.Context, s Scenario) error {
 	if err := w.ensureVMs(ctx); err != nil {
 		return err
 	}
+	if err := w.resetSignals(ctx); err != nil {
+		return err
+	}
 	objs := append(append([]*unstructured.Unstructured{}, w.Cluster3().Objects...), cluster)
 	if err := seeder.Apply(ctx, w.shapeInPlace(sc.cause, objs)); err != nil {
 		return fmt.Errorf("seeding %s: %w", s, err)

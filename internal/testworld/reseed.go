@@ -61,7 +61,13 @@ func (w *World) Reseed(ctx context.Context, s Scenario) error {
 		return err
 	}
 	w.Logf("reseeding scenario %s (%s, %s)", s, w.Flavour, w.provider())
+	if err := w.resetSignals(ctx); err != nil {
+		return err
+	}
 	if err := w.seedObjects(ctx, sc, mgmt, boot); err != nil {
+		return err
+	}
+	if err := w.actSignals(ctx, sc.cause); err != nil {
 		return err
 	}
 	if err := w.addVMs(ctx); err != nil {

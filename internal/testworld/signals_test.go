@@ -1,6 +1,7 @@
 package testworld_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,36 @@ func TestWorld_Signals(t *testing.T) {
 				}
 				t.Logf("%d signals turned red and back: %v", len(signals), kinds)
 			})
+		}
+	}
+}
+
+// TestWorld_ResetInPlaceTurnsSignalsGreen: a world reset from one signal
+// scenario into another carries none of the first's red over, and a reset
+// to Healthy leaves every signal green.
+func TestWorld_ResetInPlaceTurnsSignalsGreen(t *testing.T) {
+	w := startWorld(t, testworld.Options{Scenario: testworld.ControllerCrash})
+	for _, s := range []testworld.Scenario{testworld.CNINotReady, testworld.DrainBlocked, testworld.MHCPausedInPlace, testworld.Healthy} {
+		if err := w.ResetInPlace(t.Context(), s); err != nil {
+			t.Fatalf("ResetInPlace(%s): %v", s, err)
+		}
+		signals, err := w.Signals(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var red []string
+		for _, sig := range signals {
+			if green, err := w.Green(t.Context(), sig); err != nil || !green {
+				red = append(red, sig.String())
+			}
+		}
+		if s == testworld.Healthy && len(red) > 0 || s != testworld.Healthy && len(red) == 0 {
+			t.Errorf("after ResetInPlace(%s) red = %v", s, red)
+		}
+		for _, r := range red {
+			if strings.Contains(r, "capv-controller-manager") {
+				t.Errorf("after ResetInPlace(%s) the crash-looping controller is still red", s)
+			}
 		}
 	}
 }

@@ -192,6 +192,7 @@ func (b *ClusterBuilder) Build(now time.Time) (*Cluster, error) {
 		add(extra...)
 	}
 	addControllerFinalizers(c)
+	addNegativeConditions(c, b.flavour, now)
 	return c, nil
 }
 

@@ -82,8 +82,9 @@ func TestWorld_SignalScenarios(t *testing.T) {
 			get(eksa.GroupEKSA, "v1alpha1", "machinedeploymentupgrades", eksa.Namespace, "cluster3-md-0-md-upgrade")
 		}},
 		{testworld.DrainBlocked, map[testworld.Flavour][]string{
-			testworld.V1Beta1: {"status.conditions DrainingSucceeded"},
-			testworld.V1Beta2: {"status.conditions Deleting", "status.deprecated.v1beta1.conditions DrainingSucceeded"},
+			testworld.V1Beta1: {"Machine eksa-system/{lastWorker} status.conditions DrainingSucceeded"},
+			testworld.V1Beta2: {"Machine eksa-system/{lastWorker} status.conditions Deleting",
+				"Machine eksa-system/{lastWorker} status.deprecated.v1beta1.conditions DrainingSucceeded"},
 		}, func(t *testing.T, f testworld.Flavour, get getter) {
 			get("policy", "v1", "poddisruptionbudgets", testworld.DrainNamespace, testworld.DrainBudget)
 			if f == testworld.V1Beta2 {

@@ -67,6 +67,7 @@ type ClusterBuilder struct {
 	cpVersion      string
 	workerVersion  string
 	workers        int
+	etcdMembers    int // external etcd Machines (default 1)
 	paused         bool
 	vcenter        VCenter
 	controlPlaneIP string
@@ -95,6 +96,9 @@ func (b *ClusterBuilder) WithVersions(controlPlane, workers string) *ClusterBuil
 
 // WithWorkers sets the number of worker Machines (1,000 and more for benchmarks).
 func (b *ClusterBuilder) WithWorkers(n int) *ClusterBuilder { b.workers = n; return b }
+
+// WithEtcdMembers sets the number of external etcd Machines (default 1).
+func (b *ClusterBuilder) WithEtcdMembers(n int) *ClusterBuilder { b.etcdMembers = n; return b }
 
 // WithPaused sets the Cluster's spec.paused, as eksctl and clusterctl move do.
 func (b *ClusterBuilder) WithPaused(p bool) *ClusterBuilder { b.paused = p; return b }
@@ -170,8 +174,10 @@ func (b *ClusterBuilder) Build(now time.Time) (*Cluster, error) {
 	add(b.machineObjects(now, cp, kcp, cpTemplate)...)
 	c.Machines = append(c.Machines, cp)
 	if etcd != nil {
-		add(b.machineObjects(now, b.machine(RoleEtcd, 0), etcd, etcdTemplate)...)
-		c.Machines = append(c.Machines, b.machine(RoleEtcd, 0))
+		for i := range max(1, b.etcdMembers) {
+			add(b.machineObjects(now, b.machine(RoleEtcd, i), etcd, etcdTemplate)...)
+			c.Machines = append(c.Machines, b.machine(RoleEtcd, i))
+		}
 	}
 	for i := range b.workers {
 		w := b.machine(RoleWorker, i)
@@ -186,6 +192,7 @@ func (b *ClusterBuilder) Build(now time.Time) (*Cluster, error) {
 		add(extra...)
 	}
 	addControllerFinalizers(c)
+	addNegativeConditions(c, b.flavour, now)
 	return c, nil
 }
 

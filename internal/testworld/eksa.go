@@ -24,6 +24,10 @@ type EKSASpec struct {
 	Paused            bool // eksctl's paused annotations (and managed-by-cli)
 	VCenter           VCenter
 	Provider          Provider // empty: vSphere
+	// Now stamps the status the EKS-A controller writes (eksastatus.go) in
+	// Flavour's era; zero: no status, as in a backup or a manifest.
+	Now     time.Time
+	Flavour Flavour
 }
 
 // eksaObjects renders the EKS-A Cluster, its VSphereDatacenterConfig and
@@ -90,6 +94,7 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 		spec["bundlesRef"] = map[string]any{"apiVersion": EKSAAPIVersion, "name": bundlesName(s.EKSAVersion), "namespace": ns}
 	}
 	set(cluster, spec, "spec")
+	setEKSAClusterStatus(cluster, s)
 	pause(cluster)
 	if s.Paused {
 		a := cluster.GetAnnotations()
@@ -127,7 +132,7 @@ func eksaObjects(s EKSASpec) []*unstructured.Unstructured {
 
 // bundlesObjects renders the Bundles object and the EKS-A controller
 // Deployment: the places a reader finds the management cluster's EKS-A version.
-func bundlesObjects(eksaVersion string) []*unstructured.Unstructured {
+func bundlesObjects(eksaVersion string, now time.Time) []*unstructured.Unstructured {
 	image := "public.ecr.aws/eks-anywhere/cluster-controller:" + eksaVersion + "-eks-a-" + bundleNumber(eksaVersion)
 	bundles := newObject(EKSAAPIVersion, "Bundles", "default", bundlesName(eksaVersion), nil)
 	set(bundles, map[string]any{
@@ -152,8 +157,7 @@ func bundlesObjects(eksaVersion string) []*unstructured.Unstructured {
 		},
 	}, "spec")
 	// As the Deployment controller leaves a running controller: available.
-	set(deploy, map[string]any{"replicas": 1, "readyReplicas": 1, "availableReplicas": 1, "updatedReplicas": 1,
-		"conditions": []any{map[string]any{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"}}}, "status")
+	set(deploy, DeploymentRunning(deploy.GetName(), now), "status")
 	return []*unstructured.Unstructured{bundles, deploy}
 }
 

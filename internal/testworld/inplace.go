@@ -183,7 +183,7 @@ func deadWebhook() *unstructured.Unstructured {
 // removed from vcsim.
 func (w *World) actInPlace(ctx context.Context, c cause) error {
 	if c != causeMachineVMDeleted {
-		return nil
+		return w.actSignals(ctx, c) // signalcauses.go
 	}
 	worker := w.Cluster3().Machines[len(w.Cluster3().Machines)-1]
 	seeder, err := NewSeeder(w.Management.Config)

@@ -31,6 +31,7 @@ func (w *World) ResetInPlace(ctx context.Context, s Scenario) error {
 	for _, c := range []cause{causeMHCBlocked, causeInPlaceStuck, causeWebhookDown} {
 		stale = append(stale, w.shapeInPlace(c, nil)...)
 	}
+	stale = append(stale, w.signalObjects()...)
 	var errs []error
 	for _, o := range append(stale, cluster) {
 		if err := deleteNow(ctx, seeder, o); err != nil {
@@ -41,6 +42,9 @@ func (w *World) ResetInPlace(ctx context.Context, s Scenario) error {
 		return fmt.Errorf("resetting management: %w", err)
 	}
 	if err := w.ensureVMs(ctx); err != nil {
+		return err
+	}
+	if err := w.resetSignals(ctx); err != nil {
 		return err
 	}
 	objs := append(append([]*unstructured.Unstructured{}, w.Cluster3().Objects...), cluster)
@@ -56,6 +60,7 @@ func (w *World) eksaCluster() *unstructured.Unstructured {
 	return eksaObjects(EKSASpec{
 		Name: SeedClusterName, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
 		KubernetesVersion: "1.23", Workers: countRole(w.Cluster3().Machines, RoleWorker), VCenter: w.VCSim.VCenter(),
+		Now: w.Now, Flavour: w.Flavour,
 	})[0]
 }
 

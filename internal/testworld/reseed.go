@@ -61,7 +61,13 @@ func (w *World) Reseed(ctx context.Context, s Scenario) error {
 		return err
 	}
 	w.Logf("reseeding scenario %s (%s, %s)", s, w.Flavour, w.provider())
+	if err := w.resetSignals(ctx); err != nil {
+		return err
+	}
 	if err := w.seedObjects(ctx, sc, mgmt, boot); err != nil {
+		return err
+	}
+	if err := w.actSignals(ctx, sc.cause); err != nil {
 		return err
 	}
 	if err := w.addVMs(ctx); err != nil {
@@ -73,7 +79,7 @@ func (w *World) Reseed(ctx context.Context, s Scenario) error {
 // seededObjects is everything any scenario of the world may have seeded:
 // the clusters' objects, EKS-A's objects, the Bundles and the Nodes.
 func (w *World) seededObjects() []*unstructured.Unstructured {
-	out := bundlesObjects(w.EKSAVersion)
+	out := append(bundlesObjects(w.EKSAVersion, w.Now), ciliumDaemonSet(0))
 	for _, c := range w.Clusters {
 		out = append(out, c.Objects...)
 		out = append(out, eksaObjects(EKSASpec{Name: c.Name, EKSAVersion: w.EKSAVersion, Provider: w.Provider})...)

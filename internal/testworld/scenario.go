@@ -30,6 +30,15 @@ const (
 	CertsExpired           Scenario = Scenario(causeCertsExpired)
 	ComponentsHalfUpgraded Scenario = Scenario(causeComponentsHalf)
 	WebhookDown            Scenario = Scenario(causeWebhookDown)
+	// Readiness signals gone red (signalcauses.go).
+	EtcdNotReady     Scenario = Scenario(causeEtcdNotReady)
+	ControllerCrash  Scenario = Scenario(causeControllerCrash)
+	HardwareShort    Scenario = Scenario(causeHardwareShort)
+	ComponentsAhead  Scenario = Scenario(causeComponentsAhead)
+	WorkloadRefused  Scenario = Scenario(causeWorkloadRefused)
+	CNINotReady      Scenario = Scenario(causeCNINotReady)
+	MHCPausedInPlace Scenario = Scenario(causeMHCPausedInPlace)
+	DrainBlocked     Scenario = Scenario(causeDrainBlocked)
 )
 
 // Where the management cluster's own CAPI objects are.
@@ -65,6 +74,11 @@ type scenario struct {
 	// before any controller ran (see Cluster.ManifestsOnly).
 	manifestsOnly bool
 	cause         cause // an in-place failure seeded on top (inplace.go)
+	// provider, workers and etcdMembers shape cluster3 where the failure
+	// needs it (default: the options', one worker, one etcd member).
+	provider    Provider
+	workers     int
+	etcdMembers int
 }
 
 var scenarios = map[Scenario]scenario{
@@ -111,6 +125,16 @@ var scenarios = map[Scenario]scenario{
 	CertsExpired:           {objects: onManagement, upgraded: true, eksaVersion: "v0.24.6", cause: causeCertsExpired},
 	ComponentsHalfUpgraded: {objects: onManagement, upgraded: true, eksaVersion: "v0.21.3", cause: causeComponentsHalf},
 	WebhookDown:            {objects: onManagement, upgraded: true, eksaVersion: "v0.26.1", cause: causeWebhookDown},
+	// Readiness signals red after an in-place-era upgrade (signalcauses.go);
+	// v1beta1 by era, a test pins v1beta2 for the other contract.
+	EtcdNotReady:     {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeEtcdNotReady, etcdMembers: 3},
+	ControllerCrash:  {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeControllerCrash},
+	HardwareShort:    {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeHardwareShort, provider: Tinkerbell},
+	ComponentsAhead:  {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeComponentsAhead},
+	WorkloadRefused:  {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeWorkloadRefused, defaultWorkloads: 1},
+	CNINotReady:      {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeCNINotReady, workers: 2},
+	MHCPausedInPlace: {objects: onManagement, upgraded: true, eksaVersion: "v0.25.1", cause: causeMHCPausedInPlace},
+	DrainBlocked:     {objects: onManagement, upgraded: true, eksaVersion: "v0.22.0", cause: causeDrainBlocked},
 }
 
 // ParseScenario accepts a scenario name and lists the valid ones otherwise.

@@ -36,12 +36,13 @@ func (w *World) seedObjects(ctx context.Context, sc scenario, mgmt, boot *Seeder
 	// created has only its Nodes there yet.
 	var onMgmt []*unstructured.Unstructured
 	if !sc.create {
-		onMgmt = append(onMgmt, bundlesObjects(w.EKSAVersion)...)
+		onMgmt = append(onMgmt, bundlesObjects(w.EKSAVersion, w.Now)...)
 		for _, c := range w.Clusters {
 			onMgmt = append(onMgmt, eksaObjects(EKSASpec{
 				Name: c.Name, ManagementCluster: SeedClusterName, EKSAVersion: w.EKSAVersion,
 				KubernetesVersion: "1.23", Workers: countRole(c.Machines, RoleWorker),
 				Paused: sc.eksaPaused, VCenter: w.VCSim.VCenter(), Provider: w.Provider,
+				Now: w.Now, Flavour: w.Flavour,
 			})...)
 		}
 	}
@@ -50,6 +51,7 @@ func (w *World) seedObjects(ctx context.Context, sc scenario, mgmt, boot *Seeder
 			onMgmt = append(onMgmt, nodeObject(m, w.Now))
 		}
 	}
+	onMgmt = append(onMgmt, ciliumDaemonSet(w.nodeCount()))
 	for _, c := range w.Clusters[1:] {
 		onMgmt = append(onMgmt, c.Objects...)
 	}
@@ -96,13 +98,17 @@ func (w *World) seedBase(ctx context.Context, s *Server) (*Seeder, error) {
 		return nil, err
 	}
 	var objs []*unstructured.Unstructured
-	for _, ns := range append([]string{eksa.Namespace}, ProviderNamespacesFor(w.Flavour, w.provider())...) {
+	for _, ns := range append([]string{eksa.Namespace, CertManagerNamespace}, ProviderNamespacesFor(w.Flavour, w.provider())...) {
 		objs = append(objs, newObject("v1", "Namespace", "", ns, nil))
 	}
 	if err := seeder.Apply(ctx, objs); err != nil {
 		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)
 	}
 	if err := seeder.Apply(ctx, inventoryObjects(w.Flavour, w.provider())); err != nil {
+		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)
+	}
+	// The providers' controllers run where clusterctl installed them.
+	if err := seeder.Apply(ctx, controllerObjects(w.Flavour, w.provider(), w.Now)); err != nil {
 		return nil, fmt.Errorf("seeding %s: %w", s.Name, err)
 	}
 	return seeder, nil

@@ -32,29 +32,31 @@ func (b *ClusterBuilder) cluster(now time.Time) *unstructured.Unstructured {
 	if b.paused {
 		set(u, true, "spec", "paused")
 	}
+	// EKS-A's fork reports external etcd on the Cluster (etcd.go).
+	etcd, etcdOld := etcdClusterConditions(f, b.provider.ExternalEtcd())
 	if f == V1Beta2 {
 		set(u, map[string]any{
 			"phase":          "Provisioned",
 			"initialization": map[string]any{"infrastructureProvisioned": true, "controlPlaneInitialized": true},
-			"conditions": f.conditions(now, "Available", "InfrastructureReady", "ControlPlaneInitialized",
-				"ControlPlaneAvailable", "WorkersAvailable", "RemoteConnectionProbe"),
+			"conditions": f.conditions(now, append([]string{"Available", "InfrastructureReady", "ControlPlaneInitialized",
+				"ControlPlaneAvailable", "WorkersAvailable", "RemoteConnectionProbe"}, etcd...)...),
 			"controlPlane": replicaCounts(1),
 			"workers":      replicaCounts(b.workers),
 			"deprecated": map[string]any{"v1beta1": map[string]any{
-				"conditions": V1Beta1.conditions(now, "Ready", "ControlPlaneInitialized", "ControlPlaneReady", "InfrastructureReady"),
+				"conditions": V1Beta1.conditions(now, append([]string{"Ready", "ControlPlaneInitialized", "ControlPlaneReady", "InfrastructureReady"}, etcdOld...)...),
 			}},
 		}, "status")
 	} else {
-		conditions := []string{"Ready", "ControlPlaneInitialized", "ControlPlaneReady", "InfrastructureReady"}
-		if b.provider.ExternalEtcd() {
-			conditions = append(conditions, "ManagedExternalEtcdInitialized", "ManagedExternalEtcdReady")
-		}
 		set(u, map[string]any{
 			"phase":               "Provisioned",
 			"infrastructureReady": true,
 			"controlPlaneReady":   true,
-			"conditions":          f.conditions(now, conditions...),
+			"conditions":          f.conditions(now, append([]string{"Ready", "ControlPlaneInitialized", "ControlPlaneReady", "InfrastructureReady"}, etcdOld...)...),
 		}, "status")
+	}
+	if b.provider.ExternalEtcd() {
+		set(u, true, "status", "managedExternalEtcdInitialized")
+		set(u, true, "status", "managedExternalEtcdReady")
 	}
 	return u
 }
@@ -107,18 +109,16 @@ func (b *ClusterBuilder) controlPlane(now time.Time) *unstructured.Unstructured 
 
 func (b *ClusterBuilder) etcdCluster(now time.Time) *unstructured.Unstructured {
 	u := newObject(EtcdClusterAPIVersion, "EtcdadmCluster", eksa.Namespace, b.name+"-etcd", b.labels())
+	members := max(1, b.etcdMembers)
 	set(u, map[string]any{
-		"replicas":          1,
+		"replicas":          members,
 		"etcdadmConfigSpec": map[string]any{"etcdadmBuiltin": true, "format": "cloud-config"},
 	}, "spec")
-	// etcdadm-controller's status, field for field (v1.0.10 and v1.0.28 alike).
-	status := map[string]any{
-		"ready": true, "creationComplete": true, "initialized": true,
-		"endpoints":  "https://10.0.0.20:2379",
-		"selector":   eksa.LabelEtcdCluster + "=" + b.name + "-etcd",
-		"conditions": V1Beta1.conditions(now, "Ready", "EtcdClusterResizeCompleted", "EtcdMachinesReady"),
+	var addresses []string
+	for i := range members {
+		addresses = append(addresses, ipFor(b.machine(RoleEtcd, i).Name))
 	}
-	set(u, status, "status")
+	set(u, etcdadmClusterStatus(now, b.name+"-etcd", addresses, members), "status")
 	return u
 }
 

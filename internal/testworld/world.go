@@ -156,8 +156,11 @@ func (o *Options) defaults() error {
 	if _, err := ParseFlavour(string(o.Flavour)); err != nil {
 		return err
 	}
+	if o.Provider == "" {
+		o.Provider = sc.provider
+	}
 	if o.Workers <= 0 {
-		o.Workers = 1
+		o.Workers = max(1, sc.workers)
 	}
 	if o.WorkloadClusters <= 0 {
 		o.WorkloadClusters = sc.defaultWorkloads
@@ -185,7 +188,7 @@ func (w *World) startServers(mgmtCRDs, bootCRDs []*apiextensionsv1.CustomResourc
 
 // build renders cluster3 and the workload clusters for the scenario.
 func (w *World) build(sc scenario) error {
-	b := w.newCluster(SeedClusterName).WithWorkers(w.Workers).WithPaused(sc.capiPaused)
+	b := w.newCluster(SeedClusterName).WithWorkers(w.Workers).WithPaused(sc.capiPaused).WithEtcdMembers(sc.etcdMembers)
 	switch {
 	case sc.upgraded:
 		b.WithVersions(SeedControlPlaneVersion, SeedControlPlaneVersion)

@@ -23,7 +23,10 @@ import (
 //     (MinimumReplicasUnavailable), and a pod of it crash-looping: restarts
 //     one per three minutes of age, last terminated OOMKilled;
 //   - the CNI DaemonSet: one pod fewer ready than desired;
-//   - a Node: Ready False as the kubelet posts it without a CNI.
+//   - a Node: Ready False as the kubelet posts it without a CNI;
+//   - and, as Cluster API's controllers would, what summarises or mirrors a
+//     Machine's red condition or its parts' up to the Machine's Ready
+//     (mirror.go).
 func (w *World) TurnRed(ctx context.Context, sig Signal, age time.Duration) (restore func(context.Context) error, err error) {
 	s, err := NewSeeder(w.Management.Config)
 	if err != nil {
@@ -59,7 +62,15 @@ func (w *World) TurnRed(ctx context.Context, sig Signal, age time.Duration) (res
 	default:
 		return nil, fmt.Errorf("testworld: no way to turn %s red", sig)
 	}
+	if sig.Kind == SignalCondition {
+		summariseMachine(u, sig, at)
+		summarisePart(u, sig, at)
+	}
 	if err := s.writeStatus(ctx, u); err != nil {
+		return nil, err
+	}
+	mirrored, err := w.mirrorUp(ctx, s, u, at)
+	if err != nil {
 		return nil, err
 	}
 	if pod != nil {
@@ -78,7 +89,20 @@ func (w *World) TurnRed(ctx context.Context, sig Signal, age time.Duration) (res
 			return err
 		}
 		live.Object["status"] = saved
-		return s.writeStatus(ctx, live)
+		if err := s.writeStatus(ctx, live); err != nil {
+			return err
+		}
+		for _, before := range mirrored {
+			m, err := s.get(ctx, before)
+			if err != nil {
+				return err
+			}
+			m.Object["status"] = before.Object["status"]
+			if err := s.writeStatus(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
 	}, nil
 }
 

@@ -41,8 +41,9 @@ type signal struct {
 
 // redSignals lists the management cluster's readiness signals that are not
 // green: the EKS-A Clusters (failureMessage and every condition), the
-// cluster's Cluster API objects (every condition, both contracts, and
-// status.ready), the controllers, the Nodes and kube-system's DaemonSets.
+// cluster's Cluster API objects and those claiming no cluster (every
+// condition, both contracts, and status.ready), the controllers, the Nodes
+// and kube-system's DaemonSets.
 // Sorted, so equal inputs name the same first signal.
 func (f *facts) redSignals() []signal {
 	if f.signals != nil || !readable(f.mgmt) {
@@ -59,7 +60,16 @@ func (f *facts) redSignals() []signal {
 		}
 		out = append(out, conditionSignals(o, "clusters.anywhere.eks.amazonaws.com")...)
 	}
-	for _, o := range f.mgmtObjs {
+	// The cluster's own objects, and those that claim no cluster: the
+	// bare-metal inventory (spare Hardware and its BMC machine), which a
+	// rolling upgrade needs.
+	objs := f.mgmtObjs
+	for _, o := range f.mgmt.Objects {
+		if o.ClusterName == "" {
+			objs = append(objs[:len(objs):len(objs)], o)
+		}
+	}
+	for _, o := range objs {
 		out = append(out, conditionSignals(o, resourceOf(o))...)
 		if o.Fields["ready"] == "false" {
 			out = append(out, objectSignal(o, resourceOf(o), snapshot.Condition{Type: "status.ready", Status: "false",

@@ -41,19 +41,20 @@ const maxNotReadyGets = 10
 // machineRow is one Machine as its printer columns show it.
 type machineRow struct {
 	name, cluster, nodeName, providerID, ready, phase, version string
-	// available and upToDate are v1beta2's Available and Up-to-date
-	// columns; empty where the CRD has none.
-	available, upToDate string
+	// available, upToDate and paused are v1beta2's Available, Up-to-date
+	// and Paused columns; empty where the CRD has none.
+	available, upToDate, paused string
 }
 
 // wholeReadNeeded: the row cannot say everything status needs of the
 // Machine. Its Ready (or, in v1beta2, Available or Up-to-date) is not True
 // or not reported (a moved Machine, before its controller runs), or it is
-// not Running (a Machine deleting may still read Ready while its drain is
+// paused, or not Running (a Machine deleting may still read Ready while its drain is
 // blocked: the drain's condition is only in the whole object).
 func (r machineRow) wholeReadNeeded() bool {
 	notTrue := func(v string) bool { return v != "" && v != "True" }
-	return r.ready != "True" || notTrue(r.available) || notTrue(r.upToDate) || (r.phase != "" && r.phase != "Running")
+	return r.ready != "True" || notTrue(r.available) || notTrue(r.upToDate) || r.paused == "True" ||
+		(r.phase != "" && r.phase != "Running")
 }
 
 // machineColumns maps the printer columns read, by their names with case,
@@ -73,6 +74,7 @@ var machineColumns = map[string]func(*machineRow) *string{
 var optionalMachineColumns = map[string]func(*machineRow) *string{
 	"available": func(r *machineRow) *string { return &r.available },
 	"uptodate":  func(r *machineRow) *string { return &r.upToDate },
+	"paused":    func(r *machineRow) *string { return &r.paused },
 }
 
 // listMachines reads the Machines from their table and metadata, and the
@@ -265,7 +267,7 @@ func joinMachines(apiVersion string, rows []machineRow, metas []metav1.PartialOb
 		setNonEmpty(spec, "providerID", row.providerID)
 		setNonEmpty(spec, "version", row.version)
 		conds := []any{map[string]any{"type": "Ready", "status": row.ready}}
-		for _, c := range [][2]string{{"Available", row.available}, {"UpToDate", row.upToDate}} {
+		for _, c := range [][2]string{{"Available", row.available}, {"UpToDate", row.upToDate}, {"Paused", row.paused}} {
 			if c[1] != "" {
 				conds = append(conds, map[string]any{"type": c[0], "status": c[1]})
 			}

@@ -192,6 +192,7 @@ func TestMachineRow_WholeReadNeeded(t *testing.T) {
 		{"not Available", func(r machineRow) machineRow { r.available = "False"; return r }, true},
 		{"not up to date", func(r machineRow) machineRow { r.upToDate = "Unknown"; return r }, true},
 		{"Deleting while Ready", func(r machineRow) machineRow { r.phase = "Deleting"; return r }, true},
+		{"paused", func(r machineRow) machineRow { r.paused = "True"; return r }, true},
 	} {
 		if got := tc.row(green).wholeReadNeeded(); got != tc.want {
 			t.Errorf("%s: wholeReadNeeded() = %t, want %t", tc.name, got, tc.want)

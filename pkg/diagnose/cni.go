@@ -44,11 +44,22 @@ func cniNotReady(f *facts) []hit {
 	}
 	ref := objects[0]
 	k := f.kubectl()
+	var conds []snapshot.Condition
+	for _, n := range nodes {
+		c := n.ReadyCondition
+		c.Type = "Node " + n.Name + " " + c.Type
+		conds = append(conds, c)
+	}
+	ev := evidenceOf(f.in.Now, conds, nil)
+	if ds != nil {
+		ev.Counts = map[string]int64{"desiredNumberScheduled": ds.Desired, "numberReady": ds.Ready, "updatedNumberScheduled": ds.Updated,
+			"numberAvailable": ds.Available}
+	}
 	return []hit{{
 		clause:  "the CNI is not ready",
 		objects: objects,
 		finding: Finding{Severity: Error, Code: CodeCNINotReady, Object: ref, Location: string(snapshot.Management),
-			Message: "the CNI is not ready: " + strings.Join(parts, "; ")},
+			Message: "the CNI is not ready: " + strings.Join(parts, "; "), Evidence: ev},
 		steps: []Step{{
 			Command: fmt.Sprintf("%s -n %s get pods -l k8s-app=%s -o wide", k, eksa.CNINamespace, name),
 			Why: "the CNI's pods on the NotReady Nodes say why it does not start (image pull, crash, config); " +

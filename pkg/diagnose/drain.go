@@ -67,6 +67,15 @@ func (f *facts) drainStep(s stuckMachine, b drainBlock) Step {
 		s.m.Name, orWords(b.budget, "(see the finding)"), orWords(b.pods, "its pods"))}
 }
 
+// budgetNames names budgets as namespace/name, comma-separated.
+func budgetNames(bs []snapshot.DisruptionBudget) string {
+	var names []string
+	for _, b := range bs {
+		names = append(names, b.Namespace+"/"+b.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
 func orWords(s, other string) string {
 	if s == "" {
 		return other

@@ -25,7 +25,8 @@ func clusterFailure(f *facts) []hit {
 	ref := objectRef(c)
 	msg := text.OneLine(c.Fields["failureMessage"])
 	finding := Finding{Severity: Error, Code: CodeEKSAClusterFailure, Object: ref, Location: string(snapshot.Management),
-		Message: strings.TrimSpace(fmt.Sprintf("status.failureMessage: %s %s", msg, parens(c.Fields["failureReason"])))}
+		Message:  strings.TrimSpace(fmt.Sprintf("status.failureMessage: %s %s", msg, parens(c.Fields["failureReason"]))),
+		Evidence: failureEvidence(f, c)}
 	steps := []Step{{Command: f.kubectl() + " -n " + orDefault(c.Namespace) + " get clusters.anywhere.eks.amazonaws.com " + c.Name + " -o yaml",
 		Why: "the EKS-A controller stopped on a failure it does not retry (status.failureMessage: " + msg + "): fix its cause in the cluster spec or the infrastructure, then apply the spec again"}}
 	if hardwareShort(msg) {
@@ -69,7 +70,8 @@ func workloadsRefused(f *facts) []hit {
 			text += " (status.failureMessage: " + oneLineText(msg) + ")"
 		}
 		out = append(out, hit{clause: "workload cluster " + o.Name + "'s upgrade is refused", objects: []string{ref},
-			finding: Finding{Severity: Error, Code: CodeWorkloadRefused, Object: ref, Location: string(snapshot.Management), Message: text},
+			finding: Finding{Severity: Error, Code: CodeWorkloadRefused, Object: ref, Location: string(snapshot.Management), Message: text,
+				Evidence: failureEvidence(f, o)},
 			steps: []Step{{
 				Command: "eksctl anywhere upgrade cluster -f " + quote(f.clusterSpec()) + " -v9",
 				Why: fmt.Sprintf("upgrade in order: the management cluster %s to %s first, then workload cluster %s (eksctl anywhere upgrade cluster -f <%s's spec> --kubeconfig %s)",
@@ -86,4 +88,15 @@ func orDefault(ns string) string {
 		return "default"
 	}
 	return ns
+}
+
+// failureEvidence: an EKS-A Cluster's failureMessage and failureReason, and
+// its conditions not as they should be.
+func failureEvidence(f *facts, c snapshot.Object) *Evidence {
+	e := evidenceOf(f.in.Now, c.Conditions, nil)
+	if msg := c.Fields["failureMessage"]; msg != "" {
+		e.Conditions = append([]EvidenceCondition{{Type: "status.failureMessage", Status: "set", Reason: c.Fields["failureReason"],
+			Message: oneLineText(msg)}}, e.Conditions...)
+	}
+	return e
 }

@@ -47,8 +47,8 @@ func (f *facts) stuckMachines() []stuckMachine {
 		case !m.Deleting.IsZero() && isDrainBlocked(m):
 			b, _ := drainBlocked(m)
 			s.code, s.since = CodeDrainBlocked, b.since
-		case !m.Deleting.IsZero() && stuckFor(now, m.Deleting):
-			s.code, s.since = CodeMachineStuckDeleting, m.Deleting
+		case !m.Deleting.IsZero() && stuckFor(now, deletingSince(m)):
+			s.code, s.since = CodeMachineStuckDeleting, deletingSince(m)
 		case m.Deleting.IsZero() && provisioningPhases[m.Phase] && stuckFor(now, m.Created):
 			s.code, s.since = CodeMachineStuckProvisioning, m.Created
 		default:
@@ -57,6 +57,26 @@ func (f *facts) stuckMachines() []stuckMachine {
 		out = append(out, s)
 	}
 	return out
+}
+
+// deletingSince is when a Machine's deletion began by its own clocks: the
+// earliest of its deletionTimestamp, v1beta2's drain start and its drain
+// condition's transition (what the signal itself says, not only the
+// timestamp the API server stamped).
+func deletingSince(m snapshot.Machine) time.Time {
+	since := m.Deleting
+	earlier := func(t time.Time) {
+		if !t.IsZero() && (since.IsZero() || t.Before(since)) {
+			since = t
+		}
+	}
+	earlier(m.DrainStart)
+	for _, c := range m.Conditions {
+		if c.Type == "DrainingSucceeded" || (c.Type == "Deleting" && c.Status == "True") {
+			earlier(c.LastTransitionTime)
+		}
+	}
+	return since
 }
 
 func isDrainBlocked(m snapshot.Machine) bool { _, ok := drainBlocked(m); return ok }
@@ -89,6 +109,10 @@ func stuckMachineFindings(f *facts) []Finding {
 				"its finalizers wait for a VM that will never be deleted", m.Name, ageText(now, s.since), orUnknown(m.ProviderID), f.in.VCenter.Server)
 		case CodeMachineStuckDeleting:
 			fd.Message = fmt.Sprintf("Machine %s has been Deleting for %s", m.Name, ageText(now, s.since))
+			if b := f.mgmt.TightBudgets; len(b) > 0 {
+				fd.Message += fmt.Sprintf("; PodDisruptionBudget %s allows no disruption now: if it covers a pod on Node %s, the drain waits on it",
+					budgetNames(b), orUnknown(m.NodeName))
+			}
 		case CodeDrainBlocked:
 			b, _ := drainBlocked(m)
 			fd.Message = f.drainFinding(s, b)

@@ -51,6 +51,9 @@ func (f *facts) redSignals() []signal {
 	}
 	out := []signal{}
 	for _, o := range f.mgmt.EKSA {
+		if u := upgradeSignal(o); u != nil {
+			out = append(out, *u)
+		}
 		if o.Group != eksa.GroupEKSA || o.Kind != "Cluster" {
 			continue
 		}
@@ -97,6 +100,26 @@ func (f *facts) redSignals() []signal {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].object < out[j].object })
 	f.signals = out
 	return out
+}
+
+// upgradeSignal: an in-place upgrade object (ControlPlaneUpgrade,
+// MachineDeploymentUpgrade, NodeUpgrade) not completed: an upgrade under
+// way, which is not a cluster at rest.
+func upgradeSignal(o snapshot.Object) *signal {
+	switch o.Kind {
+	case eksa.KindControlPlaneUpgrade, eksa.KindMachineDeploymentUpgrade, eksa.KindNodeUpgrade:
+	default:
+		return nil
+	}
+	if o.Fields["completed"] == "true" {
+		return nil
+	}
+	s := objectSignal(o, strings.ToLower(o.Kind)+"s."+eksa.GroupEKSA, snapshot.Condition{Type: "status.completed", Status: "false",
+		Message: "the in-place upgrade has not completed", LastTransitionTime: lastChange(o.Conditions)})
+	if t := conditionText(time.Time{}, o.Conditions); t != "" {
+		s.msg += "; " + t
+	}
+	return &s
 }
 
 // controllerSignals: every controller Deployment not available, and every
@@ -299,7 +322,11 @@ func unreadText(u snapshot.Unread) string {
 // causes, then the first red signal no cause explains.
 func (f *facts) notReadyClauses() []string {
 	out := f.familyClauses(false)
-	if s := f.unexplainedSignals(); len(s) > 0 {
+	s := f.unexplainedSignals()
+	if len(out) == 0 && len(s) == 0 {
+		s = f.redSignals() // each named by a finding of its own, e.g. a controller's own pause
+	}
+	if len(s) > 0 {
 		clause := s[0].text(f.in.Now)
 		if len(s) > 1 {
 			clause += fmt.Sprintf(" (and %s)", text.Plural(len(s)-1, "more red signal"))
@@ -317,7 +344,11 @@ const maxLookSteps = 3
 // the first red signals no cause explains.
 func (f *facts) notReadySteps() []Step {
 	steps := f.familySteps(false)
-	for i, s := range f.unexplainedSignals() {
+	red := f.unexplainedSignals()
+	if len(steps) == 0 && len(red) == 0 {
+		red = f.redSignals()
+	}
+	for i, s := range red {
 		if i == maxLookSteps {
 			break
 		}

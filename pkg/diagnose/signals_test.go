@@ -239,3 +239,24 @@ func signalStateCases() []stateCase {
 	}
 	return out
 }
+
+// TestDiagnose_StuckDeletingNamesTightBudgets: Cluster API v1.4's fork
+// keeps the eviction's refusal out of the condition; a budget that allows
+// no disruption is named beside the Machine stuck Deleting, and its step
+// comes first.
+func TestDiagnose_StuckDeletingNamesTightBudgets(t *testing.T) {
+	b := healthyInPlace()
+	ms := b.snap.Management.Machines
+	ms[2].Deleting, ms[2].Phase = testNow.Add(-2*time.Hour), "Deleting"
+	ms[2].Conditions = []snapshot.Condition{cond("DrainingSucceeded", "False", "Draining", "Draining the node before deletion", 2*time.Hour)}
+	b.snap.Management.TightBudgets = []snapshot.DisruptionBudget{{Namespace: "default", Name: "web-pdb", Expected: 1}}
+	r := Diagnose(b.build())
+	if r.State != RolloutStuck || !strings.Contains(r.NextSteps[0].Command, "get poddisruptionbudgets") ||
+		!strings.Contains(r.NextSteps[0].Why, "default/web-pdb") {
+		t.Errorf("state %s, first step %+v; want RolloutStuck and the budget's step", r.State, r.NextSteps[0])
+	}
+	b.snap.Management.TightBudgets = nil
+	if r := Diagnose(b.build()); strings.Contains(r.NextSteps[0].Command, "poddisruptionbudgets") {
+		t.Errorf("no tight budget, yet the first step is %q", r.NextSteps[0].Command)
+	}
+}

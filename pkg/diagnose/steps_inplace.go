@@ -90,6 +90,8 @@ func (f *facts) stuckSteps() []Step {
 		case s.code == CodeDrainBlocked:
 			b, _ := drainBlocked(m)
 			steps = append(steps, f.drainStep(s, b))
+		case s.code == CodeMachineStuckDeleting && len(f.mgmt.TightBudgets) > 0:
+			steps = append(steps, f.drainStep(s, drainBlock{budget: budgetNames(f.mgmt.TightBudgets)}))
 		case s.code == CodeMachineVMDeleted && f.kindKnownEmpty():
 			steps = append(steps, f.vmDeletedSteps(s)...)
 		case s.code == CodeMachineStuckDeleting && f.vsphereUUID(m.ProviderID) != "" && !f.in.VCenter.answered():

@@ -19,7 +19,27 @@ import (
 // kube-system: one list each, whatever the cluster's size, plus one list of
 // pods per controller that is down (none in a healthy cluster).
 
-var daemonSetGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}
+var (
+	daemonSetGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}
+	budgetGVR    = schema.GroupVersionResource{Group: "policy", Version: "v1", Resource: "poddisruptionbudgets"}
+)
+
+// tightBudgets lists the PodDisruptionBudgets of every namespace once and
+// keeps those that allow no disruption now and expect pods.
+func (r *reader) tightBudgets(ctx context.Context) ([]snapshot.DisruptionBudget, error) {
+	items, err := r.listOptional(ctx, budgetGVR, "")
+	var out []snapshot.DisruptionBudget
+	for i := range items {
+		u := &items[i]
+		allowed, _ := asInt(nested(u, "status", "disruptionsAllowed"))
+		expected, _ := asInt(nested(u, "status", "expectedPods"))
+		if allowed == 0 && expected > 0 {
+			out = append(out, snapshot.DisruptionBudget{Namespace: u.GetNamespace(), Name: u.GetName(), Expected: expected, Allowed: allowed})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Namespace+"/"+out[i].Name < out[j].Namespace+"/"+out[j].Name })
+	return out, err
+}
 
 // controllers lists the Deployments of every namespace once and keeps
 // those of the controller namespaces; the EKS-A controller among them gives

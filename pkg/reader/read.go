@@ -251,6 +251,13 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 		return err
 	})
 	do(func() error {
+		budgets, err := r.tightBudgets(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		st.TightBudgets = budgets
+		return err
+	})
+	do(func() error {
 		ds, err := r.daemonSets(ctx)
 		mu.Lock()
 		defer mu.Unlock()

@@ -80,6 +80,9 @@ type ClusterState struct {
 	Controllers []Workload
 	// DaemonSets are those of kube-system: the CNI's and kube-proxy's.
 	DaemonSets []DaemonSet
+	// TightBudgets are the PodDisruptionBudgets that allow no disruption
+	// now: a drain waits on any pod they cover.
+	TightBudgets []DisruptionBudget
 	// Unread are the reads that were refused or failed without costing the
 	// whole read: what they would have shown is not known, so the verdict
 	// cannot be Healthy.

@@ -37,6 +37,13 @@ func (d DaemonSet) Converged() bool {
 	return d.Ready >= d.Desired && d.Updated >= d.Desired && d.Available >= d.Desired
 }
 
+// DisruptionBudget is a PodDisruptionBudget's name and how many pods it
+// expects and lets go now.
+type DisruptionBudget struct {
+	Namespace, Name   string
+	Expected, Allowed int64
+}
+
 // Unread is one read refused or failed: verb, resource and namespace
 // ("" for every namespace), and why.
 type Unread struct {

@@ -13,14 +13,15 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
-// The README's quick start and its recover and bundle sections show what
-// the plugin prints on the demo world. Their tests run every `$ kubectl
-// eksa-recover ...` block of a section (and `$ tar tzf` of the archive
-// bundle wrote), in order, on a fresh stranded world and fail when the
-// output drifted. EKSA_RECOVER_UPDATE_README=1 rewrites the blocks
-// from the run instead.
+// The README's quick start, and the recover and bundle sections of
+// docs/commands.md, show what the plugin prints on the demo world. Their
+// tests run every `$ kubectl eksa-recover ...` block of a section (and
+// `$ tar tzf` of the archive bundle wrote), in order, on a fresh stranded
+// world and fail when the output drifted. EKSA_RECOVER_UPDATE_README=1
+// rewrites the blocks from the run instead.
 const (
-	readmePath      = "../../README.md"
+	readmeDoc       = "README.md"
+	commandsDoc     = "docs/commands.md"
 	quickStartBegin = "<!-- quickstart:begin"
 	quickStartEnd   = "<!-- quickstart:end -->"
 	recoverBegin    = "<!-- recover:begin"
@@ -34,33 +35,30 @@ const (
 )
 
 func TestREADME_QuickStart(t *testing.T) {
-	checkREADMESection(t, quickStartBegin, quickStartEnd, 4, "the whole recovery (status, move, verify, status)")
+	checkREADMESection(t, readmeDoc, quickStartBegin, quickStartEnd, 4, "the whole recovery (status, move, verify, status)")
 }
 
-// TestREADME_Recover: the recover section's block, on its own world.
+// TestREADME_Recover: the recover section's block (docs/commands.md), on
+// its own world.
 func TestREADME_Recover(t *testing.T) {
-	checkREADMESection(t, recoverBegin, recoverEnd, 1, "recover --yes")
+	checkREADMESection(t, commandsDoc, recoverBegin, recoverEnd, 1, "recover --yes")
 }
 
-// TestREADME_Bundle: the bundle section's blocks, bundle then tar's
-// listing of the archive it wrote, on their own world.
+// TestREADME_Bundle: the bundle section's blocks (docs/commands.md),
+// bundle then tar's listing of the archive it wrote, on their own world.
 func TestREADME_Bundle(t *testing.T) {
-	checkREADMESection(t, bundleBegin, bundleEnd, 2, "bundle and the archive's listing")
+	checkREADMESection(t, commandsDoc, bundleBegin, bundleEnd, 2, "bundle and the archive's listing")
 }
 
-// checkREADMESection runs the section's blocks on a fresh stranded world.
-// Tests of two sections run one after the other (not in parallel): an
-// update rewrites the file.
-func checkREADMESection(t *testing.T, begin, end string, minBlocks int, what string) {
+// checkREADMESection runs the blocks of a section of doc (README.md or a
+// page under docs/) on a fresh stranded world. Tests of two sections run
+// one after the other (not in parallel): an update rewrites the file.
+func checkREADMESection(t *testing.T, doc, begin, end string, minBlocks int, what string) {
 	t.Helper()
-	data, err := os.ReadFile(readmePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme := string(data)
-	blocks := consoleBlocks(t, readme, begin, end)
+	readme := readDoc(t, doc)
+	blocks := consoleBlocks(t, doc, readme, begin, end)
 	if len(blocks) < minBlocks {
-		t.Fatalf("the README section %s has %d console blocks, want %s", begin, len(blocks), what)
+		t.Fatalf("the %s section %s has %d console blocks, want %s", doc, begin, len(blocks), what)
 	}
 	update := readmeUpdate(t)
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
@@ -93,15 +91,37 @@ func checkREADMESection(t *testing.T, begin, end string, minBlocks int, what str
 			continue
 		}
 		if normalize(got) != normalize(b.output) {
-			t.Errorf("README drifted: `%s` now prints\n%s\nthe README shows\n%s\n(rerun with %s=1 to update it)",
-				b.prompt, got, b.output, envUpdateREADME)
+			t.Errorf("%s drifted: `%s` now prints\n%s\n%s shows\n%s\n(rerun with %s=1 to update it)",
+				doc, b.prompt, got, doc, b.output, envUpdateREADME)
 		}
 	}
 	if updated != readme {
-		if err := os.WriteFile(readmePath, []byte(updated), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("rewrote the %d blocks of %s", len(blocks), begin)
+		writeDoc(t, doc, updated)
+		t.Logf("rewrote the %d blocks of %s in %s", len(blocks), begin, doc)
+	}
+}
+
+// docPath is where one of the project's documents (README.md, or a page
+// under docs/ such as docs/commands.md) is, from this package's folder.
+func docPath(doc string) string {
+	return filepath.Join("..", "..", filepath.FromSlash(doc))
+}
+
+// readDoc returns one of the project's documents, named as docPath names it.
+func readDoc(t *testing.T, doc string) string {
+	t.Helper()
+	data, err := os.ReadFile(docPath(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// writeDoc rewrites a document with its blocks updated from a run.
+func writeDoc(t *testing.T, doc, text string) {
+	t.Helper()
+	if err := os.WriteFile(docPath(doc), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -127,13 +147,13 @@ type consoleBlock struct {
 	output string
 }
 
-// consoleBlocks returns the ```console blocks between a section's markers;
-// each starts with one `$ kubectl eksa-recover` line.
-func consoleBlocks(t *testing.T, readme, beginMarker, endMarker string) []consoleBlock {
+// consoleBlocks returns the ```console blocks between a section's markers
+// in doc's text; each starts with one `$ kubectl eksa-recover` line.
+func consoleBlocks(t *testing.T, doc, readme, beginMarker, endMarker string) []consoleBlock {
 	t.Helper()
 	begin, end := strings.Index(readme, beginMarker), strings.Index(readme, endMarker)
 	if begin < 0 || end < begin {
-		t.Fatalf("README has no %q ... %q section", beginMarker, endMarker)
+		t.Fatalf("%s has no %q ... %q section", doc, beginMarker, endMarker)
 	}
 	var blocks []consoleBlock
 	section := readme[begin:end]
@@ -145,7 +165,7 @@ func consoleBlocks(t *testing.T, readme, beginMarker, endMarker string) []consol
 		section = section[i+len("```console\n"):]
 		j := strings.Index(section, "```")
 		if j < 0 {
-			t.Fatal("README: a console block is not closed")
+			t.Fatalf("%s: a console block is not closed", doc)
 		}
 		text := section[:j]
 		section = section[j+3:]
@@ -157,7 +177,7 @@ func consoleBlocks(t *testing.T, readme, beginMarker, endMarker string) []consol
 		}
 		words := shellWords(strings.TrimPrefix(prompt, "$ "))
 		if !strings.HasPrefix(prompt, "$ ") || len(words) < 2 || words[0] != "kubectl" || words[1] != "eksa-recover" {
-			t.Fatalf("README: a block of %s starts with %q, want `$ kubectl eksa-recover ...`", beginMarker, prompt)
+			t.Fatalf("%s: a block of %s starts with %q, want `$ kubectl eksa-recover ...`", doc, beginMarker, prompt)
 		}
 		blocks = append(blocks, consoleBlock{text: text, prompt: prompt, args: words[2:], output: output})
 	}

@@ -15,7 +15,8 @@ const (
 	watchEnd   = "<!-- watch:end -->"
 )
 
-// TestREADME_Watch: the status --watch section's block is a recorded run.
+// TestREADME_Watch: the status --watch section's block (docs/commands.md)
+// is a recorded run.
 // On a healthy world with one worker Machine Provisioning, the block's command
 // runs (stdout and stderr in one stream, as a terminal shows them) until
 // its first report; once its watches are up (the management cluster's
@@ -24,14 +25,10 @@ const (
 // and exit 0. The output must match the block but for times, ages and
 // ports.
 func TestREADME_Watch(t *testing.T) {
-	data, err := os.ReadFile(readmePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme := string(data)
-	blocks := consoleBlocks(t, readme, watchBegin, watchEnd)
+	readme := readDoc(t, commandsDoc)
+	blocks := consoleBlocks(t, commandsDoc, readme, watchBegin, watchEnd)
 	if len(blocks) != 1 {
-		t.Fatalf("the README section %s has %d console blocks, want 1 (status --watch)", watchBegin, len(blocks))
+		t.Fatalf("the %s section %s has %d console blocks, want 1 (status --watch)", commandsDoc, watchBegin, len(blocks))
 	}
 	b := blocks[0]
 	update := readmeUpdate(t)
@@ -80,14 +77,12 @@ func TestREADME_Watch(t *testing.T) {
 
 	got := strings.ReplaceAll(out.String(), w.Dir, readmeWorkspace)
 	if update {
-		if err := os.WriteFile(readmePath, []byte(strings.Replace(readme, b.text, b.prompt+"\n"+got, 1)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("rewrote the block of %s", watchBegin)
+		writeDoc(t, commandsDoc, strings.Replace(readme, b.text, b.prompt+"\n"+got, 1))
+		t.Logf("rewrote the block of %s in %s", watchBegin, commandsDoc)
 		return
 	}
 	if normalize(got) != normalize(b.output) {
-		t.Errorf("README drifted: `%s` now prints\n%s\nthe README shows\n%s\n(rerun with %s=1 to update it)",
-			b.prompt, got, b.output, envUpdateREADME)
+		t.Errorf("%s drifted: `%s` now prints\n%s\n%s shows\n%s\n(rerun with %s=1 to update it)",
+			commandsDoc, b.prompt, got, commandsDoc, b.output, envUpdateREADME)
 	}
 }

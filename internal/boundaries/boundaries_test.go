@@ -1,5 +1,5 @@
 // Package boundaries holds the test that keeps the package graph the way
-// the README's layout describes it: the pure packages import no client
+// docs/layout.md describes it: the pure packages import no client
 // library, status's read-only pipeline imports nothing that writes, only
 // the command packages import cobra, and nothing that ships imports the
 // test world. .golangci.yml's depguard rules say the same for

@@ -20,7 +20,7 @@ import (
 
 // The membership oracle: each provider's cluster, moved by upstream
 // clusterctl's library Move and by the plugin, must end in the same places
-// but for the differences the README's Membership table gives reasons for.
+// but for the differences the Membership table (docs/membership.md) gives reasons for.
 //
 // Covered: every provider, on the v1beta2 flavour only. clusterctl v1.14
 // reads Clusters and Machines as v1beta2 and the v1beta1 (KinD-era) world
@@ -34,7 +34,7 @@ import (
 // deliberateDifference is one way the plugin's move may leave an object
 // elsewhere than clusterctl's: objects of kind (group) on providers, left
 // theirs by clusterctl and ours by the plugin. readme is a phrase of the
-// README's Membership row that gives the reason.
+// Membership row (docs/membership.md) that gives the reason.
 type deliberateDifference struct {
 	name         string
 	providers    []testworld.Provider
@@ -45,7 +45,7 @@ type deliberateDifference struct {
 
 // deliberateDifferences are every difference the differential test sees;
 // each must be seen on each of its providers, so the table cannot rot. The
-// README's other rows do not show on these graphs, and need not: the owner
+// Membership table's other rows do not show on these graphs, and need not: the owner
 // references the controllers set are all there, so following spec
 // references, clusterSelectors and ConfigMaps named <cluster>-* (which the
 // ClusterResourceSets own) takes nothing more, and one cluster in a
@@ -80,7 +80,7 @@ var deliberateDifferences = []deliberateDifference{
 // --all`), as clusterctl's library Move does. With one cluster in the
 // namespace both must take what clusterctl's namespace move takes: the
 // cluster move also takes from KinD what is marked move and claims no
-// cluster (the README's "in KinD ... takes what is marked move" row), which
+// cluster (docs/membership.md's "in KinD ... takes what is marked move" row), which
 // is where it differs from --filter-cluster, not from a namespace move.
 func TestMembership_AgainstClusterctl_Providers(t *testing.T) {
 	t.Parallel()
@@ -223,31 +223,35 @@ func compareMoves(p testworld.Provider, theirs, ours placements, deliberate []de
 	}
 	var out []string
 	if len(unexplained) > 0 {
-		out = append(out, fmt.Sprintf("%s: %d objects moved differently from clusterctl, for no reason the README's Membership table gives "+
-			"(a bug of pkg/objgraph, or a deliberate difference missing from the README and deliberateDifferences):\n%s",
+		out = append(out, fmt.Sprintf("%s: %d objects moved differently from clusterctl, for no reason the Membership table (docs/membership.md) gives "+
+			"(a bug of pkg/objgraph, or a deliberate difference missing from docs/membership.md and deliberateDifferences):\n%s",
 			p, len(unexplained), strings.Join(unexplained, "\n")))
 	}
 	for _, d := range deliberate {
 		if slices.Contains(d.providers, p) && !seen[d.name] {
 			out = append(out, fmt.Sprintf("%s: the deliberate difference %q (%s %s, clusterctl %s, the plugin %s) was not seen: "+
-				"remove it from deliberateDifferences and the README, or find what changed", p, d.name, d.kind, d.group, d.theirs, d.ours))
+				"remove it from deliberateDifferences and docs/membership.md, or find what changed", p, d.name, d.kind, d.group, d.theirs, d.ours))
 		}
 	}
 	return out
 }
 
+// membershipDoc is the page that documents the membership rule (the
+// README links it), from this package's folder.
+const membershipDoc = "../../docs/membership.md"
+
 // TestMembership_DeliberateDifferencesInREADME: each deliberate difference
-// names a row of the README's Membership table.
+// names a row of the Membership table (docs/membership.md).
 func TestMembership_DeliberateDifferencesInREADME(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
+	data, err := os.ReadFile(membershipDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(data), "### Membership: where it differs from clusterctl\n")
+	_, section, ok := strings.Cut(string(data), "# Membership: where it differs from clusterctl\n")
 	if !ok {
-		t.Fatal("the README has no Membership section")
+		t.Fatalf("%s has no Membership section", membershipDoc)
 	}
-	section, _, _ = strings.Cut(section, "\n### ")
+	section, _, _ = strings.Cut(section, "\n#")
 	var rows []string
 	for _, line := range strings.Split(section, "\n") {
 		if strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| the plugin |") {
@@ -256,7 +260,7 @@ func TestMembership_DeliberateDifferencesInREADME(t *testing.T) {
 	}
 	for _, d := range deliberateDifferences {
 		if !slices.ContainsFunc(rows, func(r string) bool { return strings.Contains(r, d.readme) }) {
-			t.Errorf("deliberate difference %q cites %q, which no row of the README's Membership table holds", d.name, d.readme)
+			t.Errorf("deliberate difference %q cites %q, which no row of %s's Membership table holds", d.name, d.readme, membershipDoc)
 		}
 	}
 }

@@ -159,13 +159,23 @@ func checkProviderStep(t *testing.T, w *testworld.World, tc providerCase, firstC
 		mustRun("Verified", "verify")
 	case "resume":
 		mustRun("Resumed", "resume", "--yes")
+		// Not "Healthy": the state also weighs the controllers, which this
+		// run does not touch; what resume must do is read back below.
 		if st := statusState(t, w); st == "PausedAfterFailure" {
 			t.Errorf("status after resume = %s", st)
 		}
+		if left := pauseMarkers(t, w.Management); len(left) > 0 {
+			t.Errorf("resume left pause markers on management: %s", strings.Join(left, ", "))
+		}
 	case "restore":
 		words := strings.Fields(strings.TrimPrefix(firstCommand, "kubectl eksa-recover "))
-		mustRun("Verified: the management cluster holds all", append(words, "--yes")...)
+		// eksctl takes its backup before it pauses (docs/EKSA-FACTS): the
+		// backup's cluster3 is running, so the restore must unpause it.
+		mustRun("Unpaused: cluster3", append(words, "--yes")...)
 		mustRun("Verified", "verify")
+		if specPaused, annotated := clusterPaused(t, w.Management); specPaused || annotated {
+			t.Errorf("Cluster cluster3 after restoring eksctl's backup: spec.paused %v, paused annotation %v; want neither", specPaused, annotated)
+		}
 		if st := statusState(t, w); st == "Missing" {
 			t.Errorf("status after restore = %s", st)
 		}
@@ -192,6 +202,10 @@ func checkProviderStep(t *testing.T, w *testworld.World, tc providerCase, firstC
 			}
 		}
 		mustRun("Verified", "verify", "--from", dir)
+		// The backup recorded cluster3 running: nothing restored pauses it.
+		if specPaused, annotated := clusterPaused(t, w.Management); specPaused || annotated {
+			t.Errorf("Cluster cluster3 after the restore: spec.paused %v, paused annotation %v; want neither", specPaused, annotated)
+		}
 	}
 }
 
@@ -278,6 +292,9 @@ func checkProviderMove(t *testing.T, w *testworld.World) {
 		t.Fatalf("move --yes = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
 	}
 	mgmt, boot := readObjects(t, w.Management), readObjects(t, w.Bootstrap)
+	if specPaused, annotated := clusterPaused(t, w.Management); specPaused || annotated {
+		t.Errorf("Cluster cluster3 on management after the move: spec.paused %v, paused annotation %v; want neither", specPaused, annotated)
+	}
 	var missing, left []string
 	for key, objs := range before {
 		if len(boot[key]) > 0 {
@@ -300,12 +317,10 @@ func checkProviderMove(t *testing.T, w *testworld.World) {
 				t.Errorf("%s: %s on management differs from KinD's before the move", key, field)
 			}
 		}
-		// CAPT's ownerName/ownerNamespace labels are what marks a Hardware
-		// in use: without them the next provisioning takes a running node's
+		// Labels too: CAPT's ownerName/ownerNamespace on a Hardware mark it
+		// in use; without them the next provisioning takes a running node's
 		// machine (internal/testworld/tinkerbell.go).
-		if objs[0].GetKind() == "Hardware" && !reflect.DeepEqual(objs[0].GetLabels(), mgmt[key][0].GetLabels()) {
-			t.Errorf("%s: labels on management = %v, want %v", key, mgmt[key][0].GetLabels(), objs[0].GetLabels())
-		}
+		checkMovedMetadata(t, key, objs[0], mgmt[key][0])
 	}
 	if len(missing) > 0 {
 		t.Errorf("move left %d of %d objects off management: %s", len(missing), len(before), strings.Join(missing, ", "))

@@ -34,7 +34,8 @@ func state(t *testing.T, w *testworld.World) string {
 var planLine = regexp.MustCompile(`Resume plan: clear \d+ pause markers on (\d+) objects`)
 
 // TestResume_PausedInPlace: the dry run and a run without a terminal change
-// nothing; --yes clears every marker, one line per object, backed up; a
+// nothing; --yes clears every marker, one line per object, backed up, and
+// changes nothing else (labels and annotations seeded on each); a
 // rerun finds nothing to resume.
 func TestResume_PausedInPlace(t *testing.T) {
 	t.Parallel()
@@ -54,10 +55,13 @@ func TestResume_PausedInPlace(t *testing.T) {
 	}
 	testworld.CheckUnchanged(t, "resume --dry-run, then resume without --yes", objects, w.StateForTest(t))
 
+	targets := seedUnrelated(t, w, parsePlan(t, dry.stderr))
+	objects = w.StateForTest(t)
 	res := run(t, w.Dir, "resume", "--yes")
 	if res.code != 0 {
 		t.Fatalf("resume --yes = exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
 	}
+	checkOnlyMarkers(t, targets, objects, w.StateForTest(t))
 	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
 	if fmt.Sprint(len(lines)) != m[1] {
 		t.Errorf("resume --yes printed %d lines, want one per object of the plan (%s):\n%s", len(lines), m[1], res.stdout)

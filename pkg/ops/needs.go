@@ -1,6 +1,9 @@
 package ops
 
 import (
+	"cmp"
+	"slices"
+
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -40,6 +43,7 @@ func sideOf(c *kube.Cluster) side {
 	for _, r := range c.Resources {
 		s.listed = append(s.listed, rights.Resource{Group: r.GVR.Group, Resource: r.GVR.Resource})
 	}
+	sortResources(s.listed)
 	if c.Providers != nil {
 		s.providers = &rights.Resource{Group: c.Providers.GVR.Group, Resource: c.Providers.GVR.Resource}
 	}
@@ -59,7 +63,15 @@ func resourcesOf(c *kube.Cluster, kinds []schema.GroupKind) []rights.Resource {
 			out = append(out, rights.Resource{Group: r.GVR.Group, Resource: r.GVR.Resource})
 		}
 	}
+	sortResources(out)
 	return out
+}
+
+// sortResources orders resources as a refusal names them, the same every run.
+func sortResources(rs []rights.Resource) {
+	slices.SortFunc(rs, func(a, b rights.Resource) int {
+		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Resource, b.Resource))
+	})
 }
 
 // connectNeeds: connecting lists the CRDs labelled for clusterctl.

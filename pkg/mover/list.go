@@ -70,3 +70,10 @@ func graphKinds(g *Graph) []schema.GroupKind {
 	}
 	return out
 }
+
+// Kinds are the kinds of the objects the plan moves: what it creates on
+// the target and deletes from the source (the rights it needs, ops).
+func (p *MovePlan) Kinds() []schema.GroupKind { return graphKinds(p.source) }
+
+// Kinds are the kinds of the backup's objects, which the plan writes.
+func (p *RestorePlan) Kinds() []schema.GroupKind { return graphKinds(p.g) }

@@ -24,6 +24,10 @@ const leaseDuration = 30 * time.Second
 
 var leaseGVR = schema.GroupVersionResource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}
 
+// LeaseResource is the lock's resource, for the rights a move or a
+// restore asks for before it takes the lock.
+var LeaseResource = leaseGVR.GroupResource()
+
 // Lock is a move's hold on the target: a Lease in its eksa-system naming
 // host, pid and start, so two moves never write the same objects at once.
 type Lock struct {

@@ -52,6 +52,14 @@ func Move(ctx context.Context, e Env, o MoveOptions) (*Plan, error) {
 	if err != nil || mp.Empty() {
 		return nil, err
 	}
+	source, target := moveNeeds(sideOf(from), sideOf(to), resourcesOf(from, mp.Kinds()))
+	n := needs{management: target, bootstrap: source}
+	if o.Reverse {
+		n = needs{management: source, bootstrap: target}
+	}
+	if err := e.checkRights(ctx, "move", n); err != nil {
+		return nil, err
+	}
 	question := fmt.Sprintf("Move %d objects from the %s cluster to the %s cluster?", mp.Objects(), from.Name, to.Name)
 	if mp.Objects() == 0 {
 		question = fmt.Sprintf("Unpause Cluster %s on the %s cluster?", strings.Join(mp.Unpause, ", "), to.Name)

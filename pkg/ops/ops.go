@@ -39,6 +39,9 @@ type Env struct {
 	Now func() time.Time
 	// Progress receives the plan and the steps as they run (stderr).
 	Progress io.Writer
+	// DryRun: the plan will not run, so rights it lacks are reported on
+	// Progress rather than refused (checkRights).
+	DryRun bool
 }
 
 // Plan is one operation planned and not yet run.

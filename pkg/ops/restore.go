@@ -37,6 +37,14 @@ func Restore(ctx context.Context, e Env, o RestoreOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	var kind *side
+	if boot != nil {
+		s := sideOf(boot)
+		kind = &s
+	}
+	if err := e.checkRights(ctx, "restore", restoreNeeds(resourcesOf(mgmt, rp.Kinds()), kind)); err != nil {
+		return nil, err
+	}
 	question := fmt.Sprintf("Restore %d objects from %s to the %s cluster?", rp.Objects, o.From, mgmt.Name)
 	if o.Force && len(rp.Existing) > 0 {
 		question = fmt.Sprintf("Restore %d objects from %s to the %s cluster, overwriting %d already there?", rp.Objects, o.From, mgmt.Name, len(rp.Existing))

@@ -6,9 +6,12 @@ import (
 	"io"
 	"path/filepath"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/rights"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/unpause"
 )
 
@@ -32,6 +35,13 @@ func Resume(ctx context.Context, e Env, o ResumeOptions) (*Plan, error) {
 	changes.Describe(e.progress())
 	if changes.Empty() {
 		return nil, nil
+	}
+	n, err := resumeNeedsOf(ctx, e, changes)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.checkRights(ctx, "resume", n); err != nil {
+		return nil, err
 	}
 	return &Plan{
 		Name: "resume",
@@ -65,4 +75,24 @@ func Resume(ctx context.Context, e Env, o ResumeOptions) (*Plan, error) {
 			}}, err
 		},
 	}, nil
+}
+
+// resumeNeedsOf are the needs of clearing changes, each object's kind
+// named as the management cluster serves it; connecting to ask is what
+// Run does again after the answer.
+func resumeNeedsOf(ctx context.Context, e Env, changes *pause.Changes) (needs, error) {
+	mgmt, err := e.Connect(ctx, e.Management)
+	if err != nil {
+		return needs{}, err
+	}
+	var objects []rights.Resource
+	var namespaces []string
+	for _, ch := range changes.Objects {
+		r := resourcesOf(mgmt, []schema.GroupKind{{Group: ch.Object.Group, Kind: ch.Object.Kind}})
+		objects = append(objects, r...)
+		for range r {
+			namespaces = append(namespaces, ch.Object.Namespace)
+		}
+	}
+	return resumeNeeds(objects, namespaces), nil
 }

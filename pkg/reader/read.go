@@ -234,6 +234,12 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 	for _, res := range kube.CoreKinds {
 		do(func() error {
 			metas, err := r.listMetadata(ctx, res, eksa.Namespace)
+			if apierrors.IsForbidden(err) {
+				// A user who may not list Secrets gets a verdict without
+				// them, the refusal said: never Healthy, never no verdict.
+				r.unread("list", res.GVR.Resource, eksa.Namespace, err)
+				err = nil
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			for i := range metas {

@@ -51,6 +51,10 @@ const Concurrency = 8
 // order given. An error is a review that could not be asked; no need is
 // then reported allowed that was not.
 func Missing(ctx context.Context, cfg *rest.Config, needs []Need) ([]Need, error) {
+	// A hundred reviews at client-go's default 5 a second took 20 s; these
+	// are kube.Connect's (clusterctl's) own.
+	cfg = rest.CopyConfig(cfg)
+	cfg.QPS, cfg.Burst = 500, 1000
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
@@ -97,10 +101,20 @@ func Check(ctx context.Context, cluster string, cfg *rest.Config, needs []Need, 
 	if len(missing) == 0 {
 		return nil
 	}
+	return fmt.Errorf("%s; nothing was changed: ask for the ClusterRole %s (or run as a user bound to it)", Refused(cluster, "", missing), role)
+}
+
+// Refused says, in one clause, which needs the cluster refuses user
+// ("" names no user): "the management cluster does not let user "op"
+// create machines.cluster.x-k8s.io in eksa-system, ...".
+func Refused(cluster, user string, missing []Need) string {
 	names := make([]string, len(missing))
 	for i, n := range missing {
 		names[i] = n.String()
 	}
-	return fmt.Errorf("the %s cluster does not let you %s; nothing was changed: ask for the ClusterRole %s (or run as a user bound to it)",
-		cluster, strings.Join(names, ", "), role)
+	who := "you"
+	if user != "" {
+		who = fmt.Sprintf("user %q", user)
+	}
+	return fmt.Sprintf("the %s cluster does not let %s %s", cluster, who, strings.Join(names, ", "))
 }

@@ -104,6 +104,7 @@ func (o *MoveOptions) Validate() error {
 // the verification found.
 func (o *MoveOptions) Run(ctx context.Context) error {
 	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
+	env.DryRun = o.DryRun // rights it lacks are reported, not refused
 	plan, err := ops.Move(ctx, env, ops.MoveOptions{Reverse: o.Reverse, All: o.All, BackupDir: o.BackupDir})
 	if err != nil || plan == nil {
 		return err

@@ -110,6 +110,7 @@ func (o *RecoverOptions) Validate() error { return nil }
 // a second question.
 func (o *RecoverOptions) Run(ctx context.Context) error {
 	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
+	env.DryRun = o.DryRun // rights it lacks are reported, not refused
 	report, err := o.inspect(ctx)
 	if err != nil {
 		return err

@@ -111,6 +111,7 @@ func (o *RestoreOptions) Validate() error { return nil }
 // runs that plan, and prints the verification against the backup.
 func (o *RestoreOptions) Run(ctx context.Context) error {
 	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
+	env.DryRun = o.DryRun // rights it lacks are reported, not refused
 	plan, err := ops.Restore(ctx, env, ops.RestoreOptions{From: o.From, Force: o.Force})
 	if err != nil {
 		return err

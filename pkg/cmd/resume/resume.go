@@ -102,6 +102,7 @@ func (o *ResumeOptions) Validate() error { return nil }
 // Run reads both clusters, plans, asks, then backs up, patches and checks.
 func (o *ResumeOptions) Run(ctx context.Context) error {
 	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
+	env.DryRun = o.DryRun // rights it lacks are reported, not refused
 	plan, err := ops.Resume(ctx, env, ops.ResumeOptions{IncludePrePaused: o.IncludePrePaused})
 	if err != nil {
 		return err

@@ -1,0 +1,202 @@
+package main_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/yaml"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+)
+
+// bindRole creates, on each running server of the world, the ClusterRole
+// deploy/rbac/<role>.yaml holds, less the verb drop takes from the rule of
+// group dropGroup (none when drop is ""), under a name of user's own, and
+// binds user to it as the README says: a ClusterRoleBinding.
+func bindRole(t *testing.T, w *testworld.World, role, user, dropGroup, drop string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "rbac", role+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cr rbacv1.ClusterRole
+	if err := yaml.Unmarshal(data, &cr); err != nil {
+		t.Fatal(err)
+	}
+	cr.Name = role + "-" + user
+	dropped := false
+	for i, r := range cr.Rules {
+		if drop != "" && slices.Contains(r.APIGroups, dropGroup) && slices.Contains(r.Verbs, drop) {
+			cr.Rules[i].Verbs = slices.DeleteFunc(slices.Clone(r.Verbs), func(v string) bool { return v == drop })
+			dropped = true
+		}
+	}
+	if drop != "" && !dropped {
+		t.Fatalf("%s grants no %s in %q: the test would prove nothing", role, drop, dropGroup)
+	}
+	for _, s := range []*testworld.Server{w.Management, w.Bootstrap} {
+		if s == nil || !s.Running() {
+			continue
+		}
+		cs := clientset(t, s.Config)
+		if _, err := cs.RbacV1().ClusterRoles().Create(t.Context(), cr.DeepCopy(), metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		crb := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: cr.Name},
+			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: cr.Name},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user}}}
+		if _, err := cs.RbacV1().ClusterRoleBindings().Create(t.Context(), crb, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func clientset(t *testing.T, cfg *rest.Config) *kubernetes.Clientset {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// asUser are the flags that make the plugin act as user on both clusters
+// (the admin's kubeconfig impersonating it, as kubectl's --as does).
+func asUser(w *testworld.World, user string) []string {
+	args := []string{"--as", user}
+	if w.Bootstrap != nil && w.Bootstrap.Running() {
+		args = append(args, "--bootstrap-as", user)
+	}
+	return args
+}
+
+// folder lists the cluster's folder of the workspace: backups land there.
+func folder(t *testing.T, w *testworld.World) []string {
+	t.Helper()
+	entries, err := os.ReadDir(w.Layout.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// TestWriters_Rights: each writer, as a user bound to the documented
+// writer role less one right, is refused before any write: one line naming
+// the right, the cluster and the user, exit 1, every object on both
+// clusters as it was (no Lease), no backup folder. Bound to exactly the
+// documented role, the same user's run succeeds: the role is true.
+func TestWriters_Rights(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		world testworld.Options
+		args  func(t *testing.T, w *testworld.World) []string
+		// the right taken away, and how the refusal names it
+		group, verb, named string
+	}{
+		{name: "move on a stranded world", world: testworld.Options{Scenario: testworld.Stranded},
+			args:  func(*testing.T, *testworld.World) []string { return []string{"move", "--yes"} },
+			group: "cluster.x-k8s.io", verb: "delete", named: `the KinD cluster does not let user "operator" delete clusters.cluster.x-k8s.io in eksa-system`},
+		{name: "restore on a missing world", world: testworld.Options{Scenario: testworld.Missing},
+			args: func(t *testing.T, w *testworld.World) []string {
+				return append(restoreArgs(t, restoreStatusJSON(t, w.Dir)), "--yes")
+			},
+			group: "coordination.k8s.io", verb: "create", named: `the management cluster does not let user "operator" create leases.coordination.k8s.io in eksa-system`},
+		{name: "resume on a paused in-place world", world: testworld.Options{Scenario: testworld.PausedInPlace, Flavour: testworld.V1Beta2},
+			args:  func(*testing.T, *testworld.World) []string { return []string{"resume", "--yes"} },
+			group: "cluster.x-k8s.io", verb: "patch", named: `the management cluster does not let user "operator" patch clusters.cluster.x-k8s.io in eksa-system`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := startWorld(t, tt.world)
+			args := tt.args(t, w)
+			bindRole(t, w, "eksa-recover-writer", "short", tt.group, tt.verb)
+			before, files := w.StateForTest(t), folder(t, w)
+
+			res := run(t, w.Dir, append(args, asUser(w, "short")...)...)
+			named := strings.ReplaceAll(tt.named, `"operator"`, `"short"`)
+			// The plan's groups come first, as planning prints them; the
+			// refusal is the one error line, last.
+			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+			last := lines[len(lines)-1]
+			if res.code != 1 || !strings.HasPrefix(last, "error: "+args[0]+" needs rights you do not have: ") ||
+				!strings.Contains(last, named) || !strings.Contains(last, "nothing was changed") || strings.Count(res.stderr, "error") != 1 {
+				t.Errorf("%v as a user without %s %s = exit %d, stderr %q; want exit 1 and one error line, last, containing %q", args, tt.verb, tt.group, res.code, res.stderr, named)
+			}
+			testworld.CheckUnchanged(t, args[0]+" without a right", before, w.StateForTest(t))
+			if after := folder(t, w); !slices.Equal(after, files) {
+				t.Errorf("%s without a right left files: %v, before %v", args[0], after, files)
+			}
+
+			bindRole(t, w, "eksa-recover-writer", "operator", "", "")
+			if res := run(t, w.Dir, append(args, asUser(w, "operator")...)...); res.code != 0 {
+				t.Errorf("%v as a user bound to the documented writer role = exit %d, want 0\nstdout: %s\nstderr: %s", args, res.code, res.stdout, tail(res.stderr, 2000))
+			}
+		})
+	}
+}
+
+// TestStatus_Rights: status as a user bound to the documented reader role
+// reads a healthy world to a verdict with no read refused; as a viewer who
+// may not read Secrets it gives a verdict that is not Healthy (exit 2) with
+// a ReadRefused finding naming the Secrets it could not get, and no trace.
+func TestStatus_Rights(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Healthy})
+	bindRole(t, w, "eksa-recover-reader", "reader", "", "")
+	type finding struct{ Code, Message string }
+	var got struct {
+		State    string    `json:"state"`
+		Findings []finding `json:"findings"`
+	}
+	refused := func(fs []finding) []finding {
+		return slices.DeleteFunc(slices.Clone(fs), func(f finding) bool { return f.Code != "ReadRefused" })
+	}
+	res := run(t, w.Dir, append([]string{"status", "--vsphere=false", "-o", "json"}, asUser(w, "reader")...)...)
+	// A verdict and no read refused. (It reads NotReady here, each
+	// provider's controller missing; not yet explained, see issue 24.)
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil || (res.code != 0 && res.code != 2) || got.State == "" || len(refused(got.Findings)) > 0 {
+		t.Errorf("status as the reader role = exit %d, state %q, findings %v (%v); want a verdict, no read refused\nstderr: %s", res.code, got.State, got.Findings, err, tail(res.stderr, 1500))
+	}
+
+	// The viewer: the reader role less its core rule's get (Secrets,
+	// ConfigMaps, Pods and Nodes are still listed, no Secret is read).
+	bindRole(t, w, "eksa-recover-reader", "viewer", "", "")
+	cs := clientset(t, w.Management.Config)
+	cr, err := cs.RbacV1().ClusterRoles().Get(t.Context(), "eksa-recover-reader-viewer", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range cr.Rules {
+		if slices.Contains(r.Resources, "secrets") {
+			cr.Rules[i].Resources = slices.DeleteFunc(slices.Clone(r.Resources), func(s string) bool { return s == "secrets" })
+		}
+	}
+	if _, err := cs.RbacV1().ClusterRoles().Update(t.Context(), cr, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got.Findings, got.State = nil, ""
+	res = run(t, w.Dir, append([]string{"status", "--vsphere=false", "-o", "json"}, asUser(w, "viewer")...)...)
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil || res.code != 2 || got.State == "Healthy" || got.State == "" {
+		t.Errorf("status as a viewer without Secrets = exit %d, state %q (%v); want a verdict that is not Healthy, exit 2\nstderr: %s", res.code, got.State, err, tail(res.stderr, 1500))
+	}
+	if r := refused(got.Findings); len(r) == 0 || !strings.Contains(r[0].Message, "secrets") {
+		t.Errorf("status as a viewer without Secrets: refused reads %v, want a ReadRefused finding naming secrets", r)
+	}
+	if strings.Contains(res.stderr, "goroutine ") || strings.Contains(res.stderr, "panic") {
+		t.Errorf("status as a viewer without Secrets printed a trace:\n%s", tail(res.stderr, 1500))
+	}
+}

@@ -150,7 +150,7 @@ func TestWriters_Rights(t *testing.T) {
 }
 
 // TestStatus_Rights: status as a user bound to the documented reader role
-// reads a healthy world to a verdict with no read refused; as a viewer who
+// reads a healthy world as Healthy with no read refused; as a viewer who
 // may not read Secrets it gives a verdict that is not Healthy (exit 2) with
 // a ReadRefused finding naming the Secrets it could not get, and no trace.
 func TestStatus_Rights(t *testing.T) {
@@ -166,10 +166,10 @@ func TestStatus_Rights(t *testing.T) {
 		return slices.DeleteFunc(slices.Clone(fs), func(f finding) bool { return f.Code != "ReadRefused" })
 	}
 	res := run(t, w.Dir, append([]string{"status", "--vsphere=false", "-o", "json"}, asUser(w, "reader")...)...)
-	// A verdict and no read refused. (It reads NotReady here, each
-	// provider's controller missing; not yet explained, see issue 24.)
-	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil || (res.code != 0 && res.code != 2) || got.State == "" || len(refused(got.Findings)) > 0 {
-		t.Errorf("status as the reader role = exit %d, state %q, findings %v (%v); want a verdict, no read refused\nstderr: %s", res.code, got.State, got.Findings, err, tail(res.stderr, 1500))
+	// The role grants every read a Healthy verdict needs: the healthy
+	// world reads Healthy, exit 0, no read refused.
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil || res.code != 0 || got.State != "Healthy" || len(refused(got.Findings)) > 0 {
+		t.Errorf("status as the reader role = exit %d, state %q, findings %v (%v); want Healthy, exit 0, no read refused\nstderr: %s", res.code, got.State, got.Findings, err, tail(res.stderr, 1500))
 	}
 
 	// The viewer: the reader role less its core rule's get (Secrets,

@@ -17,6 +17,7 @@ func readNeeds(capi []rights.Resource) []rights.Need {
 		rights.Resource{Group: "", Resource: "nodes"},
 		rights.Resource{Group: "", Resource: "pods"}, // of the controllers' Deployments, in theirs
 		rights.Resource{Group: "apps", Resource: "deployments"},
+		rights.Resource{Group: "policy", Resource: "poddisruptionbudgets"}, // those that block a drain
 		rights.Resource{Group: "admissionregistration.k8s.io", Resource: "validatingwebhookconfigurations"},
 		rights.Resource{Group: "admissionregistration.k8s.io", Resource: "mutatingwebhookconfigurations"},
 		rights.Resource{Group: "discovery.k8s.io", Resource: "endpointslices"},

@@ -67,7 +67,7 @@ test-assets:
 test: test-assets krew-tools testreport
 	mkdir -p $(TEST_CACHE)
 	KUBEBUILDER_ASSETS="$(ASSETS)" KREW_TOOLS="$(KREW_TOOLS)" XDG_CACHE_HOME=$(TEST_CACHE) \
-		$(BIN_DIR)/testreport -no-skips -- -count=1 -timeout 40m ./...
+		$(BIN_DIR)/testreport -no-skips -- -count=1 -timeout 60m ./...
 
 ## test-unit: the tests that need no API server (-short: the world tests skip), about 30 s once compiled
 test-unit: testreport

@@ -79,17 +79,17 @@ func decide(markers []Marker, objs []snapshot.Object) ([]Change, []Held) {
 }
 
 // holdCAPIAnnotation says whether cluster.x-k8s.io/paused on o stays, and why.
-func holdCAPIAnnotation(o snapshot.Object, etcdUpgrading map[string]string) (Held, bool) {
+func holdCAPIAnnotation(o snapshot.Object, etcdUpgrading map[string]etcdHold) (Held, bool) {
 	marker := "annotation " + eksa.AnnotationCAPIPaused
 	etcd, rolling := etcdUpgrading[o.ClusterName]
 	if o.ClusterName == "" && len(etcdUpgrading) > 0 {
 		// Whose control plane it is is unknown: any etcd roll holds it.
-		var names []string
-		for _, name := range etcdUpgrading {
-			names = append(names, name)
+		var holds []etcdHold
+		for _, h := range etcdUpgrading {
+			holds = append(holds, h)
 		}
-		sort.Strings(names)
-		etcd, rolling = names[0], true
+		sort.Slice(holds, func(i, j int) bool { return holds[i].name < holds[j].name })
+		etcd, rolling = holds[0], true
 	}
 	switch {
 	case o.Group == eksa.GroupCAPI && o.Kind == "MachineHealthCheck":
@@ -98,11 +98,11 @@ func holdCAPIAnnotation(o snapshot.Object, etcdUpgrading map[string]string) (Hel
 	case o.Group != eksa.GroupControlPlane || o.Kind != "KubeadmControlPlane":
 		return Held{refOf(o), marker, "neither eksctl nor EKS-A pauses a " + o.Kind +
 			" this way, so it was paused on purpose: remove it by hand once you know why"}, true
-	case rolling && strings.HasSuffix(etcd, notReadySuffix):
-		return Held{refOf(o), marker, "EtcdadmCluster " + strings.TrimSuffix(etcd, notReadySuffix) + " is not ready; Cluster API keeps the " +
+	case rolling && etcd.notReady:
+		return Held{refOf(o), marker, "EtcdadmCluster " + etcd.name + " is not ready; Cluster API keeps the " +
 			"control plane paused until it is: fix etcd first, and the pause is lifted then"}, true
 	case rolling:
-		return Held{refOf(o), marker, "EtcdadmCluster " + etcd + " is still upgrading etcd (" +
+		return Held{refOf(o), marker, "EtcdadmCluster " + etcd.name + " is still upgrading etcd (" +
 			eksa.AnnotationEtcdUpgrading + "); the control plane stays paused until etcd is ready, then whoever paused it for the roll (the EKS-A controller, or eksctl mid-upgrade) lets it go"}, true
 	}
 	return Held{}, false
@@ -113,24 +113,27 @@ func eksctlPauses(kind string) bool {
 	return kind == "Cluster" || strings.HasSuffix(kind, "DatacenterConfig") || strings.HasSuffix(kind, "MachineConfig")
 }
 
-// notReadySuffix marks, in upgradingEtcd's map, an EtcdadmCluster held
-// for not being ready rather than for its upgrading annotation.
-const notReadySuffix = " (not ready)"
+// etcdHold is the EtcdadmCluster that holds a cluster's control plane,
+// and whether for being not ready rather than for its upgrading annotation.
+type etcdHold struct {
+	name     string
+	notReady bool
+}
 
 // upgradingEtcd maps each cluster whose EtcdadmCluster carries the
 // upgrading annotation, or reports itself not ready (status.ready false,
 // as etcdadm-controller writes it), to that EtcdadmCluster's name: either
 // way Cluster API keeps the control plane paused until etcd is ready.
-func upgradingEtcd(objs []snapshot.Object) map[string]string {
-	out := map[string]string{}
+func upgradingEtcd(objs []snapshot.Object) map[string]etcdHold {
+	out := map[string]etcdHold{}
 	for _, o := range objs {
 		if o.Group != eksa.GroupEtcdCluster || o.Kind != "EtcdadmCluster" || o.ClusterName == "" {
 			continue
 		}
 		if _, ok := o.Annotations[eksa.AnnotationEtcdUpgrading]; ok {
-			out[o.ClusterName] = o.Name
+			out[o.ClusterName] = etcdHold{name: o.Name}
 		} else if o.Fields["ready"] == "false" {
-			out[o.ClusterName] = o.Name + notReadySuffix
+			out[o.ClusterName] = etcdHold{name: o.Name, notReady: true}
 		}
 	}
 	return out

@@ -126,7 +126,7 @@ func (s *Seeder) create(ctx context.Context, in *unstructured.Unstructured) erro
 	if err != nil {
 		return err
 	}
-	created, err := ri.Create(ctx, obj, metav1.CreateOptions{})
+	created, err := createPatiently(ctx, ri, obj)
 	if err != nil {
 		return err
 	}
@@ -138,6 +138,31 @@ func (s *Seeder) create(ctx context.Context, in *unstructured.Unstructured) erro
 	created.Object["status"] = status
 	_, err = ri.UpdateStatus(ctx, created, metav1.UpdateOptions{})
 	return err
+}
+
+// createAttempts is how often a create the server timed out is tried.
+const createAttempts = 3
+
+// createPatiently creates obj, trying again when the server answered that
+// the write did not finish in time: on a loaded machine etcd can outlast the
+// API server's deadline. Such a create may have landed all the same, so an
+// AlreadyExists after a timeout reads the object back; before any timeout it
+// is the error it says.
+func createPatiently(ctx context.Context, ri dynamic.ResourceInterface, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	timedOut := false
+	for attempt := 1; ; attempt++ {
+		created, err := ri.Create(ctx, obj, metav1.CreateOptions{})
+		switch {
+		case err == nil:
+			return created, nil
+		case timedOut && apierrors.IsAlreadyExists(err):
+			return ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
+		case (apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err)) && attempt < createAttempts && ctx.Err() == nil:
+			timedOut = true
+		default:
+			return nil, err
+		}
+	}
 }
 
 // Defaulted returns in as the server would store it (its schema's defaults

@@ -39,6 +39,11 @@ var silenceEnvtestLogs sync.Once
 // bind (another test package's server, a client's source port) fails all
 // five in seconds. A fresh Environment picks fresh ports; startAttempts of
 // them make that race harmless.
+//
+// etcd runs without fsync: its data is thrown away with the test, and a
+// dozen etcds fsyncing on one busy disk made a write outlast the API
+// server's 34-second deadline for a create (CI: "request did not complete
+// within requested timeout" while seeding).
 func startServer(name string, crds []*apiextensionsv1.CustomResourceDefinition) (*Server, error) {
 	silenceEnvtestLogs.Do(func() { ctrllog.SetLogger(logr.Discard()) })
 	assets := os.Getenv(EnvAssets)
@@ -47,7 +52,10 @@ func startServer(name string, crds []*apiextensionsv1.CustomResourceDefinition) 
 	}
 	var lastErr error
 	for attempt := 1; attempt <= startAttempts; attempt++ {
+		etcd := &envtest.Etcd{}
+		etcd.Configure().Set("unsafe-no-fsync", "true")
 		env := &envtest.Environment{
+			ControlPlane:             envtest.ControlPlane{Etcd: etcd},
 			BinaryAssetsDirectory:    assets,
 			CRDs:                     crds,
 			ErrorIfCRDPathMissing:    true,

@@ -102,6 +102,12 @@ func conditionText(now time.Time, cs []snapshot.Condition) string {
 			break
 		}
 	}
+	return describeCondition(now, c)
+}
+
+// describeCondition says one condition in its own words: "Ready False
+// since 2h (Reason: message)".
+func describeCondition(now time.Time, c snapshot.Condition) string {
 	s := c.Type + " " + c.Status
 	if age := text.Age(now, c.LastTransitionTime); age != "" {
 		s += " since " + age

@@ -40,10 +40,10 @@ type signal struct {
 }
 
 // redSignals lists the management cluster's readiness signals that are not
-// green: the EKS-A Clusters (failureMessage and every condition), the
-// cluster's Cluster API objects and those claiming no cluster (every
-// condition, both contracts, and status.ready), the controllers, the Nodes
-// and kube-system's DaemonSets.
+// green: the EKS-A Clusters (failureMessage and every condition), every
+// Cluster API object it holds (every condition, both contracts, and
+// status.ready), the controllers, the Nodes (Ready, and any other
+// condition True) and kube-system's DaemonSets.
 // Sorted, so equal inputs name the same first signal.
 func (f *facts) redSignals() []signal {
 	if f.signals != nil || !readable(f.mgmt) {
@@ -63,16 +63,13 @@ func (f *facts) redSignals() []signal {
 		}
 		out = append(out, conditionSignals(o, "clusters.anywhere.eks.amazonaws.com")...)
 	}
-	// The cluster's own objects, and those that claim no cluster: the
+	// Every Cluster API object management holds: the cluster's own, those
+	// of the workload clusters it manages (their EKS-A Clusters count
+	// above, and a red control plane there can precede the EKS-A
+	// controller's summary of it), and those that claim no cluster: the
 	// bare-metal inventory (spare Hardware and its BMC machine), which a
 	// rolling upgrade needs.
-	objs := f.mgmtObjs
 	for _, o := range f.mgmt.Objects {
-		if o.ClusterName == "" {
-			objs = append(objs[:len(objs):len(objs)], o)
-		}
-	}
-	for _, o := range objs {
 		out = append(out, conditionSignals(o, resourceOf(o))...)
 		if o.Fields["ready"] == "false" {
 			out = append(out, objectSignal(o, resourceOf(o), snapshot.Condition{Type: "status.ready", Status: "false",
@@ -86,8 +83,10 @@ func (f *facts) redSignals() []signal {
 			if c.Type == "" {
 				c = snapshot.Condition{Type: "Ready", Status: "Unknown", Message: "the Node reports no Ready condition"}
 			}
-			out = append(out, signal{object: "Node/" + n.Name, kind: "node", name: n.Name, field: c.Type, status: c.Status,
-				reason: c.Reason, msg: c.Message, since: c.LastTransitionTime})
+			out = append(out, nodeSignal(n, c))
+		}
+		for _, c := range n.Problems {
+			out = append(out, nodeSignal(n, c))
 		}
 	}
 	for _, d := range f.mgmt.DaemonSets {
@@ -100,6 +99,11 @@ func (f *facts) redSignals() []signal {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].object < out[j].object })
 	f.signals = out
 	return out
+}
+
+func nodeSignal(n snapshot.Node, c snapshot.Condition) signal {
+	return signal{object: "Node/" + n.Name, kind: "node", name: n.Name, field: c.Type, status: c.Status,
+		reason: c.Reason, msg: c.Message, since: c.LastTransitionTime}
 }
 
 // upgradeSignal: an in-place upgrade object (ControlPlaneUpgrade,
@@ -241,8 +245,8 @@ func readyCountText(o snapshot.Object) string {
 // controller-manager: Available False since 2h (MinimumReplicasUnavailable:
 // ...)", as conditionText says a condition.
 func (s signal) text(now time.Time) string {
-	return s.object + ": " + conditionText(now, []snapshot.Condition{{Type: s.field, Status: s.status, Reason: s.reason,
-		Message: s.msg, LastTransitionTime: s.since}})
+	return s.object + ": " + describeCondition(now, snapshot.Condition{Type: s.field, Status: s.status, Reason: s.reason,
+		Message: s.msg, LastTransitionTime: s.since})
 }
 
 // lookStep shows where to look for one signal.

@@ -92,6 +92,16 @@ var signalTests = []struct {
 	{"a refused read", func(b *snapBuilder) {
 		b.snap.Management.Unread = []snapshot.Unread{{Verb: "list", Resource: "deployments.apps", Error: `deployments.apps is forbidden: User "viewer" cannot list`}}
 	}, Unknown, CodeUnread, "", []string{"could not list deployments.apps in every namespace", "cannot be Healthy"}, "auth can-i --list"},
+	{"a Ready Node under disk pressure", func(b *snapBuilder) {
+		n := &b.snap.Management.Nodes[0]
+		n.Problems = []snapshot.Condition{cond("DiskPressure", "True", "KubeletHasDiskPressure", "kubelet has disk pressure", 40*time.Minute)}
+	}, NotReady, CodeNotReady, "Node/cluster3-2snw8", []string{"DiskPressure True since 40m", "KubeletHasDiskPressure: kubelet has disk pressure"}, "describe node cluster3-2snw8"},
+	{"a workload cluster's control plane, its EKS-A Cluster still green", func(b *snapBuilder) {
+		b.snap.Management.Objects = append(b.snap.Management.Objects, snapshot.Object{Group: eksa.GroupControlPlane, Kind: "KubeadmControlPlane",
+			Namespace: eksa.Namespace, Name: "w01", ClusterName: "w01", Conditions: []snapshot.Condition{
+				cond("CertificatesAvailable", "False", "CertificatesGenerationFailed", "secret w01-ca is malformed", time.Hour)}})
+	}, NotReady, CodeNotReady, "KubeadmControlPlane/eksa-system/w01", []string{"CertificatesAvailable False since 60m", "secret w01-ca is malformed"},
+		"describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io w01"},
 	{"a workload cluster refused: management is older", func(b *snapBuilder) {
 		b.snap.Management.EKSA = append(b.snap.Management.EKSA, snapshot.Object{Group: eksa.GroupEKSA, Kind: "Cluster", Namespace: "default", Name: "w1",
 			Fields: map[string]string{"eksaVersion": "v0.25.0", "managementCluster": "cluster3"}})

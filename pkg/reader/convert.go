@@ -180,10 +180,14 @@ func readyCondition(u *unstructured.Unstructured) *snapshot.Condition {
 func toNode(k *corev1.Node) snapshot.Node {
 	n := snapshot.Node{Name: k.Name, Created: k.CreationTimestamp.Time, KubeletVersion: k.Status.NodeInfo.KubeletVersion, ProviderID: k.Spec.ProviderID}
 	for _, c := range k.Status.Conditions {
-		if c.Type == corev1.NodeReady {
+		sc := snapshot.Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason,
+			Message: c.Message, LastTransitionTime: c.LastTransitionTime.Time}
+		switch {
+		case c.Type == corev1.NodeReady:
 			n.Ready = c.Status == corev1.ConditionTrue
-			n.ReadyCondition = snapshot.Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason,
-				Message: c.Message, LastTransitionTime: c.LastTransitionTime.Time}
+			n.ReadyCondition = sc
+		case c.Status != corev1.ConditionFalse:
+			n.Problems = append(n.Problems, sc)
 		}
 	}
 	for l := range k.Labels {

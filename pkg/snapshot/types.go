@@ -216,8 +216,13 @@ type Node struct {
 	// ReadyCondition is the Ready condition as the kubelet wrote it (its
 	// reason and message say why a Node is not Ready); zero when none.
 	ReadyCondition Condition
-	Created        time.Time
-	Roles          []string
+	// Problems are the Node's other conditions that are not False: the
+	// kubelet's MemoryPressure, DiskPressure, PIDPressure, the CNI's
+	// NetworkUnavailable and node-problem-detector's, all of which say
+	// trouble when True. A Node can be Ready with one of them True.
+	Problems []Condition
+	Created  time.Time
+	Roles    []string
 }
 
 // Provider is one clusterctl inventory entry.

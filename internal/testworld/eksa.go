@@ -193,7 +193,7 @@ func minorOf(v string) int {
 }
 
 // nodeObject renders the Node a Machine became on the management cluster,
-// Ready, with the kubelet version EKS-D reports.
+// Ready and under no pressure, with the kubelet version EKS-D reports.
 func nodeObject(m Machine, now time.Time) *unstructured.Unstructured {
 	labels := map[string]string{"kubernetes.io/hostname": m.NodeName, "kubernetes.io/os": "linux"}
 	if m.Role == RoleControlPlane {
@@ -203,11 +203,19 @@ func nodeObject(m Machine, now time.Time) *unstructured.Unstructured {
 	n := newObject("v1", "Node", "", m.NodeName, labels)
 	set(n, map[string]any{"providerID": m.ProviderID()}, "spec")
 	ts := now.UTC().Format(time.RFC3339)
+	condition := func(t, status, reason, message string) any {
+		return map[string]any{"type": t, "status": status, "reason": reason, "message": message,
+			"lastHeartbeatTime": ts, "lastTransitionTime": ts}
+	}
 	set(n, map[string]any{
-		"conditions": []any{map[string]any{
-			"type": "Ready", "status": "True", "reason": "KubeletReady",
-			"message": "kubelet is posting ready status", "lastHeartbeatTime": ts, "lastTransitionTime": ts,
-		}},
+		// The kubelet's conditions in its order (k8s.io/kubernetes
+		// pkg/kubelet/nodestatus/setters.go).
+		"conditions": []any{
+			condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+			condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+			condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+			condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+		},
 		"addresses": []any{map[string]any{"type": "InternalIP", "address": ipFor(m.Name)}},
 		"nodeInfo":  nodeInfo(m),
 	}, "status")

@@ -23,7 +23,8 @@ import (
 //     (MinimumReplicasUnavailable), and a pod of it crash-looping: restarts
 //     one per three minutes of age, last terminated OOMKilled;
 //   - the CNI DaemonSet: one pod fewer ready than desired;
-//   - a Node: Ready False as the kubelet posts it without a CNI;
+//   - a Node: Ready False as the kubelet posts it without a CNI, or a
+//     pressure condition True as the kubelet posts it, the Node still Ready;
 //   - and, as Cluster API's controllers would, what summarises or mirrors a
 //     Machine's red condition or its parts' up to the Machine's Ready
 //     (mirror.go).
@@ -58,7 +59,11 @@ func (w *World) TurnRed(ctx context.Context, sig Signal, age time.Duration) (res
 		desired, _, _ := unstructured.NestedInt64(u.Object, "status", "desiredNumberScheduled")
 		set(u, daemonSetStatus(int(desired), int(desired)-1), "status")
 	case SignalNode:
-		setNodeNotReady(u, at)
+		if sig.Condition == "Ready" {
+			setNodeNotReady(u, at)
+		} else {
+			setNodePressure(u, sig.Condition, at)
+		}
 	default:
 		return nil, fmt.Errorf("testworld: no way to turn %s red", sig)
 	}
@@ -230,6 +235,28 @@ func setNodeNotReady(u *unstructured.Unstructured, at time.Time) {
 			conditions[i] = map[string]any{"type": "Ready", "status": "False", "reason": "KubeletNotReady",
 				"message": NodeNotReadyMessage, "lastTransitionTime": at.UTC().Format(time.RFC3339),
 				"lastHeartbeatTime": metav1.Now().UTC().Format(time.RFC3339)}
+		}
+	}
+	set(u, conditions, "status", "conditions")
+}
+
+// nodePressure is what the kubelet writes when it sees a pressure
+// (k8s.io/kubernetes pkg/kubelet/nodestatus/setters.go).
+var nodePressure = map[string][2]string{
+	"MemoryPressure": {"KubeletHasInsufficientMemory", "kubelet has insufficient memory available"},
+	"DiskPressure":   {"KubeletHasDiskPressure", "kubelet has disk pressure"},
+	"PIDPressure":    {"KubeletHasInsufficientPID", "kubelet has insufficient PID available"},
+}
+
+// setNodePressure turns one of the kubelet's pressure conditions True.
+func setNodePressure(u *unstructured.Unstructured, t string, at time.Time) {
+	conditions, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	words := nodePressure[t]
+	for i, c := range conditions {
+		if m := c.(map[string]any); m["type"] == t {
+			m["status"], m["reason"], m["message"] = "True", words[0], words[1]
+			m["lastTransitionTime"] = at.UTC().Format(time.RFC3339)
+			conditions[i] = m
 		}
 	}
 	set(u, conditions, "status", "conditions")

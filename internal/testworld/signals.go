@@ -33,7 +33,8 @@ const (
 	SignalDeployment SignalKind = "deployment"
 	// SignalDaemonSet is the CNI DaemonSet's ready pods.
 	SignalDaemonSet SignalKind = "daemonset"
-	// SignalNode is a Node's Ready condition, as the kubelet posts it.
+	// SignalNode is a Node's condition as the kubelet posts it: Ready, or
+	// a pressure condition (green when False).
 	SignalNode SignalKind = "node"
 )
 
@@ -65,9 +66,11 @@ var negativeConditions = []string{"ScalingUp", "ScalingDown", "RollingOut", "Rem
 var conditionLists = [][]string{{"status", "conditions"}, {"status", "deprecated", "v1beta1", "conditions"}}
 
 // Signals lists every readiness signal the management cluster publishes
-// now: each condition of each EKS-A Cluster and of cluster3's objects there
-// (or status.ready where an object has no conditions), each EKS-A Cluster's
-// failureMessage, each controller Deployment, the CNI DaemonSet, each Node.
+// now: each condition of each EKS-A Cluster and of every seeded cluster's
+// objects there, cluster3's and its workload clusters' (or status.ready
+// where an object has no conditions), each EKS-A Cluster's failureMessage,
+// each controller Deployment, the CNI DaemonSet, each condition of each
+// Node.
 func (w *World) Signals(ctx context.Context) ([]Signal, error) {
 	s, err := NewSeeder(w.Management.Config)
 	if err != nil {
@@ -77,9 +80,11 @@ func (w *World) Signals(ctx context.Context) ([]Signal, error) {
 	for _, c := range w.Clusters {
 		objs = append(objs, eksaObjects(EKSASpec{Name: c.Name, EKSAVersion: w.EKSAVersion, Provider: w.Provider})[0])
 	}
-	for _, o := range w.Cluster3().Objects {
-		if o.GetAPIVersion() != "v1" {
-			objs = append(objs, o)
+	for _, c := range w.Clusters {
+		for _, o := range c.Objects {
+			if o.GetAPIVersion() != "v1" {
+				objs = append(objs, o)
+			}
 		}
 	}
 	// What controllers create after the seed: MachineHealthChecks and
@@ -124,7 +129,11 @@ func (w *World) Signals(ctx context.Context) ([]Signal, error) {
 		return nil, err
 	}
 	for _, n := range nodes.Items {
-		out = append(out, Signal{Kind: SignalNode, APIVersion: "v1", ObjectKind: "Node", Name: n.GetName(), Condition: "Ready"})
+		conditions, _, _ := unstructured.NestedSlice(n.Object, conditionLists[0]...)
+		for _, c := range conditions {
+			t, _ := c.(map[string]any)["type"].(string)
+			out = append(out, Signal{Kind: SignalNode, APIVersion: "v1", ObjectKind: "Node", Name: n.GetName(), Condition: t})
+		}
 	}
 	return out, nil
 }
@@ -182,7 +191,7 @@ func green(u *unstructured.Unstructured, sig Signal) bool {
 			return false
 		}
 		want := "True"
-		if slices.Contains(negativeConditions, sig.Condition) {
+		if slices.Contains(negativeConditions, sig.Condition) || sig.Kind == SignalNode && sig.Condition != "Ready" {
 			want = "False"
 		}
 		return c["status"] == want

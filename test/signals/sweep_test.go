@@ -24,28 +24,50 @@ func TestMain(m *testing.M) {
 }
 
 // TestStatus_EveryRedSignalCostsHealthy starts the healthy world of each
-// provider and contract, checks status says Healthy, then turns each
-// readiness signal red, one at a time (as its controller would, two hours
-// ago), and asks status's pipeline again: the state must not be Healthy and
-// a finding must name the object. It prints how many signals it turned red
-// of each kind, and fails unless it covered every kind.
+// provider and contract (vSphere's with a workload cluster, whose objects
+// management holds too), checks every signal the server holds reads green
+// and status says Healthy, then turns each readiness signal red, one at a
+// time (as its controller would, two hours ago), checks the server holds it
+// red, and asks status's pipeline again: the state must not be Healthy and
+// a finding must name the object. Restored, the signal reads green again on
+// the server. It prints how many signals it turned red of each kind, and
+// fails unless it covered every kind.
 func TestStatus_EveryRedSignalCostsHealthy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the sweep starts twelve worlds")
+	}
 	total := map[testworld.SignalKind]int{}
+	workloadSignals := 0
 	for _, f := range testworld.Flavours {
 		for _, p := range testworld.Providers {
 			t.Run(string(f)+"/"+string(p), func(t *testing.T) {
-				w := testworld.StartForTest(t, testworld.Options{Scenario: testworld.Healthy, Flavour: f, Provider: p})
-				if _, r, err := w.Inspect(t.Context()); err != nil || r.State != diagnose.Healthy {
-					t.Fatalf("the healthy world: status = %v (%v), want Healthy; findings %v", state(r), err, findings(r))
+				opts := testworld.Options{Scenario: testworld.Healthy, Flavour: f, Provider: p}
+				if p == testworld.VSphere {
+					opts.WorkloadClusters = 1
 				}
+				w := testworld.StartForTest(t, opts)
 				signals, err := w.Signals(t.Context())
 				if err != nil {
 					t.Fatal(err)
 				}
 				for _, s := range signals {
+					if green, err := w.Green(t.Context(), s); err != nil || !green {
+						t.Errorf("the healthy world: %s green = %v (%v), want true", s, green, err)
+					}
+				}
+				if _, r, err := w.Inspect(t.Context()); err != nil || r.State != diagnose.Healthy {
+					t.Fatalf("the healthy world: status = %v (%v), want Healthy; findings %v", state(r), err, findings(r))
+				}
+				for _, s := range signals {
 					restore, err := w.TurnRed(t.Context(), s, 2*time.Hour)
 					if err != nil {
 						t.Fatalf("TurnRed(%s): %v", s, err)
+					}
+					if green, err := w.Green(t.Context(), s); err != nil || green {
+						t.Fatalf("TurnRed(%s) left it green on the server (%v)", s, err)
+					}
+					if strings.HasPrefix(s.Name, "w01") {
+						workloadSignals++
 					}
 					_, r, err := w.Inspect(t.Context())
 					switch {
@@ -60,11 +82,17 @@ func TestStatus_EveryRedSignalCostsHealthy(t *testing.T) {
 					if err := restore(t.Context()); err != nil {
 						t.Fatalf("restoring %s: %v", s, err)
 					}
+					if green, err := w.Green(t.Context(), s); err != nil || !green {
+						t.Fatalf("restoring %s left it red on the server (%v)", s, err)
+					}
 				}
 			})
 		}
 	}
-	t.Logf("signals turned red, by kind: %v", total)
+	t.Logf("signals turned red, by kind: %v; of them a workload cluster's: %d", total, workloadSignals)
+	if workloadSignals == 0 && !t.Failed() {
+		t.Errorf("the sweep turned no workload cluster's signal red")
+	}
 	for _, k := range []testworld.SignalKind{testworld.SignalCondition, testworld.SignalReadyField, testworld.SignalFailureMessage,
 		testworld.SignalDeployment, testworld.SignalDaemonSet, testworld.SignalNode} {
 		if total[k] == 0 && !t.Failed() {

@@ -1,0 +1,123 @@
+package main_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
+)
+
+// TestStatus_RedSignalsNoRuleKnows turns red, one at a time on the healthy
+// world, signals no rule of the plugin knows, as their controllers would:
+// a Node still Ready but under disk pressure (the kubelet), and a workload
+// cluster's control plane condition while that cluster's EKS-A Cluster
+// still reads green (Cluster API). Each time the binary says NotReady,
+// exit 2, names the object, and quotes the condition as the server holds it
+// (type, status, reason, message); the first next step shows the object.
+// Restored, status is Healthy again.
+func TestStatus_RedSignalsNoRuleKnows(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Healthy, Flavour: testworld.V1Beta2, WorkloadClusters: 1})
+	if res := run(t, w.Dir, "status", "--vsphere=false"); res.code != 0 {
+		t.Fatalf("the healthy world: status exit %d, want 0:\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	signals, err := w.Signals(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pick := func(keep func(testworld.Signal) bool) testworld.Signal {
+		i := slices.IndexFunc(signals, keep)
+		if i < 0 {
+			t.Fatalf("the world publishes no such signal among %d", len(signals))
+		}
+		return signals[i]
+	}
+	cases := []struct {
+		signal testworld.Signal
+		step   string // the first next command contains it
+	}{
+		{pick(func(s testworld.Signal) bool { return s.ObjectKind == "Node" && s.Condition == "DiskPressure" }), "describe node "},
+		{pick(func(s testworld.Signal) bool {
+			return s.ObjectKind == "KubeadmControlPlane" && s.Name == "w01" && s.Kind == testworld.SignalCondition && s.Condition != "Ready"
+		}), "-n eksa-system describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io w01"},
+	}
+	for _, tt := range cases {
+		t.Run(tt.signal.String(), func(t *testing.T) {
+			restore, err := w.TurnRed(t.Context(), tt.signal, 2*time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := serverCondition(t, w, tt.signal)
+			res := run(t, w.Dir, "status", "-o", "json", "--vsphere=false")
+			if res.code != 2 {
+				t.Errorf("status exit = %d, want 2; stderr: %s", res.code, res.stderr)
+			}
+			var got inplaceJSON
+			if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+				t.Fatalf("status -o json is not JSON: %v\n%s", err, res.stdout)
+			}
+			if got.State != "NotReady" {
+				t.Errorf("state = %s, want NotReady (findings %+v)", got.State, got.Findings)
+			}
+			object := tt.signal.ObjectKind + "/" + strings.TrimPrefix(tt.signal.Namespace+"/"+tt.signal.Name, "/")
+			var evidence string
+			for _, f := range got.Findings {
+				if f.Code == "NotReady" && f.Object == object {
+					evidence = string(f.Evidence)
+				}
+			}
+			for _, field := range []string{"type", "status", "reason", "message"} {
+				if quoted, _ := json.Marshal(want[field]); !strings.Contains(evidence, string(quoted)) {
+					t.Errorf("the NotReady finding on %s quotes no %s %s: evidence %s", object, field, quoted, evidence)
+				}
+			}
+			if len(got.NextSteps) == 0 || !strings.Contains(got.NextSteps[0].Command, tt.step) {
+				t.Errorf("next steps = %+v, want the first to contain %q", got.NextSteps, tt.step)
+			}
+			if err := restore(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if res := run(t, w.Dir, "status", "--vsphere=false"); res.code != 0 {
+				t.Errorf("restored: status exit %d, want 0:\n%s", res.code, res.stdout)
+			}
+		})
+	}
+}
+
+// serverCondition reads the signal's condition as the server holds it.
+func serverCondition(t *testing.T, w *testworld.World, sig testworld.Signal) map[string]any {
+	t.Helper()
+	dyn, err := dynamic.NewForConfig(w.Management.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gv, err := schema.ParseGroupVersion(sig.APIVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource := strings.ToLower(sig.ObjectKind) + "s"
+	u, err := dyn.Resource(gv.WithResource(resource)).Namespace(sig.Namespace).Get(t.Context(), sig.Name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := sig.Path
+	if len(path) == 0 {
+		path = []string{"status", "conditions"}
+	}
+	list, _, _ := unstructured.NestedSlice(u.Object, path...)
+	for _, c := range list {
+		if m, ok := c.(map[string]any); ok && m["type"] == sig.Condition {
+			return m
+		}
+	}
+	t.Fatalf("%s holds no condition %s", sig, sig.Condition)
+	return nil
+}

@@ -14,6 +14,9 @@ import (
 // EKS-A than their management cluster (EKS-A's versioning rules).
 const CodeWorkloadRefused = "WorkloadUpgradeRefused"
 
+// CodeEKSAClusterFailure: the EKS-A Cluster's status.failureMessage is set.
+const CodeEKSAClusterFailure = "EKSAClusterFailure"
+
 // clusterFailure: the EKS-A Cluster's status.failureMessage. The CLI stops
 // at once on it ("cluster has a validation error that doesn't seem
 // transient"): nothing proceeds until the cause is fixed.
@@ -38,7 +41,7 @@ func clusterFailure(f *facts) []hit {
 				"in the cluster spec to roll in place of an existing machine, then rerun the upgrade",
 		}}
 	}
-	return []hit{{clause: "the EKS-A Cluster reports a failure: " + msg, finding: finding, steps: steps, objects: []string{ref}}}
+	return []hit{{clause: "the EKS-A Cluster reports a failure: " + msg, findings: []Finding{finding}, steps: steps, objects: []string{ref}}}
 }
 
 // hardwareShort: the failure is bare metal's "not enough hardware".
@@ -70,8 +73,8 @@ func workloadsRefused(f *facts) []hit {
 			text += " (status.failureMessage: " + oneLineText(msg) + ")"
 		}
 		out = append(out, hit{clause: "workload cluster " + o.Name + "'s upgrade is refused", objects: []string{ref},
-			finding: Finding{Severity: Error, Code: CodeWorkloadRefused, Object: ref, Location: string(snapshot.Management), Message: text,
-				Evidence: failureEvidence(f, o)},
+			findings: []Finding{{Severity: Error, Code: CodeWorkloadRefused, Object: ref, Location: string(snapshot.Management), Message: text,
+				Evidence: failureEvidence(f, o)}},
 			steps: []Step{{
 				Command: "eksctl anywhere upgrade cluster -f " + quote(f.clusterSpec()) + " -v9",
 				Why: fmt.Sprintf("upgrade in order: the management cluster %s to %s first, then workload cluster %s (eksctl anywhere upgrade cluster -f <%s's spec> --kubeconfig %s)",
@@ -99,4 +102,11 @@ func failureEvidence(f *facts, c snapshot.Object) *Evidence {
 			Message: oneLineText(msg)}}, e.Conditions...)
 	}
 	return e
+}
+
+func parens(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(" + s + ")"
 }

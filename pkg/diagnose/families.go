@@ -1,35 +1,51 @@
+// How to add a known cause: write one file holding its code, a detect
+// function that returns a hit per thing it finds (the headline clause, the
+// findings, the next steps and the objects it explains), and add one line
+// to the families slice below, in the place its clause takes in the
+// headline. Nothing else enumerates causes: decide, the headline, the
+// findings and the next steps all gather hits from this one slice.
+
 package diagnose
 
 // A family is one known cause: how it is detected, the clause it adds to
 // the headline, its findings and its next steps, together in one file each.
-// The state a family gives, its place in decide and what the headline,
-// findings and steps list are all built from the one slice below, so
-// adding a cause is one file and one line here.
 type family struct {
 	// blocks: the family stops any upgrade (UpgradeBlocked); otherwise it
 	// explains a cluster that is not ready (NotReady) once nothing above
 	// it in decide matched.
 	blocks bool
+	// stepsFirst: its steps come before those of every family without it,
+	// whatever their places in the slice: what it names (etcd, a
+	// controller, the EKS-A Cluster's own failure, the CNI) keeps any
+	// other fix from taking effect until it is fixed.
+	stepsFirst bool
 	// detect returns one hit per thing found; none: the cause is absent.
 	detect func(f *facts) []hit
 }
 
-// hit is one thing a family found.
+// hit is one thing a family found. A hit without a clause is a note: its
+// findings are listed, but it changes no verdict (a certificate expiring
+// soon, components one minor version ahead as EKS-A allows).
 type hit struct {
 	clause   string // for the headline, in words
-	finding  Finding
+	findings []Finding
 	steps    []Step
 	objects  []string // what the hit explains (Kind/namespace/name), so the generic rule does not name them again
-	location string
 }
 
-// families in the order their steps are listed.
+// families in the order of their clauses in the headline; their steps
+// follow the same order, stepsFirst ones first.
 var families = []family{
-	{blocks: true, detect: etcdNotReady},
-	{blocks: true, detect: controllersDown},
-	{blocks: true, detect: clusterFailure},
-	{blocks: true, detect: cniNotReady},
+	{blocks: true, detect: webhooksDead},
+	{blocks: true, detect: eksaControllerDown},
+	{blocks: true, detect: certificatesExpired},
+	{blocks: true, detect: componentsBehind},
+	{blocks: true, stepsFirst: true, detect: etcdNotReady},
+	{blocks: true, stepsFirst: true, detect: controllersDown},
+	{blocks: true, stepsFirst: true, detect: clusterFailure},
+	{blocks: true, stepsFirst: true, detect: cniNotReady},
 	{blocks: false, detect: workloadsRefused},
+	{blocks: false, detect: clusterConditions},
 }
 
 // hits runs every family once per diagnosis.
@@ -58,7 +74,9 @@ func (f *facts) familyClauses(blocking bool) []string {
 	for _, fh := range f.hits() {
 		if fh.family.blocks == blocking {
 			for _, h := range fh.hits {
-				out = append(out, h.clause)
+				if h.clause != "" {
+					out = append(out, h.clause)
+				}
 			}
 		}
 	}
@@ -69,22 +87,27 @@ func (f *facts) familyFindings() []Finding {
 	var out []Finding
 	for _, fh := range f.hits() {
 		for _, h := range fh.hits {
-			out = append(out, h.finding)
+			out = append(out, h.findings...)
 		}
 	}
 	return out
 }
 
 func (f *facts) familySteps(blocking bool) []Step {
-	var out []Step
+	var first, rest []Step
 	for _, fh := range f.hits() {
-		if fh.family.blocks == blocking {
-			for _, h := range fh.hits {
-				out = append(out, h.steps...)
+		if fh.family.blocks != blocking {
+			continue
+		}
+		for _, h := range fh.hits {
+			if fh.family.stepsFirst {
+				first = append(first, h.steps...)
+			} else {
+				rest = append(rest, h.steps...)
 			}
 		}
 	}
-	return out
+	return append(first, rest...)
 }
 
 // explained are the objects a family already names.

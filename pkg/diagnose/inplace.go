@@ -122,7 +122,7 @@ func inPlaceEraFindings(f *facts) []Finding {
 	out = append(out, stuckMachineFindings(f)...)
 	out = append(out, healthCheckFindings(f)...)
 	out = append(out, inPlaceFindings(f)...)
-	return append(out, blockerFindings(f)...)
+	return append(out, etcdFindings(f)...)
 }
 
 // stuckClauses say what is stuck, for the headline.

@@ -212,7 +212,7 @@ func decide(f *facts) verdict {
 	// too); a stuck rollout only once nothing is paused, since a paused
 	// cluster is not expected to converge.
 	switch {
-	case len(f.blockers()) > 0:
+	case len(f.familyClauses(true)) > 0:
 		v.state = UpgradeBlocked
 	case f.validationFailed():
 		v.state = ValidationFailed

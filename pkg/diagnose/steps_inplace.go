@@ -12,7 +12,7 @@ import (
 func (f *facts) causeSteps(v verdict) []Step {
 	switch v.state {
 	case UpgradeBlocked:
-		return f.blockerSteps()
+		return f.familySteps(true)
 	case RolloutStuck:
 		return f.stuckSteps()
 	case NotReady:
@@ -34,48 +34,6 @@ func (f *facts) kubectl() string {
 // whose twin may sit in KinD is not to be forced out.
 func (f *facts) kindKnownEmpty() bool {
 	return !f.boot.Configured || (readable(f.boot) && len(f.boot.Objects) == 0)
-}
-
-func (f *facts) blockerSteps() []Step {
-	k := f.kubectl()
-	var steps []Step
-	if hooks := f.deadWebhooks(); len(hooks) > 0 {
-		w := hooks[0]
-		ns, name, _ := strings.Cut(w.Service, "/")
-		steps = append(steps, Step{Command: fmt.Sprintf("%s -n %s describe service %s", k, ns, name), Why: fmt.Sprintf(
-			"webhook %s (%s %s, failurePolicy Fail) calls Service %s, which has no ready endpoint: the API server refuses "+
-				"every write it matches, the upgrade's too. Bring the pods behind the Service back (its selector and events are here); "+
-				"do not delete the webhook configuration: it guards what its owner installed it for",
-			w.Name, w.Kind, w.Configuration, w.Service)})
-	}
-	if c := f.mgmt.Controller; f.controllerDown() {
-		steps = append(steps, Step{Command: fmt.Sprintf("%s -n %s describe deployment %s", k, c.Namespace, c.Name), Why: fmt.Sprintf(
-			"the EKS-A controller has %d of %d replicas available: nothing applies the cluster's spec until it runs; "+
-				"its events say why (and `%s -n %s logs deployment/%s`)", c.Available, c.Desired, k, c.Namespace, c.Name)})
-	}
-	if f.expiredText() != "" {
-		steps = append(steps, f.renewCertificatesStep())
-	}
-	if v, ok := f.componentsBehind(); ok && f.era.atLeast(19) {
-		steps = append(steps, Step{Command: "eksctl anywhere upgrade management-components -f " + quote(f.clusterSpec()) + " -v9",
-			Why: fmt.Sprintf("the management components run %s but the cluster asks for %s: finish their upgrade before the cluster's", v, f.era.version)})
-	}
-	return append(f.familySteps(true), steps...)
-}
-
-// renewCertificatesStep: eksctl renews certificates from v0.23.1; before,
-// kubeadm does it on each control-plane node.
-func (f *facts) renewCertificatesStep() Step {
-	if f.era.atLeast(24) || (f.era.atLeast(23) && f.era.major == 0 && f.era.minor == 23 && f.era.patch >= 1) {
-		return Step{Command: "eksctl anywhere renew certificates -f cert-renewal-config.yaml -v 9", Why: fmt.Sprintf(
-			"certificates of %s have expired: write cert-renewal-config.yaml (clusterName: %s, os, and the SSH key and user of "+
-				"the control-plane and etcd nodes, as EKS-A's \"Renew certificates using eksctl anywhere\" shows), then renew",
-			f.expiredText(), f.name)}
-	}
-	return Step{Command: "sudo kubeadm certs renew all", Why: fmt.Sprintf(
-		"certificates of %s have expired and EKS-A %s has no `eksctl anywhere renew certificates` (v0.23.1+): run this over SSH "+
-			"on each control-plane node, then restart its static pods, as EKS-A's manual certificate renewal guide shows",
-		f.expiredText(), orUnknown(f.era.version))}
 }
 
 // stuckSteps name the first thing to do for each stuck cause, most

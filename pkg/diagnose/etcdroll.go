@@ -11,10 +11,10 @@ import (
 // plane stays paused until it does.
 const CodeEtcdUpgradeStuck = "EtcdUpgradeStuck"
 
-// etcdFindings: an EtcdadmCluster that keeps its upgrading annotation (and
-// so the control plane paused) without converging.
-func etcdFindings(f *facts) []Finding {
-	var out []Finding
+// etcdRollStuck: EtcdadmClusters that keep their upgrading annotation (and
+// so the control plane paused) without converging, one clause for all.
+func etcdRollStuck(f *facts) []hit {
+	var h hit
 	for _, o := range f.mgmtObjs {
 		if o.Group != eksa.GroupEtcdCluster || o.Kind != "EtcdadmCluster" {
 			continue
@@ -27,8 +27,16 @@ func etcdFindings(f *facts) []Finding {
 		if t := conditionText(f.in.Now, o.Conditions); t != "" {
 			msg += "; " + t
 		}
-		out = append(out, Finding{Severity: Error, Code: CodeEtcdUpgradeStuck, Object: objectRef(o), Location: string(snapshot.Management),
+		ref := objectRef(o)
+		h.objects = append(h.objects, ref)
+		h.findings = append(h.findings, Finding{Severity: Error, Code: CodeEtcdUpgradeStuck, Object: ref, Location: string(snapshot.Management),
 			Message: msg, Evidence: evidenceOf(f.in.Now, o.Conditions, o.Counts)})
+		h.steps = append(h.steps, Step{Command: f.kubectl() + " -n " + eksa.Namespace + " describe etcdadmclusters.etcdcluster.cluster.x-k8s.io " + o.Name,
+			Why: "the etcd roll has not finished, and the control plane waits for it: its conditions and events say why"})
 	}
-	return out
+	if len(h.findings) == 0 {
+		return nil
+	}
+	h.clause = "the etcd roll has not finished"
+	return []hit{h}
 }

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 // TestFamilies_BlockedOrder pins the order every blocker takes when all
@@ -70,5 +73,53 @@ func TestFamilies_NotesChangeNoVerdict(t *testing.T) {
 		if len(r.Findings) != 1 || r.Findings[0].Code != code {
 			t.Errorf("%s: findings = %+v, want that one", code, r.Findings)
 		}
+	}
+}
+
+// TestFamilies_StuckOrder pins the stuck causes' order: the headline names
+// the rollout first, then the Machine, the MachineHealthCheck and the etcd
+// roll; the steps are theirs in that order, and the rollout's own step
+// comes only when none of them gives one.
+func TestFamilies_StuckOrder(t *testing.T) {
+	etcdRolling := func(b *snapBuilder) {
+		for i, o := range b.snap.Management.Objects {
+			if o.Kind == "EtcdadmCluster" {
+				b.snap.Management.Objects[i].Annotations = map[string]string{eksa.AnnotationEtcdUpgrading: "true"}
+				b.snap.Management.Objects[i].Conditions = []snapshot.Condition{cond("Ready", "True", "", "", 3*time.Hour)}
+			}
+		}
+	}
+	all := healthyInPlace().kcpScalingUp("v0.24.6", 2*time.Hour).mhcBlocked().machineProvisioning(2 * time.Hour)
+	etcdRolling(all)
+	for _, tt := range []struct {
+		name    string
+		b       *snapBuilder
+		summary string
+		steps   []string
+	}{
+		{"every stuck cause", all,
+			"cluster3's upgrade is stuck: KubeadmControlPlane cluster3 at 3 desired, 2 current, 2 up to date, 2 ready for 120m, " +
+				"Machine cluster3-md-0-854976576-tw6hr Provisioning for 120m, MachineHealthCheck cluster3-md-0-worker-unhealthy holds remediation back, " +
+				"the etcd roll has not finished",
+			[]string{"describe machines.cluster.x-k8s.io cluster3-md-0-854976576-tw6hr", "describe machinehealthchecks.cluster.x-k8s.io",
+				"describe etcdadmclusters.etcdcluster.cluster.x-k8s.io cluster3-etcd", "eksctl anywhere upgrade cluster"}},
+		{"the rollout alone", healthyInPlace().kcpScalingUp("v0.24.6", 2*time.Hour),
+			"cluster3's upgrade is stuck: KubeadmControlPlane cluster3 at 3 desired, 2 current, 2 up to date, 2 ready for 120m",
+			[]string{"describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io cluster3", "eksctl anywhere upgrade cluster"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Diagnose(tt.b.build())
+			if r.State != RolloutStuck || r.Summary != tt.summary {
+				t.Errorf("%s: %q\nwant RolloutStuck: %q", r.State, r.Summary, tt.summary)
+			}
+			if len(r.NextSteps) != len(tt.steps) {
+				t.Fatalf("%d steps, want %d: %+v", len(r.NextSteps), len(tt.steps), r.NextSteps)
+			}
+			for i, w := range tt.steps {
+				if !strings.Contains(r.NextSteps[i].Command, w) {
+					t.Errorf("step %d = %q, want it to contain %q", i, r.NextSteps[i].Command, w)
+				}
+			}
+		})
 	}
 }

@@ -10,6 +10,13 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
+// Certificates expired stop any upgrade; expiring within certExpiringDays
+// is a note.
+const (
+	CodeCertificatesExpired  = "CertificatesExpired"
+	CodeCertificatesExpiring = "CertificatesExpiring"
+)
+
 // certExpiringDays: EKS-A's own monitoring warns 30 days ahead.
 const certExpiringDays = 30
 
@@ -26,6 +33,35 @@ type EvidenceCertificate struct {
 	Key      string    `json:"key"`
 	Subject  string    `json:"subject,omitempty"` // the common name
 	NotAfter time.Time `json:"notAfter"`
+}
+
+// certificatesExpired: one hit for what has expired (one clause and one
+// renewal step for all), and a note for what expires soon.
+func certificatesExpired(f *facts) []hit {
+	all := secretCertificateFindings(f)
+	if cluster, ok := f.eksaCluster(); ok {
+		all = append(all, machineCertificateFindings(cluster)...)
+	}
+	var expired, expiring []Finding
+	for _, fd := range all {
+		if fd.Code == CodeCertificatesExpired {
+			expired = append(expired, fd)
+		} else {
+			expiring = append(expiring, fd)
+		}
+	}
+	var out []hit
+	if where := f.expiredText(); where != "" {
+		h := hit{clause: "certificates expired on " + where, findings: expired, steps: []Step{f.renewCertificatesStep()}}
+		for _, fd := range expired {
+			h.objects = append(h.objects, fd.Object)
+		}
+		out = append(out, h)
+	}
+	if len(expiring) > 0 {
+		out = append(out, hit{findings: expiring})
+	}
+	return out
 }
 
 // expiredCertificates counts what has expired: the machines
@@ -133,4 +169,19 @@ func subjectText(cn string) string {
 		return "(no common name)"
 	}
 	return "CN=" + cn
+}
+
+// renewCertificatesStep: eksctl renews certificates from v0.23.1; before,
+// kubeadm does it on each control-plane node.
+func (f *facts) renewCertificatesStep() Step {
+	if f.era.atLeast(24) || (f.era.atLeast(23) && f.era.major == 0 && f.era.minor == 23 && f.era.patch >= 1) {
+		return Step{Command: "eksctl anywhere renew certificates -f cert-renewal-config.yaml -v 9", Why: fmt.Sprintf(
+			"certificates of %s have expired: write cert-renewal-config.yaml (clusterName: %s, os, and the SSH key and user of "+
+				"the control-plane and etcd nodes, as EKS-A's \"Renew certificates using eksctl anywhere\" shows), then renew",
+			f.expiredText(), f.name)}
+	}
+	return Step{Command: "sudo kubeadm certs renew all", Why: fmt.Sprintf(
+		"certificates of %s have expired and EKS-A %s has no `eksctl anywhere renew certificates` (v0.23.1+): run this over SSH "+
+			"on each control-plane node, then restart its static pods, as EKS-A's manual certificate renewal guide shows",
+		f.expiredText(), orUnknown(f.era.version))}
 }

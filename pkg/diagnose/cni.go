@@ -58,8 +58,8 @@ func cniNotReady(f *facts) []hit {
 	return []hit{{
 		clause:  "the CNI is not ready",
 		objects: objects,
-		finding: Finding{Severity: Error, Code: CodeCNINotReady, Object: ref, Location: string(snapshot.Management),
-			Message: "the CNI is not ready: " + strings.Join(parts, "; "), Evidence: ev},
+		findings: []Finding{{Severity: Error, Code: CodeCNINotReady, Object: ref, Location: string(snapshot.Management),
+			Message: "the CNI is not ready: " + strings.Join(parts, "; "), Evidence: ev}},
 		steps: []Step{{
 			Command: fmt.Sprintf("%s -n %s get pods -l k8s-app=%s -o wide", k, eksa.CNINamespace, name),
 			Why: "the CNI's pods on the NotReady Nodes say why it does not start (image pull, crash, config); " +

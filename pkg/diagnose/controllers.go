@@ -32,8 +32,8 @@ func controllersDown(f *facts) []hit {
 		}
 		logs := fmt.Sprintf("%s -n %s logs deployment/%s --previous", k, w.Namespace, w.Name)
 		h := hit{clause: "controller " + w.Namespace + "/" + w.Name + " is not available", objects: []string{ref},
-			finding: Finding{Severity: Error, Code: CodeControllerDown, Object: ref, Location: string(snapshot.Management),
-				Message: msg, Evidence: evidenceOf(f.in.Now, w.Conditions, nil)},
+			findings: []Finding{{Severity: Error, Code: CodeControllerDown, Object: ref, Location: string(snapshot.Management),
+				Message: msg, Evidence: evidenceOf(f.in.Now, w.Conditions, nil)}},
 			steps: []Step{{Command: logs, Why: fmt.Sprintf(
 				"controller %s/%s is down (%s): its last crash's log says why. Fix that first (an OOMKilled controller needs a higher memory limit "+
 					"on its Deployment); nothing it reconciles moves until it runs", w.Namespace, w.Name, orWords(podText(w.Pods), "no pod of it is ready"))}}}

@@ -80,7 +80,7 @@ func etcdHit(f *facts, o snapshot.Object) hit {
 	k := f.kubectl()
 	ns := " -n " + eksa.Namespace
 	return hit{clause: "external etcd " + o.Name + " is not ready", objects: []string{ref, objectRef(cluster)},
-		finding: Finding{Severity: Error, Code: CodeEtcdNotReady, Object: ref, Location: string(snapshot.Management), Message: msg, Evidence: ev},
+		findings: []Finding{{Severity: Error, Code: CodeEtcdNotReady, Object: ref, Location: string(snapshot.Management), Message: msg, Evidence: ev}},
 		steps: []Step{{
 			Command: k + ns + " get machines.cluster.x-k8s.io -l " + eksa.LabelEtcdCluster + "=" + o.Name + " -o wide",
 			Why: fmt.Sprintf("external etcd %s is not ready: find the etcd Machine that is down (its VM, its Node-less Machine's conditions); "+

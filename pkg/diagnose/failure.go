@@ -9,10 +9,8 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
-// CodeWorkloadRefused: a workload cluster's upgrade was refused because
-// its management cluster is older: workload clusters cannot run a newer
-// EKS-A than their management cluster (EKS-A's versioning rules).
-const CodeWorkloadRefused = "WorkloadUpgradeRefused"
+// CodeEKSAClusterFailure: the EKS-A Cluster's status.failureMessage is set.
+const CodeEKSAClusterFailure = "EKSAClusterFailure"
 
 // clusterFailure: the EKS-A Cluster's status.failureMessage. The CLI stops
 // at once on it ("cluster has a validation error that doesn't seem
@@ -38,7 +36,7 @@ func clusterFailure(f *facts) []hit {
 				"in the cluster spec to roll in place of an existing machine, then rerun the upgrade",
 		}}
 	}
-	return []hit{{clause: "the EKS-A Cluster reports a failure: " + msg, finding: finding, steps: steps, objects: []string{ref}}}
+	return []hit{{clause: "the EKS-A Cluster reports a failure: " + msg, findings: []Finding{finding}, steps: steps, objects: []string{ref}}}
 }
 
 // hardwareShort: the failure is bare metal's "not enough hardware".
@@ -46,39 +44,6 @@ func hardwareShort(msg string) bool {
 	m := strings.ToLower(msg)
 	return strings.Contains(m, "hardware") &&
 		(strings.Contains(m, "not enough") || strings.Contains(m, "insufficient") || strings.Contains(m, "minimum") || strings.Contains(m, "available"))
-}
-
-// workloadsRefused: a workload cluster managed by this one whose upgrade
-// failed because it asks for a newer EKS-A than the management cluster
-// runs, or whose failureMessage says so.
-func workloadsRefused(f *facts) []hit {
-	var out []hit
-	for _, o := range f.mgmt.EKSA {
-		if o.Group != eksa.GroupEKSA || o.Kind != "Cluster" || o.Name == f.name || o.Fields["managementCluster"] != f.name {
-			continue
-		}
-		want, ok := parseEra(o.Fields["eksaVersion"])
-		ahead := ok && f.era.known && want.newer(f.era)
-		msg := o.Fields["failureMessage"]
-		if !ahead && !strings.Contains(strings.ToLower(msg), "management") {
-			continue
-		}
-		ref := objectRef(o)
-		text := fmt.Sprintf("workload cluster %s asks for EKS-A %s but its management cluster %s runs %s: workload clusters cannot run a newer EKS-A than their management cluster",
-			o.Name, orUnknown(want.version), f.name, orUnknown(f.era.version))
-		if msg != "" {
-			text += " (status.failureMessage: " + oneLineText(msg) + ")"
-		}
-		out = append(out, hit{clause: "workload cluster " + o.Name + "'s upgrade is refused", objects: []string{ref},
-			finding: Finding{Severity: Error, Code: CodeWorkloadRefused, Object: ref, Location: string(snapshot.Management), Message: text,
-				Evidence: failureEvidence(f, o)},
-			steps: []Step{{
-				Command: "eksctl anywhere upgrade cluster -f " + quote(f.clusterSpec()) + " -v9",
-				Why: fmt.Sprintf("upgrade in order: the management cluster %s to %s first, then workload cluster %s (eksctl anywhere upgrade cluster -f <%s's spec> --kubeconfig %s)",
-					f.name, orUnknown(want.version), o.Name, o.Name, quote(f.mgmt.Kubeconfig)),
-			}}})
-	}
-	return out
 }
 
 func oneLineText(s string) string { return text.OneLine(s) }
@@ -99,4 +64,11 @@ func failureEvidence(f *facts, c snapshot.Object) *Evidence {
 			Message: oneLineText(msg)}}, e.Conditions...)
 	}
 	return e
+}
+
+func parens(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(" + s + ")"
 }

@@ -75,7 +75,6 @@ func findings(f *facts, v verdict) []Finding {
 	}
 	out = append(out, vcenterFindings(f)...)
 	out = append(out, referenceFindings(f)...)
-	out = append(out, inPlaceEraFindings(f)...)
 	out = append(out, f.familyFindings()...)
 	named := map[string]bool{}
 	for _, fd := range out {

@@ -53,39 +53,17 @@ func (f *facts) nodeUpgrades() []nodeUpgrade {
 	return out
 }
 
-func (f *facts) inPlaceStuck() bool {
+// nodeUpgradesStuck: a hit per NodeUpgrade unchanged for longer than
+// stuckAfter; a note per one still within its time, and per control plane
+// or MachineDeployment marked for an in-place upgrade that none started.
+func nodeUpgradesStuck(f *facts) []hit {
+	var out []hit
 	for _, u := range f.nodeUpgrades() {
+		h := hit{findings: []Finding{f.nodeUpgradeFinding(u)}}
 		if u.stuck {
-			return true
+			h.clause, h.steps, h.objects = "NodeUpgrade "+u.obj.Name+" not completed", []Step{f.nodeUpgradeStep(u)}, []string{objectRef(u.obj)}
 		}
-	}
-	return false
-}
-
-func inPlaceFindings(f *facts) []Finding {
-	var out []Finding
-	now := f.in.Now
-	for _, u := range f.nodeUpgrades() {
-		fd := Finding{Severity: Warning, Code: CodeInPlaceUpgradeProgress, Object: objectRef(u.obj), Location: string(snapshot.Management),
-			Evidence: evidenceOf(now, u.obj.Conditions, nil)}
-		verb := "is upgrading"
-		if u.stuck {
-			fd.Severity, fd.Code, verb = Error, CodeInPlaceUpgradeStuck, "has not completed"
-		}
-		fd.Message = fmt.Sprintf("NodeUpgrade %s of Machine %s (to %s) %s, created %s ago", u.obj.Name, u.machine.Name,
-			orUnknown(u.obj.Fields["kubernetesVersion"]), verb, ageText(now, u.obj.Created))
-		if c := conditionText(now, u.obj.Conditions); c != "" {
-			fd.Message += "; " + c
-		}
-		switch {
-		case u.pod != nil && u.pod.Waiting != "":
-			fd.Message += fmt.Sprintf("; upgrader pod %s is %s, %s", u.pod.Name, orUnknown(u.pod.Phase), u.pod.Waiting)
-		case u.pod != nil:
-			fd.Message += fmt.Sprintf("; upgrader pod %s is %s", u.pod.Name, orUnknown(u.pod.Phase))
-		case u.machine.NodeName != "":
-			fd.Message += fmt.Sprintf("; no upgrader pod %s in %s", eksa.UpgraderPod(u.machine.NodeName), eksa.Namespace)
-		}
-		out = append(out, fd)
+		out = append(out, h)
 	}
 	// A control plane or MachineDeployment marked for an in-place upgrade
 	// that no upgrade object has started: the EKS-A controller has not acted.
@@ -93,13 +71,50 @@ func inPlaceFindings(f *facts) []Finding {
 		_, kcp := o.Annotations[eksa.AnnotationInPlaceUpgradeNeeded]
 		_, md := o.Annotations[eksa.AnnotationMDInPlaceUpgradeNeeded]
 		if (kcp || md) && !f.hasUpgradeFor(o) {
-			out = append(out, Finding{Severity: Warning, Code: CodeInPlaceUpgradeProgress, Object: objectRef(o),
+			out = append(out, hit{findings: []Finding{{Severity: Warning, Code: CodeInPlaceUpgradeProgress, Object: objectRef(o),
 				Location: string(snapshot.Management), Message: fmt.Sprintf(
 					"%s %s is marked for an in-place upgrade, but no %s or %s exists for it: the EKS-A controller has not started it",
-					o.Kind, o.Name, eksa.KindControlPlaneUpgrade, eksa.KindMachineDeploymentUpgrade)})
+					o.Kind, o.Name, eksa.KindControlPlaneUpgrade, eksa.KindMachineDeploymentUpgrade)}}})
 		}
 	}
 	return out
+}
+
+func (f *facts) nodeUpgradeFinding(u nodeUpgrade) Finding {
+	now := f.in.Now
+	fd := Finding{Severity: Warning, Code: CodeInPlaceUpgradeProgress, Object: objectRef(u.obj), Location: string(snapshot.Management),
+		Evidence: evidenceOf(now, u.obj.Conditions, nil)}
+	verb := "is upgrading"
+	if u.stuck {
+		fd.Severity, fd.Code, verb = Error, CodeInPlaceUpgradeStuck, "has not completed"
+	}
+	fd.Message = fmt.Sprintf("NodeUpgrade %s of Machine %s (to %s) %s, created %s ago", u.obj.Name, u.machine.Name,
+		orUnknown(u.obj.Fields["kubernetesVersion"]), verb, ageText(now, u.obj.Created))
+	if c := conditionText(now, u.obj.Conditions); c != "" {
+		fd.Message += "; " + c
+	}
+	switch {
+	case u.pod != nil && u.pod.Waiting != "":
+		fd.Message += fmt.Sprintf("; upgrader pod %s is %s, %s", u.pod.Name, orUnknown(u.pod.Phase), u.pod.Waiting)
+	case u.pod != nil:
+		fd.Message += fmt.Sprintf("; upgrader pod %s is %s", u.pod.Name, orUnknown(u.pod.Phase))
+	case u.machine.NodeName != "":
+		fd.Message += fmt.Sprintf("; no upgrader pod %s in %s", eksa.UpgraderPod(u.machine.NodeName), eksa.Namespace)
+	}
+	return fd
+}
+
+// nodeUpgradeStep: the upgrader pod's logs say where it stopped; without
+// one, the NodeUpgrade's conditions say how far it got.
+func (f *facts) nodeUpgradeStep(u nodeUpgrade) Step {
+	k := f.kubectl() + " -n " + eksa.Namespace
+	if u.pod != nil {
+		return Step{Command: k + " logs " + u.pod.Name + " --all-containers", Why: fmt.Sprintf(
+			"the in-place upgrade of Machine %s stopped (NodeUpgrade %s): its upgrader pod's logs say at which step and why",
+			u.machine.Name, u.obj.Name)}
+	}
+	return Step{Command: k + " describe nodeupgrades.anywhere.eks.amazonaws.com " + u.obj.Name, Why: fmt.Sprintf(
+		"the in-place upgrade of Machine %s stopped and no upgrader pod runs for it: its conditions say how far it got", u.machine.Name)}
 }
 
 // hasUpgradeFor: an upgrade object names o.
@@ -111,39 +126,4 @@ func (f *facts) hasUpgradeFor(o snapshot.Object) bool {
 		}
 	}
 	return false
-}
-
-// inPlaceEraFindings are the findings of what stops today's upgrades.
-func inPlaceEraFindings(f *facts) []Finding {
-	if !readable(f.mgmt) {
-		return nil
-	}
-	out := rolloutFindings(f)
-	out = append(out, stuckMachineFindings(f)...)
-	out = append(out, healthCheckFindings(f)...)
-	out = append(out, inPlaceFindings(f)...)
-	return append(out, blockerFindings(f)...)
-}
-
-// stuckClauses say what is stuck, for the headline.
-func (f *facts) stuckClauses() []string {
-	var out []string
-	for _, r := range f.stuckRollouts() {
-		out = append(out, fmt.Sprintf("%s %s at %s for %s", r.obj.Kind, r.obj.Name, r.countsText(), ageText(f.in.Now, r.since)))
-	}
-	for _, s := range f.stuckMachines() {
-		out = append(out, fmt.Sprintf("Machine %s %s for %s", s.m.Name, stuckWord(s), ageText(f.in.Now, s.since)))
-	}
-	for _, u := range f.nodeUpgrades() {
-		if u.stuck {
-			out = append(out, "NodeUpgrade "+u.obj.Name+" not completed")
-		}
-	}
-	for _, o := range f.blockedHealthChecks() {
-		out = append(out, "MachineHealthCheck "+o.Name+" holds remediation back")
-	}
-	if n := len(etcdFindings(f)); n > 0 {
-		out = append(out, "the etcd roll has not finished")
-	}
-	return out
 }

@@ -30,16 +30,23 @@ func (f *facts) blockedHealthChecks() []snapshot.Object {
 	return out
 }
 
-func healthCheckFindings(f *facts) []Finding {
-	var out []Finding
+// healthChecksBlocked: a hit per MachineHealthCheck holding remediation
+// back.
+func healthChecksBlocked(f *facts) []hit {
+	var out []hit
 	for _, o := range f.blockedHealthChecks() {
 		expected, healthy := o.Counts["expectedMachines"], o.Counts["currentHealthy"]
 		msg := fmt.Sprintf("MachineHealthCheck %s holds remediation back: %d of %d Machines unhealthy", o.Name, expected-healthy, expected)
 		if c := conditionText(f.in.Now, o.Conditions); c != "" {
 			msg += "; " + c
 		}
-		out = append(out, Finding{Severity: Error, Code: CodeRemediationBlocked, Object: objectRef(o),
-			Location: string(snapshot.Management), Message: msg, Evidence: evidenceOf(f.in.Now, o.Conditions, o.Counts)})
+		ref := objectRef(o)
+		out = append(out, hit{clause: "MachineHealthCheck " + o.Name + " holds remediation back", objects: []string{ref},
+			findings: []Finding{{Severity: Error, Code: CodeRemediationBlocked, Object: ref,
+				Location: string(snapshot.Management), Message: msg, Evidence: evidenceOf(f.in.Now, o.Conditions, o.Counts)}},
+			steps: []Step{{Command: f.kubectl() + " -n " + eksa.Namespace + " describe machinehealthchecks.cluster.x-k8s.io " + o.Name, Why: fmt.Sprintf(
+				"MachineHealthCheck %s will not replace unhealthy Machines while more than maxUnhealthy are: bring the unhealthy Machines it lists back "+
+					"(the findings above name the stuck ones) and remediation resumes", o.Name)}}})
 	}
 	return out
 }

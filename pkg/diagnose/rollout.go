@@ -61,33 +61,25 @@ func (f *facts) rollouts() []rollout {
 	return out
 }
 
-// stuckRollouts are those that have not converged and not changed for
-// longer than stuckAfter.
-func (f *facts) stuckRollouts() []rollout {
-	var out []rollout
-	for _, r := range f.rollouts() {
-		if !r.converged && stuckFor(f.in.Now, r.since) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func (r rollout) countsText() string {
 	return strings.Join([]string{countText(r.desired, "desired"), countText(r.current, "current"),
 		countText(r.upToDate, "up to date"), countText(r.ready, "ready")}, ", ")
 }
 
-func rolloutFindings(f *facts) []Finding {
-	var out []Finding
+// rolloutsStuck: a hit per rollout not converged and unchanged for longer
+// than stuckAfter; a note per rollout still within its time.
+func rolloutsStuck(f *facts) []hit {
+	var out []hit
 	for _, r := range f.rollouts() {
 		if r.converged {
 			continue
 		}
-		fd := Finding{Severity: Warning, Code: CodeRolloutInProgress, Object: objectRef(r.obj), Location: string(snapshot.Management),
+		ref := objectRef(r.obj)
+		fd := Finding{Severity: Warning, Code: CodeRolloutInProgress, Object: ref, Location: string(snapshot.Management),
 			Evidence: evidenceOf(f.in.Now, r.obj.Conditions, r.obj.Counts)}
 		fd.Message = fmt.Sprintf("%s %s is rolling out: %s", r.obj.Kind, r.obj.Name, r.countsText())
-		if stuckFor(f.in.Now, r.since) {
+		stuck := stuckFor(f.in.Now, r.since)
+		if stuck {
 			fd.Severity, fd.Code = Error, CodeRolloutStuck
 			fd.Message = fmt.Sprintf("%s %s has not converged, no change for %s: %s", r.obj.Kind, r.obj.Name,
 				ageText(f.in.Now, r.since), r.countsText())
@@ -95,7 +87,24 @@ func rolloutFindings(f *facts) []Finding {
 		if c := conditionText(f.in.Now, r.obj.Conditions); c != "" {
 			fd.Message += "; " + c
 		}
-		out = append(out, fd)
+		h := hit{findings: []Finding{fd}}
+		if stuck {
+			h.clause = fmt.Sprintf("%s %s at %s for %s", r.obj.Kind, r.obj.Name, r.countsText(), ageText(f.in.Now, r.since))
+			h.objects = []string{ref}
+			h.steps = []Step{{Command: fmt.Sprintf("%s -n %s describe %s %s", f.kubectl(), eksa.Namespace, resourceName(r.obj.Kind), r.obj.Name),
+				Why: fmt.Sprintf("%s %s has not converged (%s): its conditions and events name the Machine it waits for", r.obj.Kind, r.obj.Name, r.countsText())}}
+		}
+		out = append(out, h)
 	}
 	return out
+}
+
+func resourceName(kind string) string {
+	switch kind {
+	case "KubeadmControlPlane":
+		return "kubeadmcontrolplanes.controlplane.cluster.x-k8s.io"
+	case "MachineDeployment":
+		return "machinedeployments.cluster.x-k8s.io"
+	}
+	return strings.ToLower(kind)
 }

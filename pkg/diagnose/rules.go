@@ -100,10 +100,3 @@ func (f *facts) rollCutOff() bool {
 	}
 	return false
 }
-
-// stuck: the rollout, a Machine, an in-place upgrade, remediation or the
-// etcd roll has not moved for longer than stuckAfter.
-func (f *facts) stuck() bool {
-	return len(f.stuckRollouts()) > 0 || len(f.stuckMachines()) > 0 || f.inPlaceStuck() ||
-		len(f.blockedHealthChecks()) > 0 || len(etcdFindings(f)) > 0
-}

@@ -325,7 +325,7 @@ func unreadText(u snapshot.Unread) string {
 // notReadyClauses say what is not ready, for the headline: the known
 // causes, then the first red signal no cause explains.
 func (f *facts) notReadyClauses() []string {
-	out := f.familyClauses(false)
+	out := f.familyClauses(NotReady)
 	s := f.unexplainedSignals()
 	if len(out) == 0 && len(s) == 0 {
 		s = f.redSignals() // each named by a finding of its own, e.g. a controller's own pause
@@ -347,7 +347,7 @@ const maxLookSteps = 3
 // notReadySteps: the known causes' steps, then where to look for each of
 // the first red signals no cause explains.
 func (f *facts) notReadySteps() []Step {
-	steps := f.familySteps(false)
+	steps := f.familySteps(NotReady)
 	red := f.unexplainedSignals()
 	if len(steps) == 0 && len(red) == 0 {
 		red = f.redSignals()

@@ -212,19 +212,19 @@ func decide(f *facts) verdict {
 	// too); a stuck rollout only once nothing is paused, since a paused
 	// cluster is not expected to converge.
 	switch {
-	case len(f.blockers()) > 0:
+	case len(f.familyClauses(UpgradeBlocked)) > 0:
 		v.state = UpgradeBlocked
 	case f.validationFailed():
 		v.state = ValidationFailed
 	case v.blocking || (len(f.leftMarkers()) > 0 && !v.mid):
 		v.state = PausedAfterFailure
-	case len(f.leftMarkers()) == 0 && f.stuck():
+	case len(f.leftMarkers()) == 0 && len(f.familyClauses(RolloutStuck)) > 0:
 		v.state = RolloutStuck
 	case v.mid:
 		v.state = UpgradeIncomplete
 	// Healthy is earned: a known cause that is not a blocker, or any red
 	// signal, is NotReady; a read refused leaves the verdict open.
-	case len(f.familyClauses(false)) > 0 || len(f.redSignals()) > 0:
+	case len(f.familyClauses(NotReady)) > 0 || len(f.redSignals()) > 0:
 		v.state = NotReady
 	case len(f.mgmt.Unread) > 0:
 		v.state, v.cause = Unknown, causeUnread

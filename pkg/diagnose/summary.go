@@ -46,9 +46,9 @@ func summary(f *facts, v verdict) string {
 	case UpgradeIncomplete:
 		return fmt.Sprintf("%s's upgrade is incomplete: %s", c, strings.Join(f.incompleteClauses(), ", "))
 	case UpgradeBlocked:
-		return fmt.Sprintf("%s's upgrade cannot proceed: %s", c, strings.Join(f.blockers(), ", "))
+		return fmt.Sprintf("%s's upgrade cannot proceed: %s", c, strings.Join(f.familyClauses(UpgradeBlocked), ", "))
 	case RolloutStuck:
-		return fmt.Sprintf("%s's upgrade is stuck: %s", c, strings.Join(f.stuckClauses(), ", "))
+		return fmt.Sprintf("%s's upgrade is stuck: %s", c, strings.Join(f.familyClauses(RolloutStuck), ", "))
 	case NotReady:
 		return fmt.Sprintf("%s is not ready: %s", c, strings.Join(f.notReadyClauses(), ", "))
 	}

@@ -1,3 +1,5 @@
+package diagnose
+
 // How to add a known cause: write one file holding its code and a detect
 // function that returns a hit per thing it finds (the headline clause, the
 // findings, the next steps and the objects it explains), then add one line
@@ -5,8 +7,6 @@
 // go, and its place among its state's families (the order of their clauses
 // in the headline). Nothing else enumerates causes: decide, the headline,
 // the findings and the next steps all gather hits from this one slice.
-
-package diagnose
 
 // A family is one known cause: how it is detected, the clause it adds to
 // the headline, its findings and its next steps, together in one file each.

@@ -17,9 +17,10 @@ import (
 
 // TestStatus_RedSignalsNoRuleKnows turns red, one at a time on the healthy
 // world, signals no rule of the plugin knows, as their controllers would:
-// a Node still Ready but under disk pressure (the kubelet), and a workload
+// a Node still Ready but under disk pressure (the kubelet), a workload
 // cluster's control plane condition while that cluster's EKS-A Cluster
-// still reads green (Cluster API). Each time the binary says NotReady,
+// still reads green (Cluster API), and CoreDNS crash-looping (the
+// Deployment controller). Each time the binary says NotReady,
 // exit 2, names the object, and quotes the condition as the server holds it
 // (type, status, reason, message); the first next step shows the object.
 // Restored, status is Healthy again.
@@ -40,14 +41,21 @@ func TestStatus_RedSignalsNoRuleKnows(t *testing.T) {
 		}
 		return signals[i]
 	}
+	whole := []string{"type", "status", "reason", "message"}
 	cases := []struct {
 		signal testworld.Signal
-		step   string // the first next command contains it
+		quoted []string // the condition's fields the finding quotes
+		step   string   // the first next command contains it
 	}{
-		{pick(func(s testworld.Signal) bool { return s.ObjectKind == "Node" && s.Condition == "DiskPressure" }), "describe node "},
+		{pick(func(s testworld.Signal) bool { return s.ObjectKind == "Node" && s.Condition == "DiskPressure" }), whole, "describe node "},
 		{pick(func(s testworld.Signal) bool {
 			return s.ObjectKind == "KubeadmControlPlane" && s.Name == "w01" && s.Kind == testworld.SignalCondition && s.Condition != "Ready"
-		}), "-n eksa-system describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io w01"},
+		}), whole, "-n eksa-system describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io w01"},
+		// A Deployment's finding says its replicas and its pod's reason
+		// where the condition's message would only say "minimum
+		// availability".
+		{pick(func(s testworld.Signal) bool { return s.Kind == testworld.SignalDeployment && s.Name == "coredns" }),
+			[]string{"type", "status", "reason"}, "-n kube-system logs deployment/coredns --previous"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.signal.String(), func(t *testing.T) {
@@ -74,7 +82,7 @@ func TestStatus_RedSignalsNoRuleKnows(t *testing.T) {
 					evidence = string(f.Evidence)
 				}
 			}
-			for _, field := range []string{"type", "status", "reason", "message"} {
+			for _, field := range tt.quoted {
 				if quoted, _ := json.Marshal(want[field]); !strings.Contains(evidence, string(quoted)) {
 					t.Errorf("the NotReady finding on %s quotes no %s %s: evidence %s", object, field, quoted, evidence)
 				}
@@ -112,12 +120,16 @@ func serverCondition(t *testing.T, w *testworld.World, sig testworld.Signal) map
 	if len(path) == 0 {
 		path = []string{"status", "conditions"}
 	}
+	want := sig.Condition
+	if sig.Kind == testworld.SignalDeployment {
+		want = "Available"
+	}
 	list, _, _ := unstructured.NestedSlice(u.Object, path...)
 	for _, c := range list {
-		if m, ok := c.(map[string]any); ok && m["type"] == sig.Condition {
+		if m, ok := c.(map[string]any); ok && m["type"] == want {
 			return m
 		}
 	}
-	t.Fatalf("%s holds no condition %s", sig, sig.Condition)
+	t.Fatalf("%s holds no condition %s", sig, want)
 	return nil
 }

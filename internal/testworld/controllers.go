@@ -57,7 +57,32 @@ func Controllers(f Flavour, p Provider) []Controller {
 	return out
 }
 
-// controllerObjects renders the controllers of Controllers as running.
+// SystemDeployments are kube-system's Deployments on an EKS-A cluster:
+// CoreDNS as EKS-D ships it and Cilium's operator (aws/eks-anywhere
+// pkg/networking/cilium: DeploymentName "cilium-operator").
+var SystemDeployments = []Controller{{"kube-system", "cilium-operator"}, {"kube-system", "coredns"}}
+
+// systemDeploymentLabels and images are theirs as installed.
+var (
+	systemDeploymentLabels = map[string]map[string]string{
+		"cilium-operator": {"io.cilium/app": "operator", "name": "cilium-operator"},
+		"coredns":         {"k8s-app": "kube-dns"},
+	}
+	systemDeploymentImages = map[string]string{
+		"cilium-operator": "public.ecr.aws/isovalent/operator-generic:v1.15.16-eksa.1",
+		"coredns":         "public.ecr.aws/eks-distro/coredns/coredns:v1.8.7-eks-1-23-19",
+	}
+)
+
+// everyDeployment is every Deployment the world runs on management: the
+// controllers, EKS-A's and kube-system's.
+func (w *World) everyDeployment() []Controller {
+	out := append(Controllers(w.Flavour, w.provider()), Controller{eksa.Namespace, eksa.ControllerDeployment})
+	return append(out, SystemDeployments...)
+}
+
+// controllerObjects renders the controllers of Controllers, and
+// kube-system's Deployments, as running.
 func controllerObjects(f Flavour, p Provider, now time.Time) []*unstructured.Unstructured {
 	versions := map[string]string{}
 	for _, inv := range inventory(f, p) {
@@ -80,6 +105,9 @@ func controllerObjects(f Flavour, p Provider, now time.Time) []*unstructured.Uns
 			}
 		}
 		out = append(out, deployment(c.Namespace, c.Name, labels, image, now))
+	}
+	for _, c := range SystemDeployments {
+		out = append(out, deployment(c.Namespace, c.Name, systemDeploymentLabels[c.Name], systemDeploymentImages[c.Name], now))
 	}
 	return out
 }

@@ -15,7 +15,7 @@ import (
 
 // resetSignals turns green again, on management, what the signal
 // scenarios turned red and a reset does not seed again: the controllers
-// (and their crash-looping pods), Cilium's DaemonSet, the Nodes' Ready,
+// and kube-system's Deployments (and their crash-looping pods), Cilium's DaemonSet, the Nodes' Ready,
 // and the objects the scenarios added. Reseed and ResetInPlace call it
 // before seeding the next scenario.
 func (w *World) resetSignals(ctx context.Context) error {
@@ -25,7 +25,7 @@ func (w *World) resetSignals(ctx context.Context) error {
 	}
 	var errs []error
 	pods := s.client.Resource(schema.GroupVersionResource{Version: "v1", Resource: "pods"})
-	for _, c := range append(Controllers(w.Flavour, w.provider()), Controller{eksa.Namespace, eksa.ControllerDeployment}) {
+	for _, c := range w.everyDeployment() {
 		d := newObject("apps/v1", "Deployment", c.Namespace, c.Name, nil)
 		errs = append(errs, ignoreMissing(s.changeStatus(ctx, d, func(u *unstructured.Unstructured) {
 			set(u, DeploymentRunning(c.Name, w.Now), "status")

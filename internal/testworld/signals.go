@@ -69,8 +69,8 @@ var conditionLists = [][]string{{"status", "conditions"}, {"status", "deprecated
 // now: each condition of each EKS-A Cluster and of every seeded cluster's
 // objects there, cluster3's and its workload clusters' (or status.ready
 // where an object has no conditions), each EKS-A Cluster's failureMessage,
-// each controller Deployment, the CNI DaemonSet, each condition of each
-// Node.
+// each controller Deployment and kube-system's, the CNI DaemonSet, each
+// condition of each Node.
 func (w *World) Signals(ctx context.Context) ([]Signal, error) {
 	s, err := NewSeeder(w.Management.Config)
 	if err != nil {
@@ -120,7 +120,7 @@ func (w *World) Signals(ctx context.Context) ([]Signal, error) {
 		}
 		out = append(out, objectSignals(live)...)
 	}
-	for _, c := range append(Controllers(w.Flavour, w.provider()), Controller{eksa.Namespace, eksa.ControllerDeployment}) {
+	for _, c := range w.everyDeployment() {
 		out = append(out, Signal{Kind: SignalDeployment, APIVersion: "apps/v1", ObjectKind: "Deployment", Namespace: c.Namespace, Name: c.Name})
 	}
 	out = append(out, Signal{Kind: SignalDaemonSet, APIVersion: "apps/v1", ObjectKind: "DaemonSet", Namespace: "kube-system", Name: CNIDaemonSet})

@@ -43,7 +43,7 @@ type signal struct {
 // green: the EKS-A Clusters (failureMessage and every condition), every
 // Cluster API object it holds (every condition, both contracts, and
 // status.ready), the controllers, the Nodes (Ready, and any other
-// condition True) and kube-system's DaemonSets.
+// condition True) and kube-system's Deployments and DaemonSets.
 // Sorted, so equal inputs name the same first signal.
 func (f *facts) redSignals() []signal {
 	if f.signals != nil || !readable(f.mgmt) {
@@ -126,29 +126,22 @@ func upgradeSignal(o snapshot.Object) *signal {
 	return &s
 }
 
-// controllerSignals: every controller Deployment not available, and every
+// controllerSignals: every controller Deployment and every kube-system
+// Deployment (CoreDNS, the CNI's operator) not available, and every
 // provider clusterctl installed whose namespace runs no Deployment at all.
 func (f *facts) controllerSignals() []signal {
 	var out []signal
 	seen := map[string]bool{}
 	for _, w := range f.mgmt.Controllers {
 		seen[w.Namespace] = true
-		if !w.Down() {
-			continue
+		if w.Down() {
+			out = append(out, f.deploymentSignal(w))
 		}
-		c := snapshot.Condition{Type: "Available", Status: "False",
-			Message: fmt.Sprintf("%d of %d replicas available", w.Available, w.Desired)}
-		for _, wc := range w.Conditions {
-			if wc.Type == "Available" {
-				c.Status, c.Reason, c.LastTransitionTime = wc.Status, wc.Reason, wc.LastTransitionTime
-			}
+	}
+	for _, w := range f.mgmt.SystemDeployments {
+		if w.Down() {
+			out = append(out, f.deploymentSignal(w))
 		}
-		if p := podText(w.Pods); p != "" {
-			c.Message += "; " + p
-		}
-		out = append(out, signal{object: "Deployment/" + w.Namespace + "/" + w.Name, kind: "deployment", ns: w.Namespace, name: w.Name,
-			field: c.Type, status: c.Status, reason: c.Reason, msg: c.Message, since: c.LastTransitionTime,
-			look: fmt.Sprintf("%s -n %s logs deployment/%s --previous", f.kubectl(), w.Namespace, w.Name)})
 	}
 	if f.unreadResource("deployments") {
 		return out
@@ -163,6 +156,24 @@ func (f *facts) controllerSignals() []signal {
 			look: fmt.Sprintf("%s -n %s get deployments,pods", f.kubectl(), p.Namespace)})
 	}
 	return out
+}
+
+// deploymentSignal: a Deployment not available, with why its pods are not
+// ready, and the log of its last crash to look at.
+func (f *facts) deploymentSignal(w snapshot.Workload) signal {
+	c := snapshot.Condition{Type: "Available", Status: "False",
+		Message: fmt.Sprintf("%d of %d replicas available", w.Available, w.Desired)}
+	for _, wc := range w.Conditions {
+		if wc.Type == "Available" {
+			c.Status, c.Reason, c.LastTransitionTime = wc.Status, wc.Reason, wc.LastTransitionTime
+		}
+	}
+	if p := podText(w.Pods); p != "" {
+		c.Message += "; " + p
+	}
+	return signal{object: "Deployment/" + w.Namespace + "/" + w.Name, kind: "deployment", ns: w.Namespace, name: w.Name,
+		field: c.Type, status: c.Status, reason: c.Reason, msg: c.Message, since: c.LastTransitionTime,
+		look: fmt.Sprintf("%s -n %s logs deployment/%s --previous", f.kubectl(), w.Namespace, w.Name)}
 }
 
 // unreadResource: a read of the resource was refused.

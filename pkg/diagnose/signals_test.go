@@ -92,6 +92,12 @@ var signalTests = []struct {
 	{"a refused read", func(b *snapBuilder) {
 		b.snap.Management.Unread = []snapshot.Unread{{Verb: "list", Resource: "deployments.apps", Error: `deployments.apps is forbidden: User "viewer" cannot list`}}
 	}, Unknown, CodeUnread, "", []string{"could not list deployments.apps in every namespace", "cannot be Healthy"}, "auth can-i --list"},
+	{"CoreDNS down", func(b *snapBuilder) {
+		b.snap.Management.SystemDeployments = []snapshot.Workload{{Namespace: "kube-system", Name: "coredns", Desired: 2, Available: 0,
+			Conditions: []snapshot.Condition{cond("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", time.Hour)},
+			Pods:       []snapshot.Pod{{Name: "coredns-5d78c9869d-x", Waiting: "coredns: CrashLoopBackOff", Restarts: 12}}}}
+	}, NotReady, CodeNotReady, "Deployment/kube-system/coredns", []string{"Available False since 60m", "0 of 2 replicas available", "CrashLoopBackOff"},
+		"-n kube-system logs deployment/coredns --previous"},
 	{"a Ready Node under disk pressure", func(b *snapBuilder) {
 		n := &b.snap.Management.Nodes[0]
 		n.Problems = []snapshot.Condition{cond("DiskPressure", "True", "KubeletHasDiskPressure", "kubelet has disk pressure", 40*time.Minute)}

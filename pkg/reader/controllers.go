@@ -15,9 +15,10 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
-// The controllers a management cluster runs, and the DaemonSets of
-// kube-system: one list each, whatever the cluster's size, plus one list of
-// pods per controller that is down (none in a healthy cluster).
+// The controllers a management cluster runs, and the Deployments and
+// DaemonSets of kube-system: one list each, whatever the cluster's size,
+// plus one list of pods per Deployment that is down (none in a healthy
+// cluster).
 
 var (
 	daemonSetGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}
@@ -41,43 +42,56 @@ func (r *reader) tightBudgets(ctx context.Context) ([]snapshot.DisruptionBudget,
 	return out, err
 }
 
-// controllers lists the Deployments of every namespace once and keeps
-// those of the controller namespaces; the EKS-A controller among them gives
-// the image (for the version). A Deployment not available is read with its
-// pods, for why.
-func (r *reader) controllers(ctx context.Context) (all []snapshot.Workload, eksaController *snapshot.Workload, image string, err error) {
+// deployments are the Deployments status weighs: the controllers', the EKS-A
+// controller among them (its image gives the version) and kube-system's.
+type deployments struct {
+	controllers, system []snapshot.Workload
+	eksaController      *snapshot.Workload
+	image               string
+}
+
+// deployments lists the Deployments of every namespace once and keeps
+// those of the controller namespaces and of kube-system. A Deployment not
+// available is read with its pods, for why.
+func (r *reader) deployments(ctx context.Context) (deployments, error) {
+	var out deployments
 	items, err := r.listOptional(ctx, deploymentGVR, "")
 	if err != nil {
-		return nil, nil, "", err
+		return out, err
 	}
 	if items == nil {
 		// Refused (or none): the EKS-A controller alone, as a user allowed
 		// only eksa-system may still read it, for the version.
 		if items, err = r.eksaControllerOnly(ctx); err != nil {
-			return nil, nil, "", err
+			return out, err
 		}
 	}
 	for i := range items {
 		d := &items[i]
-		if !eksa.IsControllerNamespace(d.GetNamespace()) {
+		system := d.GetNamespace() == eksa.CNINamespace
+		if !system && !eksa.IsControllerNamespace(d.GetNamespace()) {
 			continue
 		}
 		w := workloadOf(d)
 		if w.Down() {
 			if w.Pods, err = r.podsOf(ctx, d); err != nil {
-				return nil, nil, "", err
+				return out, err
 			}
 		}
-		all = append(all, w)
+		if system {
+			out.system = append(out.system, w)
+			continue
+		}
+		out.controllers = append(out.controllers, w)
 		if d.GetNamespace() == eksa.Namespace && d.GetName() == eksa.ControllerDeployment {
 			c := w
-			eksaController, image = &c, firstImage(d)
+			out.eksaController, out.image = &c, firstImage(d)
 		}
 	}
-	sort.Slice(all, func(i, j int) bool {
-		return all[i].Namespace+"/"+all[i].Name < all[j].Namespace+"/"+all[j].Name
-	})
-	return all, eksaController, image, nil
+	for _, l := range [][]snapshot.Workload{out.controllers, out.system} {
+		sort.Slice(l, func(i, j int) bool { return l[i].Namespace+"/"+l[i].Name < l[j].Namespace+"/"+l[j].Name })
+	}
+	return out, nil
 }
 
 func workloadOf(d *unstructured.Unstructured) snapshot.Workload {

@@ -250,10 +250,10 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 		})
 	}
 	do(func() error {
-		all, w, image, err := r.controllers(ctx)
+		d, err := r.deployments(ctx)
 		mu.Lock()
 		defer mu.Unlock()
-		st.Controllers, st.Controller, st.ControllerImage = all, w, image
+		st.Controllers, st.Controller, st.ControllerImage, st.SystemDeployments = d.controllers, d.eksaController, d.image, d.system
 		return err
 	})
 	do(func() error {

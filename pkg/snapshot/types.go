@@ -78,6 +78,9 @@ type ClusterState struct {
 	// (eksa.IsControllerNamespace): Cluster API, its providers, EKS-A and
 	// cert-manager; a Deployment not available carries its pods.
 	Controllers []Workload
+	// SystemDeployments are kube-system's Deployments: CoreDNS and the
+	// CNI's operator, with pods for those down, as Controllers.
+	SystemDeployments []Workload
 	// DaemonSets are those of kube-system: the CNI's and kube-proxy's.
 	DaemonSets []DaemonSet
 	// TightBudgets are the PodDisruptionBudgets that allow no disruption

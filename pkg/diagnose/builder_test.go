@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"slices"
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -18,6 +19,9 @@ const (
 	testSpec   = "/w/cluster3/cluster3-eks-a-cluster.yaml"
 	newK8s     = "v1.23.17-eks-1-23-19"
 	oldK8s     = "v1.22.17-eks-1-22-24"
+
+	cpMachine     = "cluster3-2snw8"                // cluster3's control-plane Machine, and its Node
+	workerMachine = "cluster3-md-0-854976576-tw6hr" // cluster3's worker Machine, and its Node
 )
 
 type snapBuilder struct {
@@ -49,7 +53,7 @@ func (b *snapBuilder) build() Input {
 
 // eksa sets the EKS-A Cluster's spec.eksaVersion ("" removes it).
 func (b *snapBuilder) eksa(v string) *snapBuilder {
-	b.snap.Management.EKSA[0].Fields = map[string]string{"eksaVersion": v}
+	b.eksaCluster().Fields = map[string]string{"eksaVersion": v}
 	return b
 }
 
@@ -126,7 +130,7 @@ func (b *snapBuilder) eksaPaused() *snapBuilder {
 }
 
 func (b *snapBuilder) annotate(k, v string) *snapBuilder {
-	o := &b.snap.Management.EKSA[0]
+	o := b.eksaCluster()
 	if o.Annotations == nil {
 		o.Annotations = map[string]string{}
 	}
@@ -167,6 +171,66 @@ func (b *snapBuilder) backup(path string, age time.Duration, objects int) *snapB
 	return b
 }
 
+// Tests address what they change by name, never by position, so that a
+// test adding an object cannot shift what another addresses. Each accessor
+// points into management's snapshot and panics when the object is absent.
+
+// eksaCluster is cluster3's EKS-A Cluster.
+func (b *snapBuilder) eksaCluster() *snapshot.Object {
+	return mustFind("EKS-A Cluster cluster3", b.snap.Management.EKSA, func(o snapshot.Object) bool {
+		return o.Kind == "Cluster" && o.Name == "cluster3"
+	})
+}
+
+// objectNamed is the CAPI-side object of that kind and name.
+func (b *snapBuilder) objectNamed(kind, name string) *snapshot.Object {
+	return mustFind(kind+" "+name, b.snap.Management.Objects, func(o snapshot.Object) bool {
+		return o.Kind == kind && o.Name == name
+	})
+}
+
+func (b *snapBuilder) machine(name string) *snapshot.Machine {
+	return mustFind("Machine "+name, b.snap.Management.Machines, func(m snapshot.Machine) bool { return m.Name == name })
+}
+
+func (b *snapBuilder) node(name string) *snapshot.Node {
+	return mustFind("Node "+name, b.snap.Management.Nodes, func(n snapshot.Node) bool { return n.Name == name })
+}
+
+// controller is a provider's controller Deployment.
+func (b *snapBuilder) controller(namespace, name string) *snapshot.Workload {
+	return mustFind("controller "+namespace+"/"+name, b.snap.Management.Controllers, workloadIs(namespace, name))
+}
+
+// withoutController removes a provider's controller Deployment.
+func (b *snapBuilder) withoutController(namespace, name string) *snapBuilder {
+	b.controller(namespace, name) // panics if absent
+	b.snap.Management.Controllers = slices.DeleteFunc(b.snap.Management.Controllers, workloadIs(namespace, name))
+	return b
+}
+
+func workloadIs(namespace, name string) func(snapshot.Workload) bool {
+	return func(w snapshot.Workload) bool { return w.Namespace == namespace && w.Name == name }
+}
+
+// daemonSet is a kube-system DaemonSet.
+func (b *snapBuilder) daemonSet(name string) *snapshot.DaemonSet {
+	return mustFind("DaemonSet kube-system/"+name, b.snap.Management.DaemonSets, func(d snapshot.DaemonSet) bool {
+		return d.Namespace == "kube-system" && d.Name == name
+	})
+}
+
+// mustFind points at the first item that matches; a test that names what
+// is not there is wrong, so it panics.
+func mustFind[T any](what string, items []T, match func(T) bool) *T {
+	for i := range items {
+		if match(items[i]) {
+			return &items[i]
+		}
+	}
+	panic("snapBuilder: no " + what + " on management")
+}
+
 // cluster3 returns its CAPI objects (Cluster and infrastructure first, for
 // split) and its Machines, the control plane on newK8s.
 func cluster3(workerVersion string) ([]snapshot.Object, []snapshot.Machine) {
@@ -178,6 +242,8 @@ func cluster3(workerVersion string) ([]snapshot.Object, []snapshot.Machine) {
 	cl := snapshot.OwnerRef{Kind: "Cluster", Name: "cluster3"}
 	etcd := obj(eksa.GroupCAPI, "Machine", "cluster3-etcd-chkc5", snapshot.OwnerRef{Kind: "EtcdadmCluster", Name: "cluster3-etcd"})
 	etcd.Labels = map[string]string{eksa.LabelEtcdCluster: "cluster3-etcd"}
+	cp := obj(eksa.GroupCAPI, "Machine", cpMachine, snapshot.OwnerRef{Kind: "KubeadmControlPlane", Name: "cluster3"})
+	worker := obj(eksa.GroupCAPI, "Machine", workerMachine, snapshot.OwnerRef{Kind: "MachineSet", Name: "cluster3-md-0-854976576"})
 	objs := []snapshot.Object{
 		obj(eksa.GroupCAPI, "Cluster", "cluster3"),
 		obj(eksa.GroupInfrastructure, "VSphereCluster", "cluster3", cl),
@@ -186,18 +252,18 @@ func cluster3(workerVersion string) ([]snapshot.Object, []snapshot.Machine) {
 		obj(eksa.GroupCAPI, "MachineDeployment", "cluster3-md-0", cl),
 		obj(eksa.GroupCAPI, "MachineSet", "cluster3-md-0-854976576", snapshot.OwnerRef{Kind: "MachineDeployment", Name: "cluster3-md-0"}),
 		obj(eksa.GroupInfrastructure, "VSphereMachineTemplate", "cluster3-control-plane-1"),
-		obj(eksa.GroupCAPI, "Machine", "cluster3-2snw8", snapshot.OwnerRef{Kind: "KubeadmControlPlane", Name: "cluster3"}),
+		cp,
 		etcd,
-		obj(eksa.GroupCAPI, "Machine", "cluster3-md-0-854976576-tw6hr", snapshot.OwnerRef{Kind: "MachineSet", Name: "cluster3-md-0-854976576"}),
+		worker,
 	}
 	ready := &snapshot.Condition{Type: "Ready", Status: "True", LastTransitionTime: testNow.Add(-3 * time.Minute)}
 	ms := []snapshot.Machine{
-		{Name: "cluster3-2snw8", ClusterName: "cluster3", Role: snapshot.RoleControlPlane, Version: newK8s,
-			NodeName: "cluster3-2snw8", Phase: "Running", Ready: ready, Owners: objs[7].Owners},
+		{Name: cpMachine, ClusterName: "cluster3", Role: snapshot.RoleControlPlane, Version: newK8s,
+			NodeName: cpMachine, Phase: "Running", Ready: ready, Owners: cp.Owners},
 		{Name: "cluster3-etcd-chkc5", ClusterName: "cluster3", Role: snapshot.RoleEtcd, Phase: "Running",
 			Ready: ready, Owners: etcd.Owners},
-		{Name: "cluster3-md-0-854976576-tw6hr", ClusterName: "cluster3", Role: snapshot.RoleWorker, Version: workerVersion,
-			NodeName: "cluster3-md-0-854976576-tw6hr", Phase: "Running", Ready: ready, Owners: objs[9].Owners},
+		{Name: workerMachine, ClusterName: "cluster3", Role: snapshot.RoleWorker, Version: workerVersion,
+			NodeName: workerMachine, Phase: "Running", Ready: ready, Owners: worker.Owners},
 	}
 	return objs, ms
 }

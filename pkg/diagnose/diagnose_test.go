@@ -33,7 +33,7 @@ func stateCases() []stateCase {
 		}, UpgradeIncomplete},
 		{"node not ready", func() *snapBuilder {
 			b := newSnap().home(newK8s)
-			b.snap.Management.Nodes[0].Ready = false
+			b.node(cpMachine).Ready = false
 			return b
 		}, UpgradeIncomplete},
 		{"skew, EKS-A paused on v0.16 (not blocking)", func() *snapBuilder { return newSnap().home(oldK8s).eksaPaused() }, UpgradeIncomplete},
@@ -53,7 +53,7 @@ func stateCases() []stateCase {
 		{"CAPI Cluster paused mid-upgrade", func() *snapBuilder { return newSnap().home(oldK8s).capiPaused() }, PausedAfterFailure},
 		{"KubeadmControlPlane paused annotation mid-upgrade", func() *snapBuilder {
 			b := newSnap().home(oldK8s)
-			b.snap.Management.Objects[2].Annotations = map[string]string{eksa.AnnotationCAPIPaused: ""}
+			b.objectNamed("KubeadmControlPlane", "cluster3").Annotations = map[string]string{eksa.AnnotationCAPIPaused: ""}
 			return b
 		}, PausedAfterFailure},
 		{"in place v0.19: workloads and EKS-A paused", func() *snapBuilder {

@@ -15,8 +15,8 @@ import (
 // of the older blockers', then the rerun.
 func TestFamilies_BlockedOrder(t *testing.T) {
 	b := healthyInPlace().webhookDown().controllerDown().certsExpired().componentsAt("v0.22.0")
-	b.object("EtcdadmCluster").Fields = map[string]string{"ready": "false"}
-	b.snap.Management.Controllers[0].Available = 0
+	b.objectNamed("EtcdadmCluster", "cluster3-etcd").Fields = map[string]string{"ready": "false"}
+	b.controller("capv-system", "capv-controller-manager").Available = 0
 	r := Diagnose(b.build())
 	if r.State != UpgradeBlocked {
 		t.Fatalf("state = %s, want UpgradeBlocked", r.State)

@@ -40,7 +40,7 @@ func TestDiagnose_MachineWithoutNode(t *testing.T) {
 		{"etcd Machine by label never flagged", etcdByLabel(), nil},
 		{"control-plane Machine without a Node", func() *snapBuilder {
 			b := newSnap().home(newK8s)
-			b.snap.Management.Machines[0].NodeName = ""
+			b.machine(cpMachine).NodeName = ""
 			return b
 		}(), []string{"Machine/eksa-system/cluster3-2snw8"}},
 	}
@@ -73,7 +73,7 @@ func TestDiagnose_Findings(t *testing.T) {
 			CodeMachineNotRunning, []string{"Machine cluster3-x is Failed"}, Error},
 		{"node not ready", func() *snapBuilder {
 			b := newSnap().home(newK8s)
-			b.snap.Management.Nodes[1].Ready = false
+			b.node(workerMachine).Ready = false
 			return b
 		}(), CodeNodeNotReady, []string{"Node cluster3-md-0-854976576-tw6hr"}, Warning},
 		{"EKS-A pause on v0.19", newSnap().eksa("v0.19.8").home(newK8s).annotate(eksa.AnnotationEKSAPaused, "true"), CodePauseMarker,

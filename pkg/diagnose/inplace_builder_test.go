@@ -8,8 +8,7 @@ import (
 )
 
 // Builders of what today's (v0.18+) failed upgrades leave, on cluster3 as
-// home() puts it: objects[2] is its KubeadmControlPlane, objects[4] its
-// MachineDeployment, Machines[0] its control-plane Machine.
+// home() puts it.
 
 // contract is the CAPI storage version an EKS-A release writes: v1beta2
 // from v0.24.
@@ -28,7 +27,7 @@ func cond(typ, status, reason, msg string, age time.Duration) snapshot.Condition
 // (aws/eks-anywhere#10782), for age, as each contract reports it.
 func (b *snapBuilder) kcpScalingUp(version string, age time.Duration) *snapBuilder {
 	b.eksa(version)
-	o := &b.snap.Management.Objects[2]
+	o := b.objectNamed("KubeadmControlPlane", "cluster3")
 	o.Version = contract(version)
 	msg := "Scaling up control plane nodes, 3 expected (2 actual)"
 	if o.Version == "v1beta2" {
@@ -47,7 +46,7 @@ func (b *snapBuilder) kcpScalingUp(version string, age time.Duration) *snapBuild
 // mdRolling: a MachineDeployment at 3 rolling (0 up to date) (#7899).
 func (b *snapBuilder) mdRolling(version string, age time.Duration) *snapBuilder {
 	b.eksa(version)
-	o := &b.snap.Management.Objects[4]
+	o := b.objectNamed("MachineDeployment", "cluster3-md-0")
 	o.Version = contract(version)
 	o.Counts = map[string]int64{"spec.replicas": 3, "replicas": 3, "updatedReplicas": 0, "readyReplicas": 3}
 	o.Conditions = []snapshot.Condition{cond("Ready", "False", "WaitingForAvailableMachines", "3 rolling (0 up to date)", age)}
@@ -57,7 +56,7 @@ func (b *snapBuilder) mdRolling(version string, age time.Duration) *snapBuilder 
 // machineDeleting marks the worker Machine deleting for age, its
 // VSphereMachine named in spec.infrastructureRef.
 func (b *snapBuilder) machineDeleting(age time.Duration) *snapBuilder {
-	m := &b.snap.Management.Machines[2]
+	m := b.machine(workerMachine)
 	m.Deleting, m.Phase = testNow.Add(-age), "Deleting"
 	m.ProviderID = "vsphere://4230f2e5-0a4b-374c-f06b-41ac1f80e41f"
 	m.Infra = snapshot.OwnerRef{Group: eksa.GroupInfrastructure, Kind: "VSphereMachine", Name: "cluster3-md-0-tw6hr"}
@@ -69,12 +68,12 @@ func (b *snapBuilder) machineDeleting(age time.Duration) *snapBuilder {
 // vmGone: vCenter was asked and has no VM for the worker Machine.
 func (b *snapBuilder) vmGone() *snapBuilder {
 	b.vc = &VCenterFacts{Server: "vcenter.example:443", Datacenter: "DC0", Checked: 3,
-		MachinesWithoutVM: []string{b.snap.Management.Machines[2].Name}}
+		MachinesWithoutVM: []string{b.machine(workerMachine).Name}}
 	return b
 }
 
 func (b *snapBuilder) machineProvisioning(age time.Duration) *snapBuilder {
-	m := &b.snap.Management.Machines[2]
+	m := b.machine(workerMachine)
 	m.Phase, m.Created, m.NodeName = "Provisioning", testNow.Add(-age), ""
 	m.Conditions = []snapshot.Condition{cond("InfrastructureReady", "False", "WaitingForIP", "0 of 1 IP addresses", age)}
 	return b
@@ -95,7 +94,7 @@ func (b *snapBuilder) mhcBlocked() *snapBuilder {
 // nodeUpgradeStuck: the control-plane Machine's NodeUpgrade stopped at the
 // kubelet, its upgrader pod crash-looping.
 func (b *snapBuilder) nodeUpgradeStuck(age time.Duration) *snapBuilder {
-	m := b.snap.Management.Machines[0]
+	m := *b.machine(cpMachine)
 	b.snap.Management.EKSA = append(b.snap.Management.EKSA, snapshot.Object{Group: eksa.GroupEKSA, Kind: eksa.KindNodeUpgrade,
 		Namespace: eksa.Namespace, Name: m.Name + "-node-upgrade", Created: testNow.Add(-age),
 		Fields: map[string]string{"machine": m.Name, "completed": "false", "kubernetesVersion": "v1.30.4-eks-1-30-17"},
@@ -108,7 +107,7 @@ func (b *snapBuilder) nodeUpgradeStuck(age time.Duration) *snapBuilder {
 }
 
 func (b *snapBuilder) certsExpired() *snapBuilder {
-	b.snap.Management.EKSA[0].Certificates = []snapshot.CertificateInfo{
+	b.eksaCluster().Certificates = []snapshot.CertificateInfo{
 		{Machine: "cluster3-2snw8", ExpiresInDays: 0}, {Machine: "cluster3-etcd-chkc5", ExpiresInDays: 12}}
 	return b
 }

@@ -27,16 +27,6 @@ func healthyInPlace() *snapBuilder {
 	return b
 }
 
-// object finds one of cluster3's objects on management by kind.
-func (b *snapBuilder) object(kind string) *snapshot.Object {
-	for i, o := range b.snap.Management.Objects {
-		if o.Kind == kind {
-			return &b.snap.Management.Objects[i]
-		}
-	}
-	panic("no " + kind)
-}
-
 // signalTests turn one readiness signal of the green world red each.
 var signalTests = []struct {
 	name      string
@@ -48,46 +38,46 @@ var signalTests = []struct {
 	wantStep  string   // in the first step's command
 }{
 	{"a control plane condition no rule knows", func(b *snapBuilder) {
-		b.object("KubeadmControlPlane").Conditions = []snapshot.Condition{
+		b.objectNamed("KubeadmControlPlane", "cluster3").Conditions = []snapshot.Condition{
 			cond("CertificatesAvailable", "False", "CertificatesGenerationFailed", "secret cluster3-sa is malformed", 2*time.Hour)}
 	}, NotReady, CodeNotReady, "KubeadmControlPlane/eksa-system/cluster3",
 		[]string{"CertificatesAvailable False since 120m", "CertificatesGenerationFailed: secret cluster3-sa is malformed"},
 		"describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io cluster3"},
 	{"a v1beta2 negative condition True", func(b *snapBuilder) {
-		b.object("MachineDeployment").Conditions = []snapshot.Condition{cond("Remediating", "True", "RemediationInProgress", "1 Machine remediating", time.Hour)}
+		b.objectNamed("MachineDeployment", "cluster3-md-0").Conditions = []snapshot.Condition{cond("Remediating", "True", "RemediationInProgress", "1 Machine remediating", time.Hour)}
 	}, NotReady, CodeNotReady, "MachineDeployment/eksa-system/cluster3-md-0", []string{"Remediating True", "1 Machine remediating"}, "describe machinedeployments.cluster.x-k8s.io"},
 	{"the EKS-A Cluster's condition", func(b *snapBuilder) {
-		b.snap.Management.EKSA[0].Conditions = []snapshot.Condition{cond("DefaultCNIConfigured", "False", "SkipUpgradesForDefaultCNIConfigured", "Configured to skip default Cilium CNI upgrades", 90*time.Minute)}
+		b.eksaCluster().Conditions = []snapshot.Condition{cond("DefaultCNIConfigured", "False", "SkipUpgradesForDefaultCNIConfigured", "Configured to skip default Cilium CNI upgrades", 90*time.Minute)}
 	}, NotReady, CodeEKSAClusterNotReady, "Cluster/default/cluster3", []string{"DefaultCNIConfigured False since 90m", "Configured to skip default Cilium CNI upgrades"}, "describe clusters.anywhere.eks.amazonaws.com cluster3"},
 	{"a provider's controller crash-looping", func(b *snapBuilder) {
-		w := &b.snap.Management.Controllers[0]
+		w := b.controller("capv-system", "capv-controller-manager")
 		w.Available = 0
 		w.Conditions = []snapshot.Condition{cond("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", time.Hour)}
 		w.Pods = []snapshot.Pod{{Name: "capv-controller-manager-7d9-x", Waiting: "manager: CrashLoopBackOff back-off 5m0s", Restarts: 40, LastTerminated: "OOMKilled"}}
 	}, UpgradeBlocked, CodeControllerDown, "Deployment/capv-system/capv-controller-manager",
 		[]string{"0 of 1 replicas available", "CrashLoopBackOff", "40 restarts", "last terminated OOMKilled"}, "-n capv-system logs deployment/capv-controller-manager --previous"},
-	{"a provider whose namespace runs nothing", func(b *snapBuilder) { b.snap.Management.Controllers = b.snap.Management.Controllers[1:] },
+	{"a provider whose namespace runs nothing", func(b *snapBuilder) { b.withoutController("capv-system", "capv-controller-manager") },
 		NotReady, CodeNotReady, "Namespace/capv-system", []string{"infrastructure-vsphere", "runs no Deployment"}, "-n capv-system get deployments,pods"},
 	{"kube-proxy not converged", func(b *snapBuilder) {
 		b.snap.Management.DaemonSets = append(b.snap.Management.DaemonSets, snapshot.DaemonSet{Namespace: "kube-system", Name: "kube-proxy", Desired: 2, Ready: 1, Updated: 2, Available: 1})
 	}, NotReady, CodeNotReady, "DaemonSet/kube-system/kube-proxy", []string{"1 of 2 ready"}, "rollout status daemonset/kube-proxy"},
 	{"the CNI not initialized on a Node", func(b *snapBuilder) {
-		n := &b.snap.Management.Nodes[1]
+		n := b.node(workerMachine)
 		n.Ready = false
 		n.ReadyCondition = cond("Ready", "False", "KubeletNotReady", "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized", 2*time.Hour)
-		b.snap.Management.DaemonSets[0].Ready = 1
+		b.daemonSet("cilium").Ready = 1
 	}, UpgradeBlocked, CodeCNINotReady, "Node/cluster3-md-0-854976576-tw6hr", []string{"KubeletNotReady", "cni plugin not initialized", "cilium has 1 of 2 pods ready"}, "get pods -l k8s-app=cilium"},
 	{"external etcd not ready", func(b *snapBuilder) {
-		e := b.object("EtcdadmCluster")
+		e := b.objectNamed("EtcdadmCluster", "cluster3-etcd")
 		e.Fields = map[string]string{"ready": "false"}
 		e.Counts = map[string]int64{"replicas": 2, "spec.replicas": 3}
 	}, UpgradeBlocked, CodeEtcdNotReady, "EtcdadmCluster/eksa-system/cluster3-etcd", []string{"2 of 3 members ready", "fix etcd first"}, "-l cluster.x-k8s.io/etcd-cluster=cluster3-etcd"},
 	{"ManagedEtcdReady False on the CAPI Cluster", func(b *snapBuilder) {
-		b.object("Cluster").Conditions = []snapshot.Condition{cond(eksa.ConditionManagedEtcdReady, "False", "EtcdMachinesNotReady", "1 of 3 etcd machines unhealthy", time.Hour)}
+		b.objectNamed("Cluster", "cluster3").Conditions = []snapshot.Condition{cond(eksa.ConditionManagedEtcdReady, "False", "EtcdMachinesNotReady", "1 of 3 etcd machines unhealthy", time.Hour)}
 	}, UpgradeBlocked, CodeEtcdNotReady, "EtcdadmCluster/eksa-system/cluster3-etcd", []string{"ManagedEtcdReady False since 60m", "1 of 3 etcd machines unhealthy"}, "get machines.cluster.x-k8s.io"},
 	{"bare metal short of hardware", func(b *snapBuilder) {
-		b.snap.Management.EKSA[0].Fields["failureMessage"] = "minimum hardware requirements not met for rolling upgrade: need 1 spare, have 0 available"
-		b.snap.Management.EKSA[0].Fields["failureReason"] = "HardwareInvalid"
+		b.eksaCluster().Fields["failureMessage"] = "minimum hardware requirements not met for rolling upgrade: need 1 spare, have 0 available"
+		b.eksaCluster().Fields["failureReason"] = "HardwareInvalid"
 	}, UpgradeBlocked, CodeEKSAClusterFailure, "Cluster/default/cluster3", []string{"minimum hardware requirements not met", "(HardwareInvalid)"}, "get hardware.tinkerbell.org"},
 	{"a refused read", func(b *snapBuilder) {
 		b.snap.Management.Unread = []snapshot.Unread{{Verb: "list", Resource: "deployments.apps", Error: `deployments.apps is forbidden: User "viewer" cannot list`}}
@@ -99,7 +89,7 @@ var signalTests = []struct {
 	}, NotReady, CodeNotReady, "Deployment/kube-system/coredns", []string{"Available False since 60m", "0 of 2 replicas available", "CrashLoopBackOff"},
 		"-n kube-system logs deployment/coredns --previous"},
 	{"a Ready Node under disk pressure", func(b *snapBuilder) {
-		n := &b.snap.Management.Nodes[0]
+		n := b.node(cpMachine)
 		n.Problems = []snapshot.Condition{cond("DiskPressure", "True", "KubeletHasDiskPressure", "kubelet has disk pressure", 40*time.Minute)}
 	}, NotReady, CodeNotReady, "Node/cluster3-2snw8", []string{"DiskPressure True since 40m", "KubeletHasDiskPressure: kubelet has disk pressure"}, "describe node cluster3-2snw8"},
 	{"a workload cluster's control plane, its EKS-A Cluster still green", func(b *snapBuilder) {
@@ -173,7 +163,7 @@ func TestDiagnose_ComponentsOneMinorAheadIsHealthy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		b := healthyInPlace()
-		b.snap.Management.EKSA[0].Annotations = map[string]string{eksa.AnnotationManagementComponentsVersion: tt.components}
+		b.eksaCluster().Annotations = map[string]string{eksa.AnnotationManagementComponentsVersion: tt.components}
 		if r := Diagnose(b.build()); r.State != tt.want {
 			t.Errorf("components %s on a v0.24.0 cluster: state = %s (%s), want %s", tt.components, r.State, r.Summary, tt.want)
 		}

@@ -61,8 +61,9 @@ func TestDiagnose_Deterministic(t *testing.T) {
 		b := newSnap().eksa("v0.19.8").home(oldK8s).eksaPaused().workloadPaused().kind().
 			backup("/w/b1", time.Hour, 3).backup("/w/b2", 2*time.Hour, 4).backup("/w/b3", time.Hour, 5).
 			mgmtMachine(snapshot.Machine{Name: "cluster3-a", ClusterName: "cluster3", Phase: "Failed"})
-		b.snap.Management.Nodes[0].Ready = false
-		b.snap.Management.Nodes[0].Roles = []string{"master", "control-plane"}
+		n := b.node(cpMachine)
+		n.Ready = false
+		n.Roles = []string{"master", "control-plane"}
 		if reversed {
 			m := &b.snap.Management
 			reverse(m.Objects)

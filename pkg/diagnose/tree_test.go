@@ -51,7 +51,7 @@ func TestDiagnose_Tree(t *testing.T) {
 			"Cluster/cluster3 True\n  ClusterInfrastructure - VSphereCluster/cluster3 True\n"},
 		{"moved, no status yet; an unowned Machine under Other", func() *snapBuilder {
 			b := newSnap().home(newK8s).mgmtMachine(snapshot.Machine{Name: "cluster3-orphan", ClusterName: "cluster3"})
-			b.snap.Management.Objects[0].Ready = nil
+			b.objectNamed("Cluster", "cluster3").Ready = nil
 			return b
 		}(), strings.Replace(full, "Cluster/cluster3 True\n", "Cluster/cluster3\n", 1) + "  Other\n    Machine/cluster3-orphan\n"},
 		{"missing: no tree", newSnap(), ""},

@@ -205,10 +205,10 @@ func TestDiagnose_DrainBlockedByBudget(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := healthyInPlace()
-			ms := b.snap.Management.Machines
-			ms[2].Deleting = testNow.Add(-2 * time.Hour)
-			ms[2].Phase = "Deleting"
-			ms[2].Conditions = []snapshot.Condition{tt.c}
+			m := b.machine(workerMachine)
+			m.Deleting = testNow.Add(-2 * time.Hour)
+			m.Phase = "Deleting"
+			m.Conditions = []snapshot.Condition{tt.c}
 			r := Diagnose(b.build())
 			if r.State != RolloutStuck {
 				t.Fatalf("state = %s (%s), want RolloutStuck", r.State, r.Summary)
@@ -252,9 +252,9 @@ func signalStateCases() []stateCase {
 // comes first.
 func TestDiagnose_StuckDeletingNamesTightBudgets(t *testing.T) {
 	b := healthyInPlace()
-	ms := b.snap.Management.Machines
-	ms[2].Deleting, ms[2].Phase = testNow.Add(-2*time.Hour), "Deleting"
-	ms[2].Conditions = []snapshot.Condition{cond("DrainingSucceeded", "False", "Draining", "Draining the node before deletion", 2*time.Hour)}
+	m := b.machine(workerMachine)
+	m.Deleting, m.Phase = testNow.Add(-2*time.Hour), "Deleting"
+	m.Conditions = []snapshot.Condition{cond("DrainingSucceeded", "False", "Draining", "Draining the node before deletion", 2*time.Hour)}
 	b.snap.Management.TightBudgets = []snapshot.DisruptionBudget{{Namespace: "default", Name: "web-pdb", Expected: 1}}
 	r := Diagnose(b.build())
 	if r.State != RolloutStuck || !strings.Contains(r.NextSteps[0].Command, "get poddisruptionbudgets") ||

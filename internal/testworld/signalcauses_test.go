@@ -70,7 +70,7 @@ func TestWorld_SignalScenarios(t *testing.T) {
 					t.Errorf("w01 failureMessage = %q, want %q", msg, want)
 				}
 			}},
-		{testworld.CNINotReady, map[testworld.Flavour][]string{"": {"DaemonSet kube-system/cilium", "Node {lastWorker}"}}, nil},
+		{testworld.CNINotReady, map[testworld.Flavour][]string{"": {"DaemonSet kube-system/cilium", "Node {lastWorker} Ready"}}, nil},
 		{testworld.MHCPausedInPlace, map[testworld.Flavour][]string{
 			"":                {"MachineDeploymentUpgrade eksa-system/cluster3-md-0-md-upgrade ready"}, // under way
 			testworld.V1Beta2: {"MachineHealthCheck eksa-system/cluster3-md-0-worker-unhealthy status.conditions Paused"},

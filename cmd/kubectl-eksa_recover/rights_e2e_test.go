@@ -23,6 +23,23 @@ import (
 // binds user to it as the README says: a ClusterRoleBinding.
 func bindRole(t *testing.T, w *testworld.World, role, user, dropGroup, drop string) {
 	t.Helper()
+	bindEdited(t, w, role, user, func(cr *rbacv1.ClusterRole) bool {
+		dropped := false
+		for i, r := range cr.Rules {
+			if drop != "" && slices.Contains(r.APIGroups, dropGroup) && slices.Contains(r.Verbs, drop) {
+				cr.Rules[i].Verbs = slices.DeleteFunc(slices.Clone(r.Verbs), func(v string) bool { return v == drop })
+				dropped = true
+			}
+		}
+		return drop == "" || dropped
+	})
+}
+
+// bindEdited is bindRole with the role as edit leaves it; edit says
+// whether it took anything away that the role grants (a test that drops
+// nothing would prove nothing).
+func bindEdited(t *testing.T, w *testworld.World, role, user string, edit func(*rbacv1.ClusterRole) bool) {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "rbac", role+".yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -32,15 +49,8 @@ func bindRole(t *testing.T, w *testworld.World, role, user, dropGroup, drop stri
 		t.Fatal(err)
 	}
 	cr.Name = role + "-" + user
-	dropped := false
-	for i, r := range cr.Rules {
-		if drop != "" && slices.Contains(r.APIGroups, dropGroup) && slices.Contains(r.Verbs, drop) {
-			cr.Rules[i].Verbs = slices.DeleteFunc(slices.Clone(r.Verbs), func(v string) bool { return v == drop })
-			dropped = true
-		}
-	}
-	if drop != "" && !dropped {
-		t.Fatalf("%s grants no %s in %q: the test would prove nothing", role, drop, dropGroup)
+	if !edit(&cr) {
+		t.Fatalf("%s grants nothing the edit for %s takes away: the test would prove nothing", role, user)
 	}
 	for _, s := range []*testworld.Server{w.Management, w.Bootstrap} {
 		if s == nil || !s.Running() {
@@ -56,6 +66,21 @@ func bindRole(t *testing.T, w *testworld.World, role, user, dropGroup, drop stri
 		if _, err := cs.RbacV1().ClusterRoleBindings().Create(t.Context(), crb, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// withoutResource is an edit for bindEdited that takes resource out of
+// every rule naming it: the role less every verb on it.
+func withoutResource(resource string) func(*rbacv1.ClusterRole) bool {
+	return func(cr *rbacv1.ClusterRole) bool {
+		taken := false
+		for i, r := range cr.Rules {
+			if slices.Contains(r.Resources, resource) {
+				cr.Rules[i].Resources = slices.DeleteFunc(slices.Clone(r.Resources), func(s string) bool { return s == resource })
+				taken = true
+			}
+		}
+		return taken
 	}
 }
 

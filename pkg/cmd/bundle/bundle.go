@@ -134,6 +134,7 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	printUnread(o.ErrOut, snap)
 	extras := map[snapshot.Role]bundle.Extras{}
 	for _, src := range []struct {
 		role snapshot.Role

@@ -13,6 +13,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/rights"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
@@ -95,7 +96,9 @@ func (o *VerifyOptions) Run(ctx context.Context) error {
 	fmt.Fprintf(o.ErrOut, "Verifying against %s\n", o.From)
 	v, err := mover.Verify(ctx, boot, mgmt, o.resolved.Workspace.ClusterName, objs)
 	if err != nil {
-		return err
+		// A read refused on both clusters is two errors; the contract is
+		// one line naming the fix.
+		return rights.ReadRefused("verify", err)
 	}
 	if err := ops.PrintVerification(o.Out, v, "bootstrap", "management"); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -117,10 +118,12 @@ func folder(t *testing.T, w *testworld.World) []string {
 	return out
 }
 
-// TestWriters_Rights: each writer, as a user bound to the documented
-// writer role less one right, is refused before any write: one line naming
-// the right, the cluster and the user, exit 1, every object on both
-// clusters as it was (no Lease), no backup folder. Bound to exactly the
+// TestWriters_Rights: each writer (recover included), as a user bound to
+// the documented writer role less one right, is refused before any write:
+// one line naming the right, the cluster and the user, exit 1, every object
+// on both clusters as it was (no Lease), no backup folder. Its --dry-run as
+// that user prints the same refusal as a note, goes on to "nothing was
+// changed", exit 0, and changes nothing either. Bound to exactly the
 // documented role, the same user's run succeeds: the role is true.
 func TestWriters_Rights(t *testing.T) {
 	t.Parallel()
@@ -130,10 +133,16 @@ func TestWriters_Rights(t *testing.T) {
 		args  func(t *testing.T, w *testworld.World) []string
 		// the right taken away, and how the refusal names it
 		group, verb, named string
+		// op is the step refused (recover's is the plan's: move here);
+		// "" is the command itself.
+		op string
 	}{
 		{name: "move on a stranded world", world: testworld.Options{Scenario: testworld.Stranded},
 			args:  func(*testing.T, *testworld.World) []string { return []string{"move", "--yes"} },
 			group: "cluster.x-k8s.io", verb: "delete", named: `the KinD cluster does not let user "operator" delete clusters.cluster.x-k8s.io in eksa-system`},
+		{name: "recover on a stranded world", world: testworld.Options{Scenario: testworld.Stranded},
+			args:  func(*testing.T, *testworld.World) []string { return []string{"recover", "--yes"} },
+			group: "cluster.x-k8s.io", verb: "delete", named: `the KinD cluster does not let user "operator" delete clusters.cluster.x-k8s.io in eksa-system`, op: "move"},
 		{name: "restore on a missing world", world: testworld.Options{Scenario: testworld.Missing},
 			args: func(t *testing.T, w *testworld.World) []string {
 				return append(restoreArgs(t, restoreStatusJSON(t, w.Dir)), "--yes")
@@ -151,19 +160,34 @@ func TestWriters_Rights(t *testing.T) {
 			bindRole(t, w, "eksa-recover-writer", "short", tt.group, tt.verb)
 			before, files := w.StateForTest(t), folder(t, w)
 
+			op := cmp.Or(tt.op, args[0])
 			res := run(t, w.Dir, append(args, asUser(w, "short")...)...)
 			named := strings.ReplaceAll(tt.named, `"operator"`, `"short"`)
 			// The plan's groups come first, as planning prints them; the
 			// refusal is the one error line, last.
 			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 			last := lines[len(lines)-1]
-			if res.code != 1 || !strings.HasPrefix(last, "error: "+args[0]+" needs rights you do not have: ") ||
+			if res.code != 1 || !strings.HasPrefix(last, "error: "+op+" needs rights you do not have: ") ||
 				!strings.Contains(last, named) || !strings.Contains(last, "nothing was changed") || strings.Count(res.stderr, "error") != 1 {
 				t.Errorf("%v as a user without %s %s = exit %d, stderr %q; want exit 1 and one error line, last, containing %q", args, tt.verb, tt.group, res.code, res.stderr, named)
 			}
 			testworld.CheckUnchanged(t, args[0]+" without a right", before, w.StateForTest(t))
 			if after := folder(t, w); !slices.Equal(after, files) {
 				t.Errorf("%s without a right left files: %v, before %v", args[0], after, files)
+			}
+
+			// The dry run says what the real run would meet, and goes on.
+			dry := append(slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "--yes" }), "--dry-run")
+			res = run(t, w.Dir, append(dry, asUser(w, "short")...)...)
+			note := "Dry run: " + op + " would be refused before any write: " + op + " needs rights you do not have: "
+			if res.code != 0 || !strings.Contains(res.stderr, note) || !strings.Contains(res.stderr, named) ||
+				!strings.HasSuffix(strings.TrimSpace(res.stderr), "Dry run: nothing was changed") || strings.Contains(res.stderr, "error") {
+				t.Errorf("%v as a user without %s %s = exit %d; want exit 0, the note %q naming %q, then \"Dry run: nothing was changed\", no error\nstderr: %s",
+					dry, tt.verb, tt.group, res.code, note, named, res.stderr)
+			}
+			testworld.CheckUnchanged(t, args[0]+" --dry-run without a right", before, w.StateForTest(t))
+			if after := folder(t, w); !slices.Equal(after, files) {
+				t.Errorf("%s --dry-run without a right left files: %v, before %v", args[0], after, files)
 			}
 
 			bindRole(t, w, "eksa-recover-writer", "operator", "", "")

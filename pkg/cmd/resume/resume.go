@@ -113,6 +113,9 @@ func (o *ResumeOptions) Run(ctx context.Context) error {
 		return nil
 	}
 	if o.DryRun {
+		// As move, restore and recover end theirs: the plan above, and
+		// any refusal noted in it, changed nothing.
+		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
 		return nil
 	}
 	// Asked before the backup is written: a declined run, or one without a

@@ -179,8 +179,9 @@ func TestMove_AsUserWithoutRights(t *testing.T) {
 }
 
 // TestConnectionFlags_TokenNeverPrinted: a token given by --token, or a
-// key by --client-key, is never printed at -v=9, nor in the commands status
-// suggests, which say to give the token again.
+// key by --client-key, is never printed at -v=9 (with --as-uid and
+// --disable-compression beside it too), nor in the commands status
+// suggests, which say to give the token again and repeat the identity.
 func TestConnectionFlags_TokenNeverPrinted(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
@@ -207,6 +208,7 @@ func TestConnectionFlags_TokenNeverPrinted(t *testing.T) {
 		{"status", "--vsphere=false", "--client-certificate", certFile, "--client-key", keyFile, "--as", "intruder", "--as-group", "system:masters", "-v=9"},
 		{"status", "--vsphere=false", "--token", token, "-v=9"},
 		{"status", "--vsphere=false", "--token", token, "-o", "json", "-v=9"},
+		{"status", "--vsphere=false", "--token", token, "--as", "system:admin", "--as-group", "system:masters", "--as-uid", "uid-1", "--disable-compression", "-v=9"},
 		{"move", "--dry-run", "--token", token, "--as", "system:admin", "--as-group", "system:masters", "-v=9"},
 		{"verify", "--token=" + token, "-v=9"},
 	} {
@@ -221,6 +223,9 @@ func TestConnectionFlags_TokenNeverPrinted(t *testing.T) {
 		}
 		if args[0] == "status" && slices.Contains(args, "--token") && !strings.Contains(res.stdout, "--token") {
 			t.Errorf("%v: the suggested commands do not say to give --token again:\n%s", args[:4], res.stdout)
+		}
+		if slices.Contains(args, "--as-uid") && (!strings.Contains(res.stdout, "--as-uid uid-1") || !strings.Contains(res.stdout, "--disable-compression")) {
+			t.Errorf("%v: the suggested commands do not repeat --as-uid and --disable-compression:\n%s", args[:4], res.stdout)
 		}
 	}
 }

@@ -51,6 +51,7 @@ type FaultProxy struct {
 	mu       sync.Mutex
 	when     atomic.Pointer[func(*http.Request) bool] // sets the limit at the first match
 	log      []string                                 // method and path of every request, in order
+	headers  []http.Header                            // the headers of each, as the client sent them
 	faults   []string                                 // "n METHOD path (what)" of each request faulted
 	held     chan struct{}
 	heldOnce sync.Once
@@ -112,6 +113,7 @@ func NewFaultProxy(upstream *rest.Config) (*FaultProxy, error) {
 		limit := p.limit.Load()
 		p.mu.Lock()
 		p.log = append(p.log, r.Method+" "+r.URL.Path)
+		p.headers = append(p.headers, r.Header.Clone())
 		p.mu.Unlock()
 		if limit >= 0 && n > limit {
 			what := "cut before the server"
@@ -212,6 +214,19 @@ func (p *FaultProxy) Log() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.log...)
+}
+
+// Headers are the headers of every request the proxy saw, in Log's order,
+// as the client sent them (before the proxy's own transport adds any): what
+// a client's flags put on the wire, e.g. whether it asked for gzip.
+func (p *FaultProxy) Headers() []http.Header {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]http.Header, len(p.headers))
+	for i, h := range p.headers {
+		out[i] = h.Clone()
+	}
+	return out
 }
 
 // Faults names each request the proxy faulted: its number, method, path

@@ -20,7 +20,8 @@ import (
 // on uids, by name, so the server's answer depends on the very UID it was
 // sent. With it, status reads the stranded world; with any other UID on
 // either cluster, the server refuses and the one line carries its words,
-// naming the UID it saw. A flag ignored would send no UID, and read.
+// naming the UID it saw, and says impersonation, not reading, was refused.
+// A flag ignored would send no UID, and read.
 func TestConnectionFlags_AsUID(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
@@ -77,7 +78,8 @@ func TestConnectionFlags_AsUID(t *testing.T) {
 			res := run(t, w.Dir, append([]string{"status", "--vsphere=false", "-o", "json"}, tt.args...)...)
 			if tt.refused != "" {
 				line := strings.TrimSpace(res.stderr)
-				if res.code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, `"`+tt.refused+`"`) || !strings.Contains(line, `cannot impersonate resource "uids"`) {
+				if res.code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, `"`+tt.refused+`"`) || !strings.Contains(line, `cannot impersonate resource "uids"`) ||
+					!strings.HasSuffix(line, "may not impersonate the user, group or UID asked for (RBAC's impersonate verb on users, groups or uids)") {
 					t.Errorf("status, %s = exit %d, stderr %q; want exit 1 and one line with the server's refusal to impersonate uid %q", tt.name, res.code, res.stderr, tt.refused)
 				}
 				return

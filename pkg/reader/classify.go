@@ -33,6 +33,16 @@ func classify(err error) (reachable, forbidden bool, msg string) {
 	return true, false, msg
 }
 
+// forbiddenFix says what a refused read needs. An API server that refuses
+// the impersonation --as, --as-group or --as-uid (or their --bootstrap-*
+// twins) asked for has read nothing yet: more read rights would not help.
+func forbiddenFix(msg string) string {
+	if strings.Contains(msg, "cannot impersonate") {
+		return ": the kubeconfig's user may not impersonate the user, group or UID asked for (RBAC's impersonate verb on users, groups or uids)"
+	}
+	return ": the kubeconfig's user needs read access to CRDs, nodes and eksa-system"
+}
+
 // oneLine keeps an error to one line for reports.
 func oneLine(err error) string { return text.OneLine(err.Error()) }
 

@@ -93,7 +93,7 @@ func readCluster(ctx context.Context, src Source, o Options) snapshot.ClusterSta
 	if err != nil {
 		st.Reachable, st.Forbidden, st.Error = classify(err)
 		if st.Forbidden {
-			st.Error = oneLine(err) + ": the kubeconfig's user needs read access to CRDs, nodes and eksa-system"
+			st.Error = oneLine(err) + forbiddenFix(st.Error)
 		}
 	}
 	return st

@@ -112,3 +112,21 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }
+
+// TestVerify_ReadRefusedOnBoth: with KinD up, verify reads both clusters;
+// a user bound to the reader role less Secrets on both is refused on both,
+// and still gets one line (exit 1) naming the read on each cluster and the
+// role, never two lines, never Verified.
+func TestVerify_ReadRefusedOnBoth(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
+	bindEdited(t, w, "eksa-recover-reader", "nosecrets", withoutResource("secrets"))
+	res := run(t, w.Dir, append([]string{"verify", "--from", worldBackups(t, w)[0]}, asUser(w, "nosecrets")...)...)
+	noTrace(t, res)
+	last := lastLine(res.stderr)
+	if res.code != 1 || strings.Contains(res.stdout, "Verified") || strings.Count(res.stderr, "error") != 1 || !strings.HasPrefix(last, "error: verify could not read") ||
+		!strings.Contains(last, "Secret in the management cluster") || !strings.Contains(last, "Secret in the bootstrap cluster") || !strings.Contains(last, "eksa-recover-reader") {
+		t.Errorf("verify as a user without Secrets on both clusters = exit %d; want exit 1, one error line, last, naming the Secrets refused on each cluster and the role\nstdout: %s\nstderr: %s",
+			res.code, res.stdout, res.stderr)
+	}
+}

@@ -113,11 +113,12 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
-// TestVerify_ReadRefusedOnBoth: with KinD up, verify reads both clusters;
-// a user bound to the reader role less Secrets on both is refused on both,
-// and still gets one line (exit 1) naming the read on each cluster and the
-// role, never two lines, never Verified.
-func TestVerify_ReadRefusedOnBoth(t *testing.T) {
+// TestReaders_RefusedOnBoth: with KinD up, verify and status read both
+// clusters. As a user bound to the reader role less Secrets on both, verify
+// is refused on both and still gets one line (exit 1) naming the read on
+// each cluster and the role, never two lines, never Verified; status names
+// the read KinD refused too (it counts what KinD holds short of its Secrets).
+func TestReaders_RefusedOnBoth(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Stranded})
 	bindEdited(t, w, "eksa-recover-reader", "nosecrets", withoutResource("secrets"))
@@ -128,5 +129,17 @@ func TestVerify_ReadRefusedOnBoth(t *testing.T) {
 		!strings.Contains(last, "Secret in the management cluster") || !strings.Contains(last, "Secret in the bootstrap cluster") || !strings.Contains(last, "eksa-recover-reader") {
 		t.Errorf("verify as a user without Secrets on both clusters = exit %d; want exit 1, one error line, last, naming the Secrets refused on each cluster and the role\nstdout: %s\nstderr: %s",
 			res.code, res.stdout, res.stderr)
+	}
+
+	res = run(t, w.Dir, append([]string{"status", "--vsphere=false", "-o", "json"}, asUser(w, "nosecrets")...)...)
+	noTrace(t, res)
+	var got statusJSON
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil || res.code != 2 || got.State == "Healthy" {
+		t.Fatalf("status as a user without Secrets on both = exit %d, state %q (%v); want a verdict, exit 2\nstderr: %s", res.code, got.State, err, tail(res.stderr, 1500))
+	}
+	if !slices.ContainsFunc(refusedReads(got), func(m string) bool {
+		return strings.HasPrefix(m, "on the KinD bootstrap cluster, could not list secrets in namespace eksa-system")
+	}) {
+		t.Errorf("status as a user without Secrets on both names no read refused on KinD: %v", refusedReads(got))
 	}
 }

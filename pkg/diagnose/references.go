@@ -91,8 +91,27 @@ func (f *facts) referenceVerdict(v *verdict) bool {
 			danglingText(lost), orUnknown(f.boot.Error))}
 		return true
 	}
+	if u := f.firstUnread(); u != nil {
+		// A refused read (Secrets, say) may be all that hides the object
+		// named: unresolved is not lost, and restore would be advice for
+		// a loss nobody saw.
+		v.state, v.cause = Unknown, causeUnread
+		v.reasons = []string{fmt.Sprintf("%s, which no cluster showed, and a read was refused (%s): it may be there", danglingText(lost), unreadText(*u))}
+		return true
+	}
 	v.state = PartlyMissing
 	return true
+}
+
+// firstUnread is the first read refused or failed on either cluster; nil
+// when every read was made.
+func (f *facts) firstUnread() *snapshot.Unread {
+	for _, cs := range []*snapshot.ClusterState{f.mgmt, f.boot} {
+		if len(cs.Unread) > 0 {
+			return &cs.Unread[0]
+		}
+	}
+	return nil
 }
 
 // danglingText names the first references and counts the rest.
@@ -117,6 +136,9 @@ func referenceFindings(f *facts) []Finding {
 		where := "neither cluster holds it"
 		if d.Side == 0 && f.boot.Configured && !readable(f.boot) {
 			where = "the KinD bootstrap cluster could not be read, and may hold it"
+		}
+		if f.firstUnread() != nil {
+			where = "no cluster showed it, and a read was refused (ReadRefused): it may be there"
 		}
 		if d.Elsewhere >= 0 {
 			where = "it is only on the " + sideName(sideRoles[d.Elsewhere])

@@ -202,7 +202,8 @@ func TestWriters_Rights(t *testing.T) {
 // reads a healthy world as Healthy with no read refused; as a viewer who
 // may not read Secrets it reads Unknown (exit 2), as the README says, with
 // a ReadRefused finding naming the Secrets it could not get, no restore
-// advised for the Secrets it could not see, and no trace.
+// advised for the Secrets it could not see, kubectl's auth can-i suggested
+// as the viewer (--as), and no trace.
 func TestStatus_Rights(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Healthy})
@@ -247,6 +248,11 @@ func TestStatus_Rights(t *testing.T) {
 	// the objects reference are unread, not lost: no restore is advised.
 	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil || res.code != 2 || got.State != "Unknown" {
 		t.Errorf("status as a viewer without Secrets = exit %d, state %q (%v); want Unknown, exit 2\nstderr: %s", res.code, got.State, err, tail(res.stderr, 1500))
+	}
+	// Its first step asks kubectl what the viewer may read: as the viewer,
+	// not as the kubeconfig's admin, who may read everything.
+	if len(got.NextSteps) == 0 || !strings.Contains(got.NextSteps[0].Command, " auth can-i ") || !strings.Contains(got.NextSteps[0].Command, "--as viewer") {
+		t.Errorf("status as a viewer without Secrets: next steps %v; want the first to be kubectl auth can-i with --as viewer", got.NextSteps)
 	}
 	for _, s := range got.NextSteps {
 		if strings.Contains(s.Command, " restore") {

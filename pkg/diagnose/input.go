@@ -21,6 +21,11 @@ type Input struct {
 	// command must repeat (e.g. "kubectl eksa-recover --workspace /abs/dir
 	// --cluster-name cluster3"); commands are built on it so they paste as is.
 	Plugin string
+	// Kubectl and BootstrapKubectl are kubectl with the flags that reach
+	// each cluster as the user the plugin read as (--context, --as, ...),
+	// for the kubectl commands next steps suggest; "" is kubectl with the
+	// cluster's kubeconfig alone.
+	Kubectl, BootstrapKubectl string
 	// VCenter is what vCenter showed of the cluster's VMs; nil when it was
 	// not asked (not a vSphere cluster, no credentials, --vsphere=false).
 	VCenter *VCenterFacts

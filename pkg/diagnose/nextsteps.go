@@ -34,7 +34,7 @@ func nextSteps(f *facts, v verdict) []Step {
 			check = "vCenter shows its VMs running, so check that they are reachable over the network and the API server runs"
 		}
 		return append(steps, Step{
-			Command: "kubectl --kubeconfig " + quote(f.mgmt.Kubeconfig) + " get --raw /readyz",
+			Command: f.kubectl() + " get --raw /readyz",
 			Why: fmt.Sprintf("the management API server %sdid not answer (%s): %s, then confirm it answers; nothing is moved while it is down",
 				withSpace(f.mgmt.Server), orUnknown(f.mgmt.Error), check),
 		}, Step{Command: p + " status", Why: "diagnose again once the management cluster answers"})
@@ -201,10 +201,10 @@ func (f *facts) unknownSteps(v verdict, p string) []Step {
 		return []Step{{Command: p + " status --kubeconfig <management-kubeconfig>",
 			Why: "point the plugin at the management cluster's kubeconfig (eksctl writes " + f.layout().ManagementKubeconfig() + ")"}}
 	case causeManagementForbidden:
-		return []Step{{Command: "kubectl --kubeconfig " + quote(f.mgmt.Kubeconfig) + " auth can-i --list -n eksa-system",
+		return []Step{{Command: f.kubectl() + " auth can-i --list -n eksa-system",
 			Why: "see what these credentials may read: the plugin lists Cluster API objects in eksa-system"}, rerun}
 	case causeBootstrapForbidden:
-		return []Step{{Command: "kubectl --kubeconfig " + quote(f.boot.Kubeconfig) + " auth can-i --list -n eksa-system",
+		return []Step{{Command: f.kindKubectl() + " auth can-i --list -n eksa-system",
 			Why: "see what these credentials may read on KinD, which may hold the cluster's objects"}, rerun}
 	case causeUnresolvedKinD:
 		return f.unresolvedKinDSteps(p)
@@ -212,7 +212,7 @@ func (f *facts) unknownSteps(v verdict, p string) []Step {
 		return []Step{{Command: f.kubectl() + " auth can-i --list",
 			Why: "see what these credentials may read: status reads Deployments, DaemonSets and pods cluster-wide and the cluster's certificate Secrets in eksa-system to earn a Healthy verdict"}, rerun}
 	case causePartial:
-		return []Step{{Command: "kubectl --kubeconfig " + quote(f.mgmt.Kubeconfig) +
+		return []Step{{Command: f.kubectl() +
 			" -n eksa-system get clusters.cluster.x-k8s.io,machines.cluster.x-k8s.io",
 			Why: "look at what the management cluster holds"}, rerun}
 	}

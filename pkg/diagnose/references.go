@@ -181,7 +181,7 @@ func partlyMissingSummary(f *facts) string {
 func (f *facts) unresolvedKinDSteps(p string) []Step {
 	rerun := Step{Command: p + " status", Why: "diagnose again once KinD can be read"}
 	if f.boot.Forbidden {
-		return []Step{{Command: "kubectl --kubeconfig " + quote(f.boot.Kubeconfig) + " auth can-i --list -n eksa-system",
+		return []Step{{Command: f.kindKubectl() + " auth can-i --list -n eksa-system",
 			Why: "see what these credentials may read on KinD, which may hold objects the cluster references"}, rerun}
 	}
 	return []Step{{Command: "docker start " + eksa.KindNodeContainer(f.name),

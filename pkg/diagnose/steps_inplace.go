@@ -12,12 +12,25 @@ func (f *facts) causeSteps(v verdict) []Step {
 	return nil
 }
 
-// kubectl is kubectl on the management cluster.
+// kubectl is kubectl on the management cluster, as the user the plugin
+// read as: an `auth can-i` as the kubeconfig's own user would answer for
+// someone else.
 func (f *facts) kubectl() string {
-	if f.mgmt.Kubeconfig == "" {
+	switch {
+	case f.in.Kubectl != "":
+		return f.in.Kubectl
+	case f.mgmt.Kubeconfig == "":
 		return "kubectl"
 	}
 	return "kubectl --kubeconfig " + quote(f.mgmt.Kubeconfig)
+}
+
+// kindKubectl is kubectl on KinD, as kubectl is on management.
+func (f *facts) kindKubectl() string {
+	if f.in.BootstrapKubectl != "" {
+		return f.in.BootstrapKubectl
+	}
+	return "kubectl --kubeconfig " + quote(f.boot.Kubeconfig)
 }
 
 // kindKnownEmpty: no KinD, or one read and holding no Cluster API object.

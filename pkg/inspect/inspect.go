@@ -31,8 +31,10 @@ type Options struct {
 	// EKSAVersion overrides what the management cluster says.
 	EKSAVersion string
 	// Plugin is how the user invokes the plugin (diagnose.Input.Plugin).
-	Plugin  string
-	VCenter VCenter
+	Plugin string
+	// Kubectl and BootstrapKubectl: diagnose.Input's.
+	Kubectl, BootstrapKubectl string
+	VCenter                   VCenter
 }
 
 // VCenter is how to reach vCenter for the cross-check.
@@ -83,7 +85,7 @@ func Inspect(ctx context.Context, o Options) (*snapshot.Snapshot, *diagnose.Repo
 	}
 	report := diagnose.Diagnose(diagnose.Input{
 		Snapshot: snap, Workspace: o.Workspace, ClusterName: cluster,
-		EKSAVersion: o.EKSAVersion, Now: o.Now, Plugin: o.Plugin, VCenter: vcenter,
+		EKSAVersion: o.EKSAVersion, Now: o.Now, Plugin: o.Plugin, Kubectl: o.Kubectl, BootstrapKubectl: o.BootstrapKubectl, VCenter: vcenter,
 		PauseHistory: pauseHistory(o.Workspace),
 	})
 	return snap, &report, nil

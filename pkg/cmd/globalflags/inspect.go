@@ -14,7 +14,7 @@ import (
 func InspectOptions(g *Global, r *Resolved, now time.Time, getenv func(string) string) inspect.Options {
 	return inspect.Options{
 		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
-		Plugin: PluginCommand(g, r.Workspace),
+		Plugin: PluginCommand(g, r.Workspace), Kubectl: KubectlCommand(g, r), BootstrapKubectl: BootstrapKubectlCommand(g, r),
 		VCenter: inspect.VCenter{Enabled: true,
 			Username: getenv(inspect.EnvVSphereUsername), Password: getenv(inspect.EnvVSpherePassword)},
 	}

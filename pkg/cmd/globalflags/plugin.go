@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
@@ -28,23 +30,7 @@ func PluginCommand(g *Global, ws *workspace.Workspace) string {
 	if deref(f.KubeConfig) != "" {
 		c.add("--kubeconfig", ws.ManagementKubeconfig)
 	}
-	c.add("--context", deref(f.Context))
-	c.add("--cluster", deref(f.ClusterName))
-	c.add("--user", deref(f.AuthInfoName))
-	c.add("--server", deref(f.APIServer))
-	c.add("--tls-server-name", deref(f.TLSServerName))
-	c.add("--certificate-authority", absPath(deref(f.CAFile)))
-	c.add("--client-certificate", absPath(deref(f.CertFile)))
-	c.add("--client-key", absPath(deref(f.KeyFile)))
-	c.flag("--insecure-skip-tls-verify", f.Insecure)
-	c.flag("--disable-compression", f.DisableCompression)
-	if deref(f.BearerToken) != "" {
-		c = append(c, "--token", TokenPlaceholder)
-	}
-	c.add("--as", deref(f.Impersonate))
-	c.addEach("--as-group", f.ImpersonateGroup)
-	c.add("--as-uid", deref(f.ImpersonateUID))
-	c.addEach("--as-user-extra", f.ImpersonateUserExtra)
+	c.connection(f)
 	if t := deref(f.Timeout); t != RequestTimeoutDefault {
 		c.add("--request-timeout", t)
 	}
@@ -56,6 +42,53 @@ func PluginCommand(g *Global, ws *workspace.Workspace) string {
 	c.addEach("--bootstrap-as-group", &g.BootstrapAsGroups)
 	c.add("--bootstrap-as-uid", g.BootstrapAsUID)
 	return strings.Join(c, " ")
+}
+
+// KubectlCommand is how next steps invoke kubectl on the management
+// cluster: its kubeconfig (none when $KUBECONFIG named it, which kubectl
+// reads itself) and the connection flags the user gave, so that a
+// suggested `auth can-i` asks as the user the plugin read as.
+func KubectlCommand(g *Global, r *Resolved) string {
+	c := command{"kubectl"}
+	if r.Management.From != FromEnv {
+		c.add("--kubeconfig", r.Management.Kubeconfig)
+	}
+	c.connection(g.ConfigFlags)
+	return strings.Join(c, " ")
+}
+
+// BootstrapKubectlCommand is KubectlCommand for KinD: its kubeconfig and
+// the --bootstrap-* flags, as kubectl spells them.
+func BootstrapKubectlCommand(g *Global, r *Resolved) string {
+	c := command{"kubectl"}
+	c.add("--kubeconfig", r.Bootstrap.Kubeconfig)
+	c.add("--context", g.BootstrapContext)
+	c.add("--as", g.BootstrapAs)
+	c.addEach("--as-group", &g.BootstrapAsGroups)
+	c.add("--as-uid", g.BootstrapAsUID)
+	return strings.Join(c, " ")
+}
+
+// connection adds kubectl's connection flags as given, the token as
+// TokenPlaceholder.
+func (c *command) connection(f *genericclioptions.ConfigFlags) {
+	c.add("--context", deref(f.Context))
+	c.add("--cluster", deref(f.ClusterName))
+	c.add("--user", deref(f.AuthInfoName))
+	c.add("--server", deref(f.APIServer))
+	c.add("--tls-server-name", deref(f.TLSServerName))
+	c.add("--certificate-authority", absPath(deref(f.CAFile)))
+	c.add("--client-certificate", absPath(deref(f.CertFile)))
+	c.add("--client-key", absPath(deref(f.KeyFile)))
+	c.flag("--insecure-skip-tls-verify", f.Insecure)
+	c.flag("--disable-compression", f.DisableCompression)
+	if deref(f.BearerToken) != "" {
+		*c = append(*c, "--token", TokenPlaceholder)
+	}
+	c.add("--as", deref(f.Impersonate))
+	c.addEach("--as-group", f.ImpersonateGroup)
+	c.add("--as-uid", deref(f.ImpersonateUID))
+	c.addEach("--as-user-extra", f.ImpersonateUserExtra)
 }
 
 // command is a command line being built, each value quoted for a shell.

@@ -78,13 +78,7 @@ func checkVCenter(ctx context.Context, o Options, snap *snapshot.Snapshot, clust
 	if err != nil {
 		return nil, vcenterError(err, t, o.Timeout)
 	}
-	vc := &diagnose.VCenterFacts{Server: res.Server, Datacenter: t.datacenter, Checked: res.Checked,
-		RoundTrips: res.RoundTrips, MachinesWithoutVM: res.MachinesWithoutVM}
-	for _, vm := range res.VMs {
-		vc.VMs = append(vc.VMs, diagnose.VCenterVM{Name: vm.Name, UUID: vm.UUID, PowerState: vm.PowerState,
-			Folder: vm.Folder, Machine: vm.Machine})
-	}
-	return vc, nil
+	return &diagnose.VCenterFacts{Result: *res}, nil
 }
 
 // vcenterError adds the fix to a failed check: vCenter's answer is bad

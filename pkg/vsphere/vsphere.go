@@ -3,12 +3,12 @@
 // the cluster's does no Machine point to. It lists every VM with one
 // ContainerView and one property-collector Retrieve, so the number of SOAP
 // calls does not grow with the number of VMs. What it shows is a
-// vcresult.Result, plain values the pure packages read.
+// vcresult.Result, plain values the pure packages read; what goes wrong is
+// an *Error whose Kind says what, for the caller to name the fix.
 package vsphere
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -115,11 +115,11 @@ func login(ctx context.Context, cfg Config, u *url.URL, counter *countingTranspo
 func serverURL(server string) (*url.URL, error) {
 	s := strings.TrimSpace(server)
 	if s == "" {
-		return nil, fmt.Errorf("no vCenter server given")
+		return nil, &Error{Kind: ErrBadServer}
 	}
 	u, err := soap.ParseURL(s)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("vCenter server %q is not a host name or URL", s)
+		return nil, &Error{Kind: ErrBadServer, Host: s}
 	}
 	u.User = nil
 	if u.Port() == "" {

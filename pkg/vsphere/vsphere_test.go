@@ -174,6 +174,9 @@ func TestCheck_Errors(t *testing.T) {
 		{"no thumbprint", func(c *vsphere.Config) { c.Thumbprint = "" }, vsphere.ErrUntrusted, "certificate is not trusted (certificate signed by unknown authority) and no thumbprint was given"},
 		{"wrong thumbprint", func(c *vsphere.Config) { c.Thumbprint = strings.Repeat("AB:", 19) + "AB" }, vsphere.ErrThumbprint, "does not match the thumbprint AB:AB"},
 		{"no datacenter", func(c *vsphere.Config) { c.Datacenter = "DC9" }, vsphere.ErrNoDatacenter, `has no datacenter "DC9"`},
+		// Bad input: nothing is sent, so it is not vCenter's answer.
+		{"bad server", func(c *vsphere.Config) { c.Server = "vc:notaport" }, vsphere.ErrBadServer, `vCenter server "vc:notaport" is not a host name or URL`},
+		{"no server", func(c *vsphere.Config) { c.Server = " " }, vsphere.ErrBadServer, "no vCenter server given"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,6 +188,9 @@ func TestCheck_Errors(t *testing.T) {
 			e, ok := err.(*vsphere.Error)
 			if !ok || e.Kind != tt.kind || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Check(%s) = %v, want kind %d containing %q", tt.name, err, tt.kind, tt.wantErr)
+			}
+			if answered := tt.kind != vsphere.ErrBadServer; e.Answered() != answered {
+				t.Errorf("Check(%s) error.Answered() = %v, want %v", tt.name, e.Answered(), answered)
 			}
 			if msg := err.Error(); strings.Contains(msg, v.Password) || strings.Contains(msg, "\n") {
 				t.Errorf("Check(%s) error %q holds the password or a newline", tt.name, msg)

@@ -52,9 +52,6 @@ const (
 	CodeVCenterNotChecked = "VCenterNotChecked"
 )
 
-// vmMissing is the tree's word for no VM (machines_stuck.go reads it).
-const vmMissing = vcresult.Missing
-
 func vcenterReport(f *facts) *VCenterReport {
 	vc := f.in.VCenter
 	if !vc.answered() {

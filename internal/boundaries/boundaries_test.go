@@ -1,8 +1,8 @@
 // Package boundaries holds the test that keeps the package graph the way
 // docs/layout.md describes it: the pure packages import no client
 // library, status's read-only pipeline imports nothing that writes, only
-// the command packages import cobra, and nothing that ships imports the
-// test world. .golangci.yml's depguard rules say the same for
+// the command packages import cobra, vCenter is reached from one place,
+// and nothing that ships imports the test world. .golangci.yml's depguard rules say the same for
 // direct imports; this test follows every import, transitively.
 package boundaries
 
@@ -16,7 +16,7 @@ const module = "github.com/eksa-recover/kubectl-eksa_recover"
 
 // pure packages decide or describe from values; they never reach a cluster,
 // a vCenter or a terminal.
-var pure = []string{"pkg/eksa", "pkg/objgraph", "pkg/snapshot", "pkg/pause", "pkg/diagnose", "pkg/workspace"}
+var pure = []string{"pkg/eksa", "pkg/objgraph", "pkg/snapshot", "pkg/pause", "pkg/diagnose", "pkg/workspace", "pkg/vsphere/vcresult"}
 
 // clientLibraries are what reaches a cluster or a vCenter, or parses flags.
 var clientLibraries = []string{"k8s.io/client-go", "github.com/vmware/govmomi", "github.com/spf13/cobra", "github.com/spf13/pflag", "k8s.io/cli-runtime"}
@@ -113,5 +113,89 @@ func TestStatusPipelineImportsNoWriter(t *testing.T) {
 func TestWriterCheckSeesAViolation(t *testing.T) {
 	if got := writersIn(t, "pkg/cmd/recovery"); len(got) != len(writers) {
 		t.Fatalf("writers in pkg/cmd/recovery = %v, want all of %v: the writer check reads nothing", got, writers)
+	}
+}
+
+// importers maps each package that ships (under pkg and cmd, tests
+// excluded) to its direct imports.
+func importers(t *testing.T) map[string][]string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "../../pkg/...", "../../cmd/...").Output()
+	if err != nil {
+		t.Fatalf("go list ./pkg/... ./cmd/...: %v", err)
+	}
+	imports := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		imports[fields[0]] = fields[1:]
+	}
+	return imports
+}
+
+// vcenterHomes: vCenter has one home. Only pkg/vsphere imports govmomi
+// (any of its packages), and only status's pipeline (pkg/inspect) calls
+// pkg/vsphere itself; the rest read what it showed as
+// pkg/vsphere/vcresult's plain values, and the flag advice for a failed
+// check is inspect's.
+var vcenterHomes = []struct {
+	lib   string
+	exact bool // false: the library's subpackages too
+	only  string
+}{
+	{"github.com/vmware/govmomi", false, module + "/pkg/vsphere"},
+	{module + "/pkg/vsphere", true, module + "/pkg/inspect"},
+}
+
+// vcenterViolations lists every package other than its home that imports
+// one of vcenterHomes' libraries, and counts the homes seen importing theirs.
+func vcenterViolations(imports map[string][]string) (violations []string, homesSeen int) {
+	for _, h := range vcenterHomes {
+		seen := false
+		for pkg, imps := range imports {
+			for _, imp := range imps {
+				if imp != h.lib && (h.exact || !strings.HasPrefix(imp, h.lib+"/")) {
+					continue
+				}
+				if pkg == h.only {
+					seen = true
+				} else {
+					violations = append(violations, pkg+" imports "+imp+": only "+h.only+" may")
+				}
+			}
+		}
+		if seen {
+			homesSeen++
+		}
+	}
+	return violations, homesSeen
+}
+
+func TestVCenterInOneHome(t *testing.T) {
+	violations, homesSeen := vcenterViolations(importers(t))
+	for _, v := range violations {
+		t.Errorf("%s (vCenter lives in pkg/vsphere; what it showed is pkg/vsphere/vcresult)", v)
+	}
+	// The check can fail: it must see each home importing its library.
+	if homesSeen < len(vcenterHomes) {
+		t.Fatalf("saw %d of the %d vCenter homes import their library: the check reads nothing", homesSeen, len(vcenterHomes))
+	}
+}
+
+// TestVCenterCheckSeesAViolation makes sure the vCenter check can fail: a
+// printer importing govmomi, or diagnose calling pkg/vsphere, is reported.
+func TestVCenterCheckSeesAViolation(t *testing.T) {
+	imports := importers(t)
+	imports[module+"/pkg/printers"] = append(imports[module+"/pkg/printers"], "github.com/vmware/govmomi/vim25/types")
+	imports[module+"/pkg/diagnose"] = append(imports[module+"/pkg/diagnose"], module+"/pkg/vsphere")
+	violations, _ := vcenterViolations(imports)
+	for _, want := range []string{module + "/pkg/printers imports github.com/vmware/govmomi/vim25/types",
+		module + "/pkg/diagnose imports " + module + "/pkg/vsphere:"} {
+		found := false
+		for _, v := range violations {
+			found = found || strings.HasPrefix(v, want)
+		}
+		if !found {
+			t.Errorf("vcenterViolations(...) = %v, want one starting %q: the vCenter check reads nothing", violations, want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
 // Builders of what today's (v0.18+) failed upgrades leave, on cluster3 as
@@ -67,8 +68,8 @@ func (b *snapBuilder) machineDeleting(age time.Duration) *snapBuilder {
 
 // vmGone: vCenter was asked and has no VM for the worker Machine.
 func (b *snapBuilder) vmGone() *snapBuilder {
-	b.vc = &VCenterFacts{Server: "vcenter.example:443", Datacenter: "DC0", Checked: 3,
-		MachinesWithoutVM: []string{b.machine(workerMachine).Name}}
+	b.vc = &VCenterFacts{Result: vcresult.Result{Server: "vcenter.example:443", Datacenter: "DC0", Checked: 3,
+		MachinesWithoutVM: []string{b.machine(workerMachine).Name}}}
 	return b
 }
 

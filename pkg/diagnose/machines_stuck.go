@@ -7,6 +7,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
 // Finding codes of Machines that stopped on their way.
@@ -42,7 +43,7 @@ func (f *facts) stuckMachines() []stuckMachine {
 		// vCenter shows the VM gone: CAPV removes its finalizers as soon as
 		// the VM is, so a Machine still Deleting waits for nothing; no
 		// need to wait stuckAfter to say so.
-		case !m.Deleting.IsZero() && s.vmStatus == vmMissing:
+		case !m.Deleting.IsZero() && s.vmStatus == vcresult.Missing:
 			s.code, s.since = CodeMachineVMDeleted, m.Deleting
 		// The eviction's refusal says it all: no need to wait stuckAfter.
 		case !m.Deleting.IsZero() && isDrainBlocked(m):
@@ -144,7 +145,7 @@ func (f *facts) stuckMachineFinding(s stuckMachine) Finding {
 		}
 	}
 	switch s.vmStatus {
-	case "", vmMissing:
+	case "", vcresult.Missing:
 	default:
 		clauses = append(clauses, "its VM is "+s.vmStatus+" in vCenter")
 	}

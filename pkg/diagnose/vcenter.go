@@ -6,21 +6,17 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
-// VCenterFacts is what vCenter showed of the cluster's VMs, as plain values
-// (pkg/vsphere's check): a failed check is an error before diagnosis, so
-// there are no errors here.
+// VCenterFacts is what the vCenter cross-check gave: pkg/vsphere's result
+// as it came, or why there is none. A failed check status was asked for
+// is an error before diagnosis; so the only failure here is Failed.
 type VCenterFacts struct {
-	Server     string // host:port
-	Datacenter string
-	Checked    int // VMs looked at in the datacenter
-	RoundTrips int // SOAP calls the check made
-	// VMs are the cluster's VMs: those its Machines point to (Machine set)
-	// and those named and filed as its own that none points to.
-	VMs []VCenterVM
-	// MachinesWithoutVM name the Machines whose VM vCenter does not have.
-	MachinesWithoutVM []string
+	// Result is what vCenter showed: the cluster's VMs (those its Machines
+	// point to, and those named and filed as its own that none points to)
+	// and the Machines whose VM vCenter does not have.
+	vcresult.Result
 	// Skipped says why vCenter was not asked although the cluster runs on
 	// vSphere (e.g. no credentials); the rest is then empty.
 	Skipped string
@@ -36,13 +32,6 @@ func (vc *VCenterFacts) answered() bool { return vc != nil && vc.Skipped == "" &
 
 // CodeVCenterCheckFailed: the check status turned on by itself failed.
 const CodeVCenterCheckFailed = "VCenterCheckFailed"
-
-// VCenterVM is one VM of the cluster.
-type VCenterVM struct {
-	Name, UUID, PowerState string
-	Folder                 string // inventory path, e.g. /DC0/vm
-	Machine                string // the Machine pointing to it, "" for none
-}
 
 // VCenterReport is the report's `vcenter`: what the check covered.
 type VCenterReport struct {
@@ -61,13 +50,6 @@ const (
 	CodeOrphanVM          = "OrphanVM"
 	CodeVMsChecked        = "VMsChecked"
 	CodeVCenterNotChecked = "VCenterNotChecked"
-)
-
-// VM states as vCenter spells them, and the tree's word for no VM.
-const (
-	vmPoweredOff = "poweredOff"
-	vmSuspended  = "suspended"
-	vmMissing    = "missing"
 )
 
 func vcenterReport(f *facts) *VCenterReport {
@@ -103,21 +85,10 @@ func (f *facts) machine(name string) (snapshot.Machine, snapshot.Role, bool) {
 
 // vmState is what the tree shows next to a Machine.
 func (f *facts) vmState(machine string) string {
-	vc := f.in.VCenter
-	if !vc.answered() {
+	if !f.in.VCenter.answered() {
 		return ""
 	}
-	for _, m := range vc.MachinesWithoutVM {
-		if m == machine {
-			return vmMissing
-		}
-	}
-	for _, vm := range vc.VMs {
-		if vm.Machine == machine {
-			return vm.PowerState
-		}
-	}
-	return ""
+	return f.in.VCenter.State(machine)
 }
 
 func vcenterFindings(f *facts) []Finding {
@@ -156,7 +127,7 @@ func vcenterFindings(f *facts) []Finding {
 }
 
 // vmFinding judges one VM: powered off or suspended, or an orphan.
-func (f *facts) vmFinding(vm VCenterVM) (Finding, bool) {
+func (f *facts) vmFinding(vm vcresult.VM) (Finding, bool) {
 	vc := f.in.VCenter
 	obj := "VirtualMachine/" + vm.Name
 	if vm.Machine == "" && f.machinesKnown() {
@@ -167,8 +138,8 @@ func (f *facts) vmFinding(vm VCenterVM) (Finding, bool) {
 	}
 	code := CodeVMPoweredOff
 	switch vm.PowerState {
-	case vmPoweredOff:
-	case vmSuspended:
+	case vcresult.PoweredOff:
+	case vcresult.Suspended:
 		code = CodeVMSuspended
 	default:
 		return Finding{}, false
@@ -196,14 +167,14 @@ func (f *facts) vmFinding(vm VCenterVM) (Finding, bool) {
 // vmsDown are the cluster's VMs that are powered off or suspended; with
 // apiServer, only those the management API server needs: control-plane and
 // etcd VMs, and any whose Machine could not be read (management holds it).
-func (f *facts) vmsDown(apiServer bool) []VCenterVM {
+func (f *facts) vmsDown(apiServer bool) []vcresult.VM {
 	vc := f.in.VCenter
 	if vc == nil {
 		return nil
 	}
-	var out []VCenterVM
+	var out []vcresult.VM
 	for _, vm := range vc.VMs {
-		if vm.PowerState != vmPoweredOff && vm.PowerState != vmSuspended {
+		if !vm.Down() {
 			continue
 		}
 		m, _, known := f.machine(vm.Machine)
@@ -229,14 +200,10 @@ func (f *facts) machinesNotRunningInVCenter() int {
 
 // powerOnStep powers the VMs on with govc, by inventory path so that it
 // finds them whatever govc's default datacenter.
-func (f *facts) powerOnStep(vms []VCenterVM, what string) Step {
+func (f *facts) powerOnStep(vms []vcresult.VM, what string) Step {
 	var paths, names []string
 	for _, vm := range vms {
-		p := vm.Name
-		if vm.Folder != "" {
-			p = vm.Folder + "/" + vm.Name
-		}
-		paths = append(paths, quote(p))
+		paths = append(paths, quote(vm.Path()))
 		names = append(names, vm.Name)
 	}
 	return Step{Command: "govc vm.power -on " + strings.Join(paths, " "), Why: fmt.Sprintf(

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
 // cluster3's VMs as the world's vcsim holds them, all powered on.
@@ -15,9 +17,9 @@ const (
 )
 
 func vcFacts(change func(*VCenterFacts)) *VCenterFacts {
-	vc := &VCenterFacts{Server: "vc.example.com:443", Datacenter: "DC0", Checked: 40, RoundTrips: 5}
+	vc := &VCenterFacts{Result: vcresult.Result{Server: "vc.example.com:443", Datacenter: "DC0", Checked: 40, RoundTrips: 5}}
 	for _, name := range []string{cpVM, etcdVM, workerVM} {
-		vc.VMs = append(vc.VMs, VCenterVM{Name: name, PowerState: "poweredOn", Folder: "/DC0/vm", Machine: name})
+		vc.VMs = append(vc.VMs, vcresult.VM{Name: name, PowerState: "poweredOn", Folder: "/DC0/vm", Machine: name})
 	}
 	if change != nil {
 		change(vc)
@@ -38,7 +40,7 @@ func power(name, state string) func(*VCenterFacts) {
 
 func orphan(state string) func(*VCenterFacts) {
 	return func(vc *VCenterFacts) {
-		vc.VMs = append(vc.VMs, VCenterVM{Name: orphanVM, PowerState: state, Folder: "/DC0/vm"})
+		vc.VMs = append(vc.VMs, vcresult.VM{Name: orphanVM, PowerState: state, Folder: "/DC0/vm"})
 	}
 }
 

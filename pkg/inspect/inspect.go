@@ -7,7 +7,6 @@ package inspect
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
 
@@ -73,10 +71,7 @@ func Inspect(ctx context.Context, o Options) (*snapshot.Snapshot, *diagnose.Repo
 		}
 	}
 	vcenter, err := checkVCenter(ctx, o, snap, cluster)
-	// vCenter's own answers (unreachable, login refused, untrusted) do not
-	// stop a check status turned on by itself; bad local input still does.
-	var vErr *vsphere.Error
-	if err != nil && (o.VCenter.Explicit || !errors.As(err, &vErr)) {
+	if err != nil && vcenterStops(err, o.VCenter.Explicit) {
 		return snap, nil, err
 	}
 	if err != nil {

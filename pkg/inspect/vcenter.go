@@ -78,20 +78,24 @@ func checkVCenter(ctx context.Context, o Options, snap *snapshot.Snapshot, clust
 	if err != nil {
 		return nil, vcenterError(err, t, o.Timeout)
 	}
-	vc := &diagnose.VCenterFacts{Server: res.Server, Datacenter: t.datacenter, Checked: res.Checked,
-		RoundTrips: res.RoundTrips, MachinesWithoutVM: res.MachinesWithoutVM}
-	for _, vm := range res.VMs {
-		vc.VMs = append(vc.VMs, diagnose.VCenterVM{Name: vm.Name, UUID: vm.UUID, PowerState: vm.PowerState,
-			Folder: vm.Folder, Machine: vm.Machine})
-	}
-	return vc, nil
+	return &diagnose.VCenterFacts{Result: *res}, nil
 }
 
-// vcenterError adds the fix to a failed check: vCenter's answer is bad
-// input (wrong credentials, server or thumbprint), not a state of the cluster.
+// vcenterStops: a failed check is an error when the user asked for it;
+// turned on by itself, vCenter's own answers (unreachable, login refused,
+// untrusted) do not cost the verdict, while bad local input (half the
+// credentials, a server that is no URL) still stops status.
+func vcenterStops(err error, explicit bool) bool {
+	var e *vsphere.Error
+	return explicit || !errors.As(err, &e) || !e.Answered()
+}
+
+// vcenterError adds the fix to a failed check, naming the flags:
+// vCenter's answer is bad input (wrong credentials, server or thumbprint),
+// not a state of the cluster.
 func vcenterError(err error, t vcenterTarget, timeout time.Duration) error {
 	var e *vsphere.Error
-	if !errors.As(err, &e) {
+	if !errors.As(err, &e) || e.Kind == vsphere.ErrBadServer {
 		return fmt.Errorf("checking vCenter %s: %w; pass --vsphere=false to skip the check", t.server, err)
 	}
 	switch e.Kind {

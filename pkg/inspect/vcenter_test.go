@@ -1,14 +1,18 @@
 package inspect
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere"
 )
 
 func raw(kind, name string, spec map[string]any) *unstructured.Unstructured {
@@ -169,5 +173,83 @@ func TestCheckVCenter_OtherProviders(t *testing.T) {
 				t.Errorf("skipped = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestVCenterError pins the one line a failed check ends with: pkg/vsphere
+// says what went wrong, and only here is the flag that fixes it named.
+func TestVCenterError(t *testing.T) {
+	target := vcenterTarget{server: "vc", source: "VSphereDatacenterConfig default/cluster3 on the management cluster"}
+	e := func(kind vsphere.ErrorKind) *vsphere.Error {
+		return &vsphere.Error{Kind: kind, Host: "vc:443", User: "u@vsphere.local", Thumbprint: "AB:CD",
+			Datacenter: "DC9", Detail: "connection refused"}
+	}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"login", e(vsphere.ErrLogin), "vCenter vc:443 rejected the login for u@vsphere.local: check EKSA_VSPHERE_USERNAME and EKSA_VSPHERE_PASSWORD"},
+		{"unreachable", e(vsphere.ErrUnreachable), "vCenter vc:443 is unreachable (connection refused): check the network to it " +
+			"and the server in VSphereDatacenterConfig default/cluster3 on the management cluster, or pass --vsphere=false to skip the check"},
+		{"timeout", e(vsphere.ErrTimeout), "vCenter vc:443 did not answer in time (--request-timeout 5s): check the network to it, " +
+			"raise --request-timeout, or pass --vsphere=false to skip the check"},
+		{"untrusted", e(vsphere.ErrUntrusted), "vCenter vc:443's certificate is not trusted (connection refused) and no thumbprint was given: " +
+			"pass its thumbprint with --vsphere-thumbprint (`govc about.cert -k -u vc:443 -thumbprint` prints it), or skip verification with --vsphere-insecure"},
+		{"thumbprint", e(vsphere.ErrThumbprint), "vCenter vc:443's certificate is not trusted and does not match the thumbprint AB:CD " +
+			"(from VSphereDatacenterConfig default/cluster3 on the management cluster): if vCenter's certificate changed, pass the new thumbprint " +
+			"with --vsphere-thumbprint (`govc about.cert -k -u vc:443 -thumbprint` prints it), or skip verification with --vsphere-insecure"},
+		{"no datacenter", e(vsphere.ErrNoDatacenter), `vCenter vc:443 has no datacenter "DC9" (spec.datacenter of ` +
+			"VSphereDatacenterConfig default/cluster3 on the management cluster): fix it, or pass --vsphere=false to skip the check"},
+		{"other", e(vsphere.ErrOther), "vCenter vc:443: connection refused: pass --vsphere=false to skip the check"},
+		{"bad server", &vsphere.Error{Kind: vsphere.ErrBadServer, Host: "vc:x"},
+			`checking vCenter vc: vCenter server "vc:x" is not a host name or URL; pass --vsphere=false to skip the check`},
+		{"not vSphere's", errors.New("boom"), "checking vCenter vc: boom; pass --vsphere=false to skip the check"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := vcenterError(tt.err, target, 5*time.Second)
+			if err.Error() != tt.want {
+				t.Errorf("vcenterError(%s) =\n%s\nwant\n%s", tt.name, err, tt.want)
+			}
+			if !errors.Is(err, tt.err) {
+				t.Errorf("vcenterError(%s) does not wrap the error it was given", tt.name)
+			}
+		})
+	}
+}
+
+// TestVCenterStops: an optional cross-check never costs the verdict; what
+// the user asked for, or bad input of their own, does stop status.
+func TestVCenterStops(t *testing.T) {
+	refused := &vsphere.Error{Kind: vsphere.ErrLogin, Host: "vc:443"}
+	for _, tt := range []struct {
+		name     string
+		err      error
+		explicit bool
+		want     bool
+	}{
+		{"vCenter's answer, check on by itself", fmt.Errorf("%w: check it", refused), false, false},
+		{"vCenter's answer, --vsphere given", fmt.Errorf("%w: check it", refused), true, true},
+		{"a server that is no URL", &vsphere.Error{Kind: vsphere.ErrBadServer, Host: "vc:x"}, false, true},
+		{"half the credentials", errors.New("EKSA_VSPHERE_USERNAME is set but EKSA_VSPHERE_PASSWORD is not"), false, true},
+	} {
+		if got := vcenterStops(tt.err, tt.explicit); got != tt.want {
+			t.Errorf("vcenterStops(%s) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCheckVCenter_BadServer: a spec.server that is no URL is said with the
+// flag, before anything is sent, and stops status even unasked.
+func TestCheckVCenter_BadServer(t *testing.T) {
+	snap := &snapshot.Snapshot{Management: snapshot.ClusterState{EKSA: []snapshot.Object{dcConfig("cluster3", "vc:notaport")}}}
+	o := Options{VCenter: VCenter{Enabled: true, Username: "u", Password: "secret-pw"}}
+	_, err := checkVCenter(t.Context(), o, snap, "cluster3")
+	want := `checking vCenter vc:notaport: vCenter server "vc:notaport" is not a host name or URL; pass --vsphere=false to skip the check`
+	if err == nil || err.Error() != want {
+		t.Fatalf("checkVCenter(bad server) = %v, want %s", err, want)
+	}
+	if !vcenterStops(err, false) || strings.Contains(err.Error(), "secret-pw") {
+		t.Errorf("checkVCenter(bad server) = %v: want it to stop status, without the password", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
 // tree draws the condition tree as `clusterctl describe cluster` does, with
@@ -69,14 +70,12 @@ func (p *printer) readyCell(ready string) string {
 // vmCell reads like the vSphere client's power column.
 func (p *printer) vmCell(state string) string {
 	switch state {
-	case "poweredOn":
+	case vcresult.PoweredOn:
 		return p.paint(green, "on")
-	case "poweredOff":
+	case vcresult.PoweredOff:
 		return p.paint(red, "off")
-	case "suspended":
-		return p.paint(red, "suspended")
-	case "missing":
-		return p.paint(red, "missing")
+	case vcresult.Suspended, vcresult.Missing:
+		return p.paint(red, state)
 	}
 	return state
 }

@@ -33,3 +33,21 @@ func TestPrintStatus_VCenter(t *testing.T) {
 		t.Errorf("PrintStatus(vCenter not checked) shows a VM column:\n%s", out.String())
 	}
 }
+
+// TestVMCell: the VM column reads like the vSphere client's power column,
+// red for every VM that is not running.
+func TestVMCell(t *testing.T) {
+	p := &printer{o: StatusOptions{Color: true}}
+	for state, want := range map[string]string{
+		"poweredOn":  "\x1b[32mon\x1b[0m",
+		"poweredOff": "\x1b[31moff\x1b[0m",
+		"suspended":  "\x1b[31msuspended\x1b[0m",
+		"missing":    "\x1b[31mmissing\x1b[0m",
+		"":           "",
+		"unknown":    "unknown",
+	} {
+		if got := p.vmCell(state); got != want {
+			t.Errorf("vmCell(%q) = %q, want %q", state, got, want)
+		}
+	}
+}

@@ -15,7 +15,8 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/text"
 )
 
-// ErrorKind says what went wrong, so that the caller can name the fix.
+// ErrorKind says what went wrong, so that the caller can name the fix: the
+// flags that fix it are the command's to name, never this package's.
 type ErrorKind int
 
 // Error kinds.
@@ -27,12 +28,13 @@ const (
 	ErrUntrusted              // certificate not trusted and no thumbprint given
 	ErrThumbprint             // certificate does not match the thumbprint given
 	ErrNoDatacenter           // the datacenter is not in vCenter
+	ErrBadServer              // the server given is no host name or URL: vCenter was not asked
 )
 
 // Error is a failed check, in one line, without the password.
 type Error struct {
 	Kind       ErrorKind
-	Host       string // host:port
+	Host       string // host:port; for ErrBadServer, the server as given
 	User       string
 	Thumbprint string
 	Datacenter string
@@ -53,9 +55,18 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("vCenter %s's certificate is not trusted and does not match the thumbprint %s", e.Host, e.Thumbprint)
 	case ErrNoDatacenter:
 		return fmt.Sprintf("vCenter %s has no datacenter %q", e.Host, e.Datacenter)
+	case ErrBadServer:
+		if e.Host == "" {
+			return "no vCenter server given"
+		}
+		return fmt.Sprintf("vCenter server %q is not a host name or URL", e.Host)
 	}
 	return fmt.Sprintf("vCenter %s: %s", e.Host, e.Detail)
 }
+
+// Answered: vCenter was asked and its answer (or its silence) is the
+// error; false when the input was wrong before anything was sent.
+func (e *Error) Answered() bool { return e.Kind != ErrBadServer }
 
 // classify turns what govmomi returned into an Error.
 func classify(err error, cfg Config, host string) *Error {

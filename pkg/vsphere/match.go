@@ -4,11 +4,13 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
 // match fills res from the inventory: the VMs in the datacenter, which of
 // them the Machines point to, and which are the cluster's by name and folder.
-func match(res *Result, inv *inventory, cfg Config, machines []Expect) error {
+func match(res *vcresult.Result, inv *inventory, cfg Config, machines []Expect) error {
 	dcPrefix := ""
 	if cfg.Datacenter != "" {
 		dc, ok := findDatacenter(inv.datacenterPaths(), cfg.Datacenter)
@@ -17,13 +19,13 @@ func match(res *Result, inv *inventory, cfg Config, machines []Expect) error {
 		}
 		dcPrefix = dc + "/"
 	}
-	var vms []VM
+	var vms []vcresult.VM
 	for _, raw := range inv.vms {
 		folder := inv.path(raw.parent)
 		if !strings.HasPrefix(folder+"/", dcPrefix) {
 			continue
 		}
-		vms = append(vms, VM{Name: raw.name, UUID: strings.ToLower(raw.uuid), PowerState: raw.power, Folder: folder})
+		vms = append(vms, vcresult.VM{Name: raw.name, UUID: strings.ToLower(raw.uuid), PowerState: raw.power, Folder: folder})
 	}
 	res.Checked = len(vms)
 	// Sorted by name, so that of two VMs sharing a UUID (a copied VM) the
@@ -61,7 +63,7 @@ func match(res *Result, inv *inventory, cfg Config, machines []Expect) error {
 }
 
 // clusterVM: named as CAPV names the cluster's VMs and filed where they go.
-func clusterVM(vm VM, cfg Config) bool {
+func clusterVM(vm vcresult.VM, cfg Config) bool {
 	if cfg.Cluster == "" || !strings.HasPrefix(vm.Name, cfg.Cluster+"-") {
 		return false
 	}
@@ -98,39 +100,4 @@ func findDatacenter(paths []string, want string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// Finding codes.
-const (
-	CodeMachineWithoutVM = "MachineWithoutVM"
-	CodeVMPoweredOff     = "VMPoweredOff"
-	CodeVMSuspended      = "VMSuspended"
-	CodeOrphanVM         = "OrphanVM"
-)
-
-// Finding is one thing vCenter shows wrong.
-type Finding struct {
-	Code    string
-	Machine string // "" for an orphan VM
-	VM      VM     // zero for a Machine without VM
-}
-
-// Findings reads the result as if the Machines given were all the
-// cluster's: then a VM of the cluster that none points to is an orphan.
-func (r *Result) Findings() []Finding {
-	var out []Finding
-	for _, m := range r.MachinesWithoutVM {
-		out = append(out, Finding{Code: CodeMachineWithoutVM, Machine: m})
-	}
-	for _, vm := range r.VMs {
-		switch {
-		case vm.Machine == "":
-			out = append(out, Finding{Code: CodeOrphanVM, VM: vm})
-		case vm.PowerState == PoweredOff:
-			out = append(out, Finding{Code: CodeVMPoweredOff, Machine: vm.Machine, VM: vm})
-		case vm.PowerState == Suspended:
-			out = append(out, Finding{Code: CodeVMSuspended, Machine: vm.Machine, VM: vm})
-		}
-	}
-	return out
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
 // inv builds an inventory: datacenter DC0 inside folder /dcs, with its VM
@@ -25,7 +27,7 @@ func inv(vms ...rawVM) *inventory {
 }
 
 func vmIn(folder, name, uuid string) rawVM {
-	return rawVM{name: name, uuid: uuid, power: PoweredOn, parent: types.ManagedObjectReference{Type: "Folder", Value: folder}}
+	return rawVM{name: name, uuid: uuid, power: vcresult.PoweredOn, parent: types.ManagedObjectReference{Type: "Folder", Value: folder}}
 }
 
 func TestMatch(t *testing.T) {
@@ -57,7 +59,7 @@ func TestMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := &Result{Server: "vc:443"}
+			res := &vcresult.Result{Server: "vc:443"}
 			if err := match(res, inv(base...), tt.cfg, tt.machines); err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +78,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestMatch_NoDatacenter(t *testing.T) {
-	err := match(&Result{Server: "vc:443"}, inv(), Config{Datacenter: "DC9"}, nil)
+	err := match(&vcresult.Result{Server: "vc:443"}, inv(), Config{Datacenter: "DC9"}, nil)
 	if e, ok := err.(*Error); !ok || e.Kind != ErrNoDatacenter {
 		t.Errorf("match(DC9) = %v, want ErrNoDatacenter", err)
 	}

@@ -2,12 +2,13 @@
 // each Machine's VM exist, is it powered on, and which VMs named and filed as
 // the cluster's does no Machine point to. It lists every VM with one
 // ContainerView and one property-collector Retrieve, so the number of SOAP
-// calls does not grow with the number of VMs.
+// calls does not grow with the number of VMs. What it shows is a
+// vcresult.Result, plain values the pure packages read; what goes wrong is
+// an *Error whose Kind says what, for the caller to name the fix.
 package vsphere
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -16,6 +17,8 @@ import (
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/soap"
 	"k8s.io/klog/v2"
+
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
 // Config says which vCenter to ask and how to trust and log in to it.
@@ -52,56 +55,16 @@ type Expect struct {
 	UUID string
 }
 
-// Power states, as vCenter spells them.
-const (
-	PoweredOn  = "poweredOn"
-	PoweredOff = "poweredOff"
-	Suspended  = "suspended"
-)
-
-// VM is one VM of the cluster.
-type VM struct {
-	Name, UUID, PowerState string
-	// Folder is the inventory path of the VM's folder, e.g. /DC0/vm.
-	Folder string
-	// Machine is the Machine that points to this VM; "" when none does.
-	Machine string
-}
-
-// Path is the VM's inventory path, which govc takes.
-func (v VM) Path() string {
-	if v.Folder == "" {
-		return v.Name
-	}
-	return v.Folder + "/" + v.Name
-}
-
-// Result is what vCenter showed.
-type Result struct {
-	// Server is the host:port asked.
-	Server string
-	// VMs are the cluster's VMs, sorted by name: every VM a Machine points
-	// to and every VM named and filed as the cluster's.
-	VMs []VM
-	// MachinesWithoutVM are the Machines whose VM does not exist, sorted.
-	MachinesWithoutVM []string
-	// Checked is how many VMs (templates included) the datacenter holds:
-	// every one was looked at.
-	Checked int
-	// RoundTrips counts every SOAP call, login and logout included.
-	RoundTrips int
-}
-
 // Check logs in, lists every VM and its power state in one Retrieve,
 // matches them to the Machines and logs out. An error is one line, names
 // the host and never holds the password.
-func Check(ctx context.Context, cfg Config, machines []Expect) (*Result, error) {
+func Check(ctx context.Context, cfg Config, machines []Expect) (*vcresult.Result, error) {
 	start := time.Now()
 	u, err := serverURL(cfg.Server)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Server: u.Host}
+	res := &vcresult.Result{Server: u.Host, Datacenter: cfg.Datacenter}
 	counter := &countingTransport{}
 	c, err := login(ctx, cfg, u, counter)
 	if err != nil {
@@ -152,11 +115,11 @@ func login(ctx context.Context, cfg Config, u *url.URL, counter *countingTranspo
 func serverURL(server string) (*url.URL, error) {
 	s := strings.TrimSpace(server)
 	if s == "" {
-		return nil, fmt.Errorf("no vCenter server given")
+		return nil, &Error{Kind: ErrBadServer}
 	}
 	u, err := soap.ParseURL(s)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("vCenter server %q is not a host name or URL", s)
+		return nil, &Error{Kind: ErrBadServer, Host: s}
 	}
 	u.User = nil
 	if u.Port() == "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
 
 // The cluster the tests give vcsim: a control-plane, an etcd and a worker
@@ -43,10 +44,23 @@ func startVCSim(t *testing.T) (*testworld.VCSim, vsphere.Config) {
 		Username: testworld.VCenterUser, Password: v.Password, Cluster: "c3", Folders: []string{"/DC0/vm"}}
 }
 
-func codes(fs []vsphere.Finding) string {
+// codes reads the result as if the Machines given were all the cluster's,
+// as diagnose does: then a VM of the cluster that none points to is an
+// orphan. Machines without VM first, then by VM name.
+func codes(res *vcresult.Result) string {
 	var out []string
-	for _, f := range fs {
-		out = append(out, f.Code+":"+f.Machine+f.VM.Name)
+	for _, m := range res.MachinesWithoutVM {
+		out = append(out, "MachineWithoutVM:"+m)
+	}
+	for _, vm := range res.VMs {
+		switch {
+		case vm.Machine == "":
+			out = append(out, "OrphanVM:"+vm.Name)
+		case vm.PowerState == vcresult.PoweredOff:
+			out = append(out, "VMPoweredOff:"+vm.Machine+vm.Name)
+		case vm.PowerState == vcresult.Suspended:
+			out = append(out, "VMSuspended:"+vm.Machine+vm.Name)
+		}
 	}
 	return strings.Join(out, ",")
 }
@@ -59,14 +73,17 @@ func TestCheck_Findings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := codes(res.Findings()); got != "" || res.Checked != 3 || len(res.VMs) != 3 {
+	if got := codes(res); got != "" || res.Checked != 3 || len(res.VMs) != 3 {
 		t.Fatalf("Check(all well) = findings %q, %d checked, %d VMs; want none, 3, 3", got, res.Checked, len(res.VMs))
+	}
+	if res.Server != v.URL.Host || res.Datacenter != "DC0" {
+		t.Errorf("Check(...) = server %q, datacenter %q; want %q, DC0 (as asked)", res.Server, res.Datacenter, v.URL.Host)
 	}
 	// Login, view, Retrieve, logout: whatever the number of VMs.
 	if res.RoundTrips != 5 {
 		t.Errorf("Check(...).RoundTrips = %d, want 5 (service content, login, view, retrieve, logout)", res.RoundTrips)
 	}
-	if vm := res.VMs[0]; vm.Name != cp.Name || vm.Machine != cp.Name || vm.PowerState != vsphere.PoweredOn || vm.Path() != "/DC0/vm/"+cp.Name {
+	if vm := res.VMs[0]; vm.Name != cp.Name || vm.Machine != cp.Name || vm.PowerState != vcresult.PoweredOn || vm.Path() != "/DC0/vm/"+cp.Name {
 		t.Errorf("Check(...).VMs[0] = %+v, want %s powered on in /DC0/vm, pointed to by its Machine", vm, cp.Name)
 	}
 
@@ -91,8 +108,8 @@ func TestCheck_Findings(t *testing.T) {
 	// Machines without VM first, then by VM name.
 	want := "MachineWithoutVM:c3-2snw8,VMSuspended:c3-etcd-chkc5c3-etcd-chkc5," +
 		"VMPoweredOff:c3-md-0-854976576-tw6hrc3-md-0-854976576-tw6hr,OrphanVM:c3-md-0-854976576-zzzzz"
-	if got := codes(res.Findings()); got != want {
-		t.Errorf("Check(faults).Findings() = %s\nwant %s", got, want)
+	if got := codes(res); got != want {
+		t.Errorf("codes(Check(faults)) = %s\nwant %s", got, want)
 	}
 	if res.Checked != 5 {
 		t.Errorf("Check(faults).Checked = %d, want 5", res.Checked)
@@ -106,15 +123,15 @@ func TestCheck_MachineWithoutProviderID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := codes(res.Findings()); got != "" {
-		t.Errorf("Check(cp without providerID).Findings() = %s, want none", got)
+	if got := codes(res); got != "" {
+		t.Errorf("codes(Check(cp without providerID)) = %s, want none", got)
 	}
 	checkVMsListed(t, res)
 }
 
 // checkVMsListed: the check listed the three VMs, each matched to its
 // Machine; no finding is no proof when no VM was looked at.
-func checkVMsListed(t *testing.T, res *vsphere.Result) {
+func checkVMsListed(t *testing.T, res *vcresult.Result) {
 	t.Helper()
 	matched := map[string]bool{}
 	for _, vm := range res.VMs {
@@ -157,6 +174,9 @@ func TestCheck_Errors(t *testing.T) {
 		{"no thumbprint", func(c *vsphere.Config) { c.Thumbprint = "" }, vsphere.ErrUntrusted, "certificate is not trusted (certificate signed by unknown authority) and no thumbprint was given"},
 		{"wrong thumbprint", func(c *vsphere.Config) { c.Thumbprint = strings.Repeat("AB:", 19) + "AB" }, vsphere.ErrThumbprint, "does not match the thumbprint AB:AB"},
 		{"no datacenter", func(c *vsphere.Config) { c.Datacenter = "DC9" }, vsphere.ErrNoDatacenter, `has no datacenter "DC9"`},
+		// Bad input: nothing is sent, so it is not vCenter's answer.
+		{"bad server", func(c *vsphere.Config) { c.Server = "vc:notaport" }, vsphere.ErrBadServer, `vCenter server "vc:notaport" is not a host name or URL`},
+		{"no server", func(c *vsphere.Config) { c.Server = " " }, vsphere.ErrBadServer, "no vCenter server given"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,6 +188,9 @@ func TestCheck_Errors(t *testing.T) {
 			e, ok := err.(*vsphere.Error)
 			if !ok || e.Kind != tt.kind || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Check(%s) = %v, want kind %d containing %q", tt.name, err, tt.kind, tt.wantErr)
+			}
+			if answered := tt.kind != vsphere.ErrBadServer; e.Answered() != answered {
+				t.Errorf("Check(%s) error.Answered() = %v, want %v", tt.name, e.Answered(), answered)
 			}
 			if msg := err.Error(); strings.Contains(msg, v.Password) || strings.Contains(msg, "\n") {
 				t.Errorf("Check(%s) error %q holds the password or a newline", tt.name, msg)

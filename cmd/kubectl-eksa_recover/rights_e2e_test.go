@@ -143,6 +143,13 @@ func TestWriters_Rights(t *testing.T) {
 		{name: "recover on a stranded world", world: testworld.Options{Scenario: testworld.Stranded},
 			args:  func(*testing.T, *testworld.World) []string { return []string{"recover", "--yes"} },
 			group: "cluster.x-k8s.io", verb: "delete", named: `the KinD cluster does not let user "operator" delete clusters.cluster.x-k8s.io in eksa-system`, op: "move"},
+		// On v0.19+ recover resumes after the move without asking again:
+		// a user who may move but not clear EKS-A's pause markers is
+		// refused before the move, not after it.
+		{name: "recover on a stranded v0.19 world, resume's right missing", world: testworld.Options{Scenario: testworld.Stranded, EKSAVersion: "v0.19.8"},
+			args:  func(*testing.T, *testworld.World) []string { return []string{"recover", "--yes"} },
+			group: "anywhere.eks.amazonaws.com", verb: "patch", named: `the management cluster does not let user "operator" patch clusters.anywhere.eks.amazonaws.com in default`,
+			op: "move and the resume after it"},
 		{name: "restore on a missing world", world: testworld.Options{Scenario: testworld.Missing},
 			args: func(t *testing.T, w *testworld.World) []string {
 				return append(restoreArgs(t, restoreStatusJSON(t, w.Dir)), "--yes")

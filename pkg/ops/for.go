@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 )
@@ -18,17 +19,19 @@ func Acts(s diagnose.State) bool {
 // For plans the operation status recommends for the report's state, or
 // returns nil when the plugin has none to run (the state's next steps say
 // what is left). A restore restores from the backup status's step names,
-// read as data on the report.
+// read as data on the report. On EKS-A releases that leave pause markers
+// for resume, a move's or a restore's rights check takes in the resume
+// recover runs after it without asking again.
 func For(ctx context.Context, e Env, report *diagnose.Report) (*Plan, error) {
 	switch report.State {
 	case diagnose.StrandedInBootstrap, diagnose.SplitMove:
-		return Move(ctx, e, MoveOptions{})
+		return Move(ctx, e, MoveOptions{ThenResume: leavesMarkers(report.EKSAVersion)})
 	case diagnose.Missing:
 		from := recommendedBackup(report)
 		if from == "" {
 			return nil, nil // status names no backup: the verdict says what to do
 		}
-		return Restore(ctx, e, RestoreOptions{From: from})
+		return Restore(ctx, e, RestoreOptions{From: from, ThenResume: leavesMarkers(report.EKSAVersion)})
 	case diagnose.PausedAfterFailure:
 		return Resume(ctx, e, ResumeOptions{})
 	}
@@ -44,4 +47,16 @@ func recommendedBackup(report *diagnose.Report) string {
 		}
 	}
 	return ""
+}
+
+// leavesMarkers: EKS-A v0.19 and later leave the pause markers of a failed
+// upgrade for resume to clear (they refuse to upgrade a paused cluster);
+// earlier releases' rerun clears its own. A version not known counts as
+// one that leaves them.
+func leavesMarkers(version string) bool {
+	var major, minor int
+	if n, _ := fmt.Sscanf(version, "v%d.%d", &major, &minor); n < 2 {
+		return true
+	}
+	return major > 0 || minor >= 19
 }

@@ -21,6 +21,9 @@ type MoveOptions struct {
 	// BackupDir is the new folder the move backs up to first; "" names
 	// one (BackupDir with eksa.PluginBackupPrefix).
 	BackupDir string
+	// ThenResume: a resume may follow without a question (recover); its
+	// rights are checked with the move's.
+	ThenResume bool
 }
 
 // Move plans a move of the cluster's Cluster API objects from KinD to the
@@ -57,7 +60,12 @@ func Move(ctx context.Context, e Env, o MoveOptions) (*Plan, error) {
 	if o.Reverse {
 		n = needs{management: source, bootstrap: target}
 	}
-	if err := e.checkRights(ctx, "move", n); err != nil {
+	op := "move"
+	if o.ThenResume {
+		op = "move and the resume after it"
+		n.management = append(n.management, resumeAfterNeeds(ctx, e, mgmt).management...)
+	}
+	if err := e.checkRights(ctx, op, n); err != nil {
 		return nil, err
 	}
 	question := fmt.Sprintf("Move %d objects from the %s cluster to the %s cluster?", mp.Objects(), from.Name, to.Name)

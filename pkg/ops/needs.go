@@ -2,6 +2,7 @@ package ops
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -9,6 +10,8 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/rights"
 )
 
@@ -122,4 +125,25 @@ func resumeNeeds(objects []rights.Resource, namespaces []string) needs {
 		n.management = append(n.management, rights.Needs([]string{"get", "patch"}, namespaces[i], r)...)
 	}
 	return n
+}
+
+// resumeAfterNeeds: what the resume recover runs after a move or a restore
+// (without asking again, when the state then calls for it) asks of the
+// management cluster: get and patch on each object that carries a pause
+// marker there now, in its namespace. The Clusters a move or restore
+// brings are patched by the plan itself, under its own needs. Checked with
+// the plan's, so that a user who may move but not resume is refused before
+// the move, not after it.
+func resumeAfterNeeds(ctx context.Context, e Env, mgmt *kube.Cluster) needs {
+	snap := reader.Read(ctx, e.Management, reader.Source{}, reader.Options{Timeout: e.Timeout, Now: e.Now()})
+	var objects []rights.Resource
+	var namespaces []string
+	for _, m := range pause.Find(&snap.Management) {
+		r := resourcesOf(mgmt, []schema.GroupKind{{Group: m.Object.Group, Kind: m.Object.Kind}})
+		objects = append(objects, r...)
+		for range r {
+			namespaces = append(namespaces, m.Object.Namespace)
+		}
+	}
+	return resumeNeeds(objects, namespaces)
 }

@@ -15,6 +15,9 @@ type RestoreOptions struct {
 	// Force overwrites objects the management cluster already holds, and
 	// takes a plugin-named folder whose manifest is missing (ReadBackup).
 	Force bool
+	// ThenResume: a resume may follow without a question (recover); its
+	// rights are checked with the restore's.
+	ThenResume bool
 }
 
 // Restore reads the backup whole, then plans its objects' restore onto
@@ -42,7 +45,12 @@ func Restore(ctx context.Context, e Env, o RestoreOptions) (*Plan, error) {
 		s := sideOf(boot)
 		kind = &s
 	}
-	if err := e.checkRights(ctx, "restore", restoreNeeds(resourcesOf(mgmt, rp.Kinds()), kind)); err != nil {
+	n, op := restoreNeeds(resourcesOf(mgmt, rp.Kinds()), kind), "restore"
+	if o.ThenResume {
+		op = "restore and the resume after it"
+		n.management = append(n.management, resumeAfterNeeds(ctx, e, mgmt).management...)
+	}
+	if err := e.checkRights(ctx, op, n); err != nil {
 		return nil, err
 	}
 	question := fmt.Sprintf("Restore %d objects from %s to the %s cluster?", rp.Objects, o.From, mgmt.Name)

@@ -23,19 +23,16 @@ import (
 
 // BackupOptions are backup's settings.
 type BackupOptions struct {
-	Global *globalflags.Global
+	globalflags.CommandOptions
 	// To is the new folder to write; "" is <workspace>/<cluster>/eksa-recover-backup-<time>.
 	To string
 	// Now stamps the backup (time.Now; tests swap it).
 	Now func() time.Time
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewBackupOptions returns BackupOptions with their defaults.
 func NewBackupOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *BackupOptions {
-	return &BackupOptions{Global: g, Now: time.Now, IOStreams: streams}
+	return &BackupOptions{CommandOptions: globalflags.NewCommandOptions(g, streams), Now: time.Now}
 }
 
 // NewCmdBackup returns the backup command.
@@ -50,29 +47,14 @@ object), with a manifest beside it holding a sha256 per file. Objects are read
 from whichever cluster holds them, from both when a move was cut off. Nothing
 in either cluster is changed.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: globalflags.RunE(o),
 	}
 	cmd.Flags().StringVar(&o.To, "to", "", "New folder to write (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
 	return cmd
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *BackupOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
-		return err
-	}
-	o.resolved = r
-	return nil
-}
+func (o *BackupOptions) Complete() error { return o.CommandOptions.Complete() }
 
 // Validate refuses a --to that exists, or whose manifest does, before the
 // clusters are read (Write refuses it again, should one appear since).
@@ -85,7 +67,7 @@ func (o *BackupOptions) Validate() error {
 
 // Run reads whichever clusters answer and writes their objects.
 func (o *BackupOptions) Run(ctx context.Context) error {
-	r := o.resolved
+	r := o.Resolved
 	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, false)
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ created readable by you alone (0600).`
 
 // BundleOptions are bundle's settings.
 type BundleOptions struct {
-	Global *globalflags.Global
+	globalflags.CommandOptions
 	// To is the archive to write; "" is <workspace>/<cluster>/eksa-recover-bundle-<time>.tar.gz.
 	To string
 	// Since keeps only the eksctl logs written in this long; 0 keeps all.
@@ -55,14 +55,11 @@ type BundleOptions struct {
 	VSphere bool
 	Now     func() time.Time
 	Getenv  func(string) string
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewBundleOptions returns BundleOptions with their defaults.
 func NewBundleOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *BundleOptions {
-	return &BundleOptions{Global: g, VSphere: true, Now: time.Now, Getenv: os.Getenv, IOStreams: streams}
+	return &BundleOptions{CommandOptions: globalflags.NewCommandOptions(g, streams), VSphere: true, Now: time.Now, Getenv: os.Getenv}
 }
 
 // NewCmdBundle returns the bundle command.
@@ -74,15 +71,7 @@ func NewCmdBundle(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 		Long:    bundleLong,
 		Example: bundleExample,
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:    globalflags.RunE(o),
 	}
 	cmd.Flags().StringVar(&o.To, "to", "", "Archive to write (default <workspace>/<cluster>/eksa-recover-bundle-<time>.tar.gz)")
 	cmd.Flags().DurationVar(&o.Since, "since", 0, "Only eksctl logs written within this duration, e.g. 24h (default: all)")
@@ -92,14 +81,7 @@ func NewCmdBundle(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *BundleOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
-		return err
-	}
-	o.resolved = r
-	return nil
-}
+func (o *BundleOptions) Complete() error { return o.CommandOptions.Complete() }
 
 // Validate refuses a negative --since and an archive that exists or whose
 // folder does not, before anything is read.
@@ -121,10 +103,10 @@ func (o *BundleOptions) Validate() error {
 
 // Run reads both clusters as status does, then builds and writes the archive.
 func (o *BundleOptions) Run(ctx context.Context) error {
-	r := o.resolved
+	r := o.Resolved
 	now := o.Now()
 	password := o.Getenv(inspect.EnvVSpherePassword)
-	opts := globalflags.InspectOptions(o.Global, r, now, o.Getenv)
+	opts := o.InspectOptions(now, o.Getenv)
 	opts.VCenter.Enabled = o.VSphere
 	snap, report, err := inspect.Inspect(ctx, opts)
 	if err != nil {

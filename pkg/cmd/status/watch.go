@@ -17,7 +17,7 @@ import (
 // the state is Healthy (exit 0) or the user stops it (exit 2). With -o
 // json it prints one report per line for each change.
 func (o *StatusOptions) runWatch(ctx context.Context) error {
-	r := o.resolved
+	r := o.Resolved
 	changed := make(chan struct{}, 1)
 	wctx, stopWatches := context.WithCancel(ctx)
 	defer stopWatches()

@@ -5,7 +5,6 @@ package bundle
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,7 +16,6 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/bundle"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
@@ -112,7 +110,7 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	status, err := statusJSON(report)
+	statusJSON, err := printers.StatusJSON(report, false)
 	if err != nil {
 		return err
 	}
@@ -132,7 +130,7 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 	}
 	info := buildinfo.Get()
 	files := bundle.Build(bundle.Input{
-		Snapshot: snap, Report: report, Workspace: r.Workspace, StatusJSON: status, Extras: extras,
+		Snapshot: snap, Report: report, Workspace: r.Workspace, StatusJSON: statusJSON, Extras: extras,
 		Plugin: fmt.Sprintf("%s (commit %s, %s, %s)", info.Version, info.Commit, info.GoVersion, info.Platform),
 		Since:  o.Since, Now: now, Known: nonEmpty(password),
 	})
@@ -148,16 +146,6 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 	fmt.Fprintf(o.Out, "Wrote %s: %d files, %s, state %s\n", to, len(files), humanSize(size), report.State)
 	fmt.Fprintf(o.Out, "Redacted: Secret values, kubeconfig credentials, the vCenter password, private keys; README.txt inside lists every file\n")
 	return nil
-}
-
-// statusJSON is status -o json's document, as status prints it.
-func statusJSON(report *diagnose.Report) ([]byte, error) {
-	obj, err := printers.StatusDocument(report)
-	if err != nil {
-		return nil, err
-	}
-	data, err := json.MarshalIndent(obj.Object, "", "    ")
-	return append(data, '\n'), err
 }
 
 func humanSize(n int64) string {

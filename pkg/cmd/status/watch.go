@@ -2,7 +2,6 @@ package status
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -68,15 +67,11 @@ func (o *StatusOptions) printChange(prev, report *diagnose.Report) error {
 		}
 		return nil
 	case "json":
-		obj, err := printers.StatusDocument(report)
+		line, err := printers.StatusJSON(report, true)
 		if err != nil {
 			return err
 		}
-		line, err := json.Marshal(obj.Object)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(o.Out, "%s\n", line)
+		_, err = o.Out.Write(line)
 		return err
 	}
 	return o.print(report, now)

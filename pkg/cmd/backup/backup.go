@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	backupfolder "github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -62,7 +62,7 @@ func (o *BackupOptions) Validate() error {
 	if o.To == "" {
 		return nil
 	}
-	return backup.CheckNew(o.To)
+	return backupfolder.CheckNew(o.To)
 }
 
 // Run reads whichever clusters answer and writes their objects.
@@ -72,7 +72,7 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var sets []backup.Set
+	var sets []backupfolder.Set
 	total := 0
 	// Both at once: what one side's objects reference and only the other
 	// holds is the cluster's too (mover.ReadBoth).
@@ -83,7 +83,7 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	for i, c := range []*kube.Cluster{boot, mgmt} {
 		gr := []*mover.Graph{gBoot, gMgmt}[i]
 		if c != nil && gr.Len() > 0 {
-			sets = append(sets, backup.Set{Source: c.Name, Objects: gr.Sorted()})
+			sets = append(sets, backupfolder.Set{Source: c.Name, Objects: gr.Sorted()})
 			total += gr.Len()
 		}
 	}
@@ -99,7 +99,7 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	if dir == "" {
 		dir = ops.BackupDir(r.Workspace, eksa.PluginBackupPrefix, now)
 	}
-	m, err := backup.WriteRecording(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, pauses, sets...)
+	m, err := backupfolder.WriteRecording(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, pauses, sets...)
 	if err != nil {
 		return err
 	}

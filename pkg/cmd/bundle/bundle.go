@@ -14,7 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/bundle"
+	supportbundle "github.com/eksa-recover/kubectl-eksa_recover/pkg/bundle"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
@@ -115,7 +115,7 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 		return err
 	}
 	printUnread(o.ErrOut, snap)
-	extras := map[snapshot.Role]bundle.Extras{}
+	extras := map[snapshot.Role]supportbundle.Extras{}
 	for _, src := range []struct {
 		role snapshot.Role
 		ok   bool
@@ -125,11 +125,11 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 			if src.role == snapshot.Bootstrap {
 				cfg = r.Bootstrap.Config
 			}
-			extras[src.role] = bundle.ReadExtras(ctx, cfg, r.Timeout)
+			extras[src.role] = supportbundle.ReadExtras(ctx, cfg, r.Timeout)
 		}
 	}
 	info := buildinfo.Get()
-	files := bundle.Build(bundle.Input{
+	files := supportbundle.Build(supportbundle.Input{
 		Snapshot: snap, Report: report, Workspace: r.Workspace, StatusJSON: statusJSON, Extras: extras,
 		Plugin: fmt.Sprintf("%s (commit %s, %s, %s)", info.Version, info.Commit, info.GoVersion, info.Platform),
 		Since:  o.Since, Now: now, Known: nonEmpty(password),
@@ -139,7 +139,7 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 		l := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}
 		to = filepath.Join(l.Dir(), "eksa-recover-bundle-"+now.UTC().Format(eksa.BackupTimeFormat)+".tar.gz")
 	}
-	size, err := bundle.Write(to, files, now)
+	size, err := supportbundle.Write(to, files, now)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 
 	backupfolder "github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
@@ -23,7 +23,7 @@ import (
 
 // BackupOptions are backup's settings.
 type BackupOptions struct {
-	globalflags.CommandOptions
+	cmdutil.CommandOptions
 	// To is the new folder to write; "" is <workspace>/<cluster>/eksa-recover-backup-<time>.
 	To string
 	// Now stamps the backup (time.Now; tests swap it).
@@ -31,12 +31,12 @@ type BackupOptions struct {
 }
 
 // NewBackupOptions returns BackupOptions with their defaults.
-func NewBackupOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *BackupOptions {
-	return &BackupOptions{CommandOptions: globalflags.NewCommandOptions(g, streams), Now: time.Now}
+func NewBackupOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *BackupOptions {
+	return &BackupOptions{CommandOptions: cmdutil.NewCommandOptions(g, streams), Now: time.Now}
 }
 
 // NewCmdBackup returns the backup command.
-func NewCmdBackup(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdBackup(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewBackupOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "backup",
@@ -47,7 +47,7 @@ object), with a manifest beside it holding a sha256 per file. Objects are read
 from whichever cluster holds them, from both when a move was cut off. Nothing
 in either cluster is changed.`,
 		Args: cobra.NoArgs,
-		RunE: globalflags.RunE(o),
+		RunE: cmdutil.RunE(o),
 	}
 	cmd.Flags().StringVar(&o.To, "to", "", "New folder to write (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
 	return cmd
@@ -68,7 +68,7 @@ func (o *BackupOptions) Validate() error {
 // Run reads whichever clusters answer and writes their objects.
 func (o *BackupOptions) Run(ctx context.Context) error {
 	r := o.Resolved
-	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, false)
+	boot, mgmt, err := cmdutil.ConnectBoth(ctx, r, false)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	supportbundle "github.com/eksa-recover/kubectl-eksa_recover/pkg/bundle"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
@@ -44,7 +44,7 @@ created readable by you alone (0600).`
 
 // BundleOptions are bundle's settings.
 type BundleOptions struct {
-	globalflags.CommandOptions
+	cmdutil.CommandOptions
 	// To is the archive to write; "" is <workspace>/<cluster>/eksa-recover-bundle-<time>.tar.gz.
 	To string
 	// Since keeps only the eksctl logs written in this long; 0 keeps all.
@@ -56,12 +56,12 @@ type BundleOptions struct {
 }
 
 // NewBundleOptions returns BundleOptions with their defaults.
-func NewBundleOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *BundleOptions {
-	return &BundleOptions{CommandOptions: globalflags.NewCommandOptions(g, streams), VSphere: true, Now: time.Now, Getenv: os.Getenv}
+func NewBundleOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *BundleOptions {
+	return &BundleOptions{CommandOptions: cmdutil.NewCommandOptions(g, streams), VSphere: true, Now: time.Now, Getenv: os.Getenv}
 }
 
 // NewCmdBundle returns the bundle command.
-func NewCmdBundle(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdBundle(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewBundleOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:     "bundle",
@@ -69,7 +69,7 @@ func NewCmdBundle(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 		Long:    bundleLong,
 		Example: bundleExample,
 		Args:    cobra.NoArgs,
-		RunE:    globalflags.RunE(o),
+		RunE:    cmdutil.RunE(o),
 	}
 	cmd.Flags().StringVar(&o.To, "to", "", "Archive to write (default <workspace>/<cluster>/eksa-recover-bundle-<time>.tar.gz)")
 	cmd.Flags().DurationVar(&o.Since, "since", 0, "Only eksctl logs written within this duration, e.g. 24h (default: all)")

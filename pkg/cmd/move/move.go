@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
@@ -33,12 +33,12 @@ type MoveOptions struct {
 }
 
 // NewMoveOptions returns MoveOptions with their defaults.
-func NewMoveOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *MoveOptions {
+func NewMoveOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *MoveOptions {
 	return &MoveOptions{Options: opsenv.NewOptions(g, streams)}
 }
 
 // NewCmdMove returns the move command.
-func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdMove(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewMoveOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "move",
@@ -48,7 +48,7 @@ func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobr
   kubectl eksa-recover move --dry-run
   kubectl eksa-recover move`,
 		Args: cobra.NoArgs,
-		RunE: globalflags.RunE(o),
+		RunE: cmdutil.RunE(o),
 	}
 	f := cmd.Flags()
 	o.AddFlags(f, "Print the plan (groups and counts) and change nothing")

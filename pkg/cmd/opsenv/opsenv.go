@@ -16,9 +16,9 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
@@ -27,7 +27,7 @@ import (
 // Options are the settings every writing command shares; its own Options
 // embed them.
 type Options struct {
-	globalflags.CommandOptions
+	cmdutil.CommandOptions
 	DryRun bool
 	Yes    bool
 	// Now stamps the reads and the backup folder (time.Now; tests swap it).
@@ -35,8 +35,8 @@ type Options struct {
 }
 
 // NewOptions returns Options with their defaults.
-func NewOptions(g *globalflags.Global, streams genericiooptions.IOStreams) Options {
-	return Options{CommandOptions: globalflags.NewCommandOptions(g, streams), Now: time.Now}
+func NewOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) Options {
+	return Options{CommandOptions: cmdutil.NewCommandOptions(g, streams), Now: time.Now}
 }
 
 // AddFlags registers --dry-run, with what the command's dry run shows,
@@ -53,9 +53,9 @@ func (o *Options) Env() ops.Env {
 	return ops.Env{
 		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout,
 		Connect: func(ctx context.Context, src reader.Source) (*kube.Cluster, error) {
-			return globalflags.Connect(ctx, src, r.Timeout)
+			return cmdutil.Connect(ctx, src, r.Timeout)
 		},
-		Plugin:      globalflags.PluginCommand(o.Global, r.Workspace),
+		Plugin:      cmdutil.PluginCommand(o.Global, r.Workspace),
 		ToolVersion: buildinfo.Get().Version,
 		Now:         o.Now,
 		Progress:    o.ErrOut,

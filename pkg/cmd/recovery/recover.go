@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
@@ -55,12 +55,12 @@ type RecoverOptions struct {
 }
 
 // NewRecoverOptions returns RecoverOptions with their defaults.
-func NewRecoverOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *RecoverOptions {
+func NewRecoverOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *RecoverOptions {
 	return &RecoverOptions{Options: opsenv.NewOptions(g, streams), Getenv: os.Getenv}
 }
 
 // NewCmdRecover returns the recover command.
-func NewCmdRecover(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdRecover(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewRecoverOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:     "recover",
@@ -68,7 +68,7 @@ func NewCmdRecover(g *globalflags.Global, streams genericiooptions.IOStreams) *c
 		Long:    recoverLong,
 		Example: recoverExample,
 		Args:    cobra.NoArgs,
-		RunE:    globalflags.RunE(o),
+		RunE:    cmdutil.RunE(o),
 	}
 	o.AddFlags(cmd.Flags(), "Print the plan and change nothing")
 	return cmd

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
@@ -47,12 +47,12 @@ type RestoreOptions struct {
 }
 
 // NewRestoreOptions returns RestoreOptions with their defaults.
-func NewRestoreOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *RestoreOptions {
+func NewRestoreOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *RestoreOptions {
 	return &RestoreOptions{Options: opsenv.NewOptions(g, streams)}
 }
 
 // NewCmdRestore returns the restore command.
-func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdRestore(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewRestoreOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "restore --from DIR",
@@ -62,7 +62,7 @@ func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *c
   kubectl eksa-recover restore --from cluster3/bootstrap-cluster-state-backup-2024-04-15T11_48_00 --dry-run
   kubectl eksa-recover restore --from cluster3/bootstrap-cluster-state-backup-2024-04-15T11_48_00`,
 		Args: cobra.NoArgs,
-		RunE: globalflags.RunE(o),
+		RunE: cmdutil.RunE(o),
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.From, "from", "", "Backup folder to restore from (required; 'status' names the newest)")

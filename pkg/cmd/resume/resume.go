@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
@@ -44,12 +44,12 @@ type ResumeOptions struct {
 }
 
 // NewResumeOptions returns ResumeOptions with their defaults.
-func NewResumeOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *ResumeOptions {
+func NewResumeOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *ResumeOptions {
 	return &ResumeOptions{Options: opsenv.NewOptions(g, streams)}
 }
 
 // NewCmdResume returns the resume command.
-func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdResume(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewResumeOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "resume",
@@ -59,7 +59,7 @@ func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *co
   kubectl eksa-recover resume --dry-run
   kubectl eksa-recover resume`,
 		Args: cobra.NoArgs,
-		RunE: globalflags.RunE(o),
+		RunE: cmdutil.RunE(o),
 	}
 	f := cmd.Flags()
 	o.AddFlags(f, "Print what would be cleared and change nothing")

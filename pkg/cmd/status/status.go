@@ -13,8 +13,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
@@ -61,7 +61,7 @@ message names the fix).`
 
 // StatusOptions are status's settings.
 type StatusOptions struct {
-	globalflags.CommandOptions
+	cmdutil.CommandOptions
 	PrintFlags  *genericclioptions.PrintFlags
 	EKSAVersion string
 	Now         func() time.Time
@@ -84,9 +84,9 @@ type StatusOptions struct {
 }
 
 // NewStatusOptions returns StatusOptions with their defaults.
-func NewStatusOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *StatusOptions {
+func NewStatusOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *StatusOptions {
 	return &StatusOptions{
-		CommandOptions: globalflags.NewCommandOptions(g, streams),
+		CommandOptions: cmdutil.NewCommandOptions(g, streams),
 		PrintFlags:     genericclioptions.NewPrintFlags("").WithTypeSetter(nil),
 		Now:            time.Now,
 		Pacing:         watch.DefaultPacing,
@@ -96,7 +96,7 @@ func NewStatusOptions(g *globalflags.Global, streams genericiooptions.IOStreams)
 }
 
 // NewCmdStatus returns the status command.
-func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdStatus(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewStatusOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:     "status",
@@ -107,7 +107,7 @@ func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			o.VSphereExplicit = f.Changed("vsphere") || f.Changed("vsphere-thumbprint") || f.Changed("vsphere-insecure")
-			return globalflags.RunE(o)(cmd, args)
+			return cmdutil.RunE(o)(cmd, args)
 		},
 	}
 	o.PrintFlags.AddFlags(cmd)

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/rights"
@@ -19,18 +19,18 @@ import (
 
 // VerifyOptions are verify's settings.
 type VerifyOptions struct {
-	globalflags.CommandOptions
+	cmdutil.CommandOptions
 	// From is the backup folder to verify against; "" is the workspace's newest.
 	From string
 }
 
 // NewVerifyOptions returns VerifyOptions with their defaults.
-func NewVerifyOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *VerifyOptions {
-	return &VerifyOptions{CommandOptions: globalflags.NewCommandOptions(g, streams)}
+func NewVerifyOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *VerifyOptions {
+	return &VerifyOptions{CommandOptions: cmdutil.NewCommandOptions(g, streams)}
 }
 
 // NewCmdVerify returns the verify command.
-func NewCmdVerify(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdVerify(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewVerifyOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -40,7 +40,7 @@ management cluster holds every object of the newest backup (or --from) with equa
 spec, labels, annotations and owners, and every object the cluster's objects there
 reference (spec.controlPlaneRef, ...). Exit 0 when it does, 2 when it does not.`,
 		Args: cobra.NoArgs,
-		RunE: globalflags.RunE(o),
+		RunE: cmdutil.RunE(o),
 	}
 	cmd.Flags().StringVar(&o.From, "from", "", "Backup folder to verify against (default: the newest in the workspace)")
 	return cmd
@@ -76,7 +76,7 @@ func (o *VerifyOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	boot, mgmt, err := globalflags.ConnectBoth(ctx, o.Resolved, false)
+	boot, mgmt, err := cmdutil.ConnectBoth(ctx, o.Resolved, false)
 	if err != nil {
 		return err
 	}

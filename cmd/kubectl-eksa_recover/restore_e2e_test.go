@@ -14,6 +14,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 func restoreStatusJSON(t *testing.T, dir string) statusJSON {
@@ -130,9 +131,9 @@ func TestRestore_BadBackup(t *testing.T) {
 		}
 	}
 	pluginBackup := func(name string) string {
-		g := &mover.Graph{Objects: map[mover.Key]*unstructured.Unstructured{}}
+		g := &mover.Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}}
 		for _, o := range objs {
-			g.Objects[mover.KeyOf(o)] = o
+			g.Objects[objgraph.KeyOf(o)] = o
 			if o.GetKind() == "Cluster" {
 				// As a backup taken from a stranded KinD records it.
 				_ = unstructured.SetNestedField(o.Object, true, "spec", "paused")

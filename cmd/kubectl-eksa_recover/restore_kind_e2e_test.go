@@ -11,6 +11,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // TestRestore_KinDHoldsOrphans: neither cluster holds cluster3's Cluster
@@ -70,7 +71,7 @@ func TestRestore_KinDHoldsOrphans(t *testing.T) {
 // names. Their owner references still name the deleted Cluster, and their
 // cluster-name label is dropped, as EKS-A renders them before a controller
 // sets it: nothing in KinD claims them.
-func orphanInKinD(t *testing.T, w *testworld.World) []mover.Key {
+func orphanInKinD(t *testing.T, w *testworld.World) []objgraph.Key {
 	t.Helper()
 	ctx := t.Context()
 	boot, _ := w.ConnectForTest(t)
@@ -78,7 +79,7 @@ func orphanInKinD(t *testing.T, w *testworld.World) []mover.Key {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kept []mover.Key
+	var kept []objgraph.Key
 	for _, k := range members.Keys() {
 		ri, _, err := boot.Resource(k.GroupKind())
 		if err != nil {

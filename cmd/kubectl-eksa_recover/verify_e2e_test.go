@@ -14,6 +14,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // checkVerifyFails breaks a moved world three ways at once (the Cluster
@@ -65,9 +66,9 @@ func checkVerifyFails(t *testing.T, w *testworld.World) {
 	res := run(t, w.Dir, "verify")
 	want := []string{
 		"Not verified:",
-		"still on the bootstrap cluster (1): " + mover.KeyOf(cluster).String(),
-		"missing on the management cluster (1): " + mover.KeyOf(secret).String(),
-		"different from the backup (1): " + mover.KeyOf(machine).String(),
+		"still on the bootstrap cluster (1): " + objgraph.KeyOf(cluster).String(),
+		"missing on the management cluster (1): " + objgraph.KeyOf(secret).String(),
+		"different from the backup (1): " + objgraph.KeyOf(machine).String(),
 	}
 	if res.code != 2 {
 		t.Errorf("verify on a broken move = exit %d, want 2\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)

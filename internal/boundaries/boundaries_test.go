@@ -23,7 +23,9 @@ var clientLibraries = []string{"k8s.io/client-go", "github.com/vmware/govmomi", 
 
 // statusPipeline is status and everything it runs: it reads both clusters
 // and the workspace and never writes, so it imports nothing that can.
-var statusPipeline = []string{"pkg/cmd/status", "pkg/inspect", "pkg/printers", "pkg/diagnose", "pkg/reader"}
+// pkg/cmd/cmdutil, which every command (status too) resolves its flags
+// and connects through, is in it: the writers' own wiring is pkg/cmd/opsenv.
+var statusPipeline = []string{"pkg/cmd/status", "pkg/cmd/cmdutil", "pkg/inspect", "pkg/printers", "pkg/diagnose", "pkg/reader"}
 
 // writers write to a cluster (mover, unpause, and ops, which runs them)
 // or a backup folder (backup).

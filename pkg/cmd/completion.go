@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -19,7 +19,7 @@ import (
 // they read --workspace, --cluster-name and the kubeconfig flags from o and
 // offer what the plugin itself would use: the same files, the same defaults.
 // Every failure completes to nothing; completion never prints an error.
-func registerCompletions(cmd *cobra.Command, o *globalflags.Global) {
+func registerCompletions(cmd *cobra.Command, o *cmdutil.Global) {
 	complete := func(name string, values func() []string) {
 		_ = cmd.RegisterFlagCompletionFunc(name, func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			return withPrefix(values(), toComplete), cobra.ShellCompDirectiveNoFileComp
@@ -49,7 +49,7 @@ func registerCompletions(cmd *cobra.Command, o *globalflags.Global) {
 // workspaceFiles returns file(l) for --cluster-name, or for every cluster
 // folder when none is given: with several clusters in the workspace the
 // user has not chosen yet, so all their contexts are candidates.
-func workspaceFiles(o *globalflags.Global, file func(eksa.Layout) string) []string {
+func workspaceFiles(o *cmdutil.Global, file func(eksa.Layout) string) []string {
 	names := workspace.ClusterFolders(o.Workspace)
 	if o.ClusterName != "" {
 		names = []string{o.ClusterName}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/bundle"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/move"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/recovery"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/restore"
@@ -50,7 +50,7 @@ the bootstrap cluster with --bootstrap-kubeconfig, --bootstrap-context and
 
 // NewCmdRoot returns the root command of kubectl eksa-recover.
 func NewCmdRoot(streams genericiooptions.IOStreams) *cobra.Command {
-	o := globalflags.NewGlobal()
+	o := cmdutil.NewGlobal()
 
 	cmd := &cobra.Command{
 		Use:   "kubectl-eksa_recover",

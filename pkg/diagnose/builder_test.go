@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -234,23 +235,23 @@ func mustFind[T any](what string, items []T, match func(T) bool) *T {
 // cluster3 returns its CAPI objects (Cluster and infrastructure first, for
 // split) and its Machines, the control plane on newK8s.
 func cluster3(workerVersion string) ([]snapshot.Object, []snapshot.Machine) {
-	obj := func(group, kind, name string, owners ...snapshot.OwnerRef) snapshot.Object {
+	obj := func(group, kind, name string, owners ...objgraph.Key) snapshot.Object {
 		return snapshot.Object{Group: group, Version: "v1beta1", Kind: kind, Namespace: "eksa-system", Name: name,
 			ClusterName: "cluster3", Owners: owners,
 			Ready: &snapshot.Condition{Type: "Ready", Status: "True", LastTransitionTime: testNow.Add(-time.Hour)}}
 	}
-	cl := snapshot.OwnerRef{Kind: "Cluster", Name: "cluster3"}
-	etcd := obj(eksa.GroupCAPI, "Machine", "cluster3-etcd-chkc5", snapshot.OwnerRef{Kind: "EtcdadmCluster", Name: "cluster3-etcd"})
+	cl := objgraph.Key{Kind: "Cluster", Name: "cluster3"}
+	etcd := obj(eksa.GroupCAPI, "Machine", "cluster3-etcd-chkc5", objgraph.Key{Kind: "EtcdadmCluster", Name: "cluster3-etcd"})
 	etcd.Labels = map[string]string{eksa.LabelEtcdCluster: "cluster3-etcd"}
-	cp := obj(eksa.GroupCAPI, "Machine", cpMachine, snapshot.OwnerRef{Kind: "KubeadmControlPlane", Name: "cluster3"})
-	worker := obj(eksa.GroupCAPI, "Machine", workerMachine, snapshot.OwnerRef{Kind: "MachineSet", Name: "cluster3-md-0-854976576"})
+	cp := obj(eksa.GroupCAPI, "Machine", cpMachine, objgraph.Key{Kind: "KubeadmControlPlane", Name: "cluster3"})
+	worker := obj(eksa.GroupCAPI, "Machine", workerMachine, objgraph.Key{Kind: "MachineSet", Name: "cluster3-md-0-854976576"})
 	objs := []snapshot.Object{
 		obj(eksa.GroupCAPI, "Cluster", "cluster3"),
 		obj(eksa.GroupInfrastructure, "VSphereCluster", "cluster3", cl),
 		obj(eksa.GroupControlPlane, "KubeadmControlPlane", "cluster3", cl),
 		obj(eksa.GroupEtcdCluster, "EtcdadmCluster", "cluster3-etcd", cl),
 		obj(eksa.GroupCAPI, "MachineDeployment", "cluster3-md-0", cl),
-		obj(eksa.GroupCAPI, "MachineSet", "cluster3-md-0-854976576", snapshot.OwnerRef{Kind: "MachineDeployment", Name: "cluster3-md-0"}),
+		obj(eksa.GroupCAPI, "MachineSet", "cluster3-md-0-854976576", objgraph.Key{Kind: "MachineDeployment", Name: "cluster3-md-0"}),
 		obj(eksa.GroupInfrastructure, "VSphereMachineTemplate", "cluster3-control-plane-1"),
 		cp,
 		etcd,

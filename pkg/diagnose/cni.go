@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
@@ -80,10 +81,5 @@ func cniMessage(msg string) bool {
 
 // isCNI: the DaemonSets of the CNIs EKS-A installs (Cilium) or users bring.
 func isCNI(name string) bool {
-	for _, n := range []string{"cilium", "kindnet", "calico-node", "aws-node"} {
-		if name == n {
-			return true
-		}
-	}
-	return false
+	return slices.Contains([]string{"cilium", "kindnet", "calico-node", "aws-node"}, name)
 }

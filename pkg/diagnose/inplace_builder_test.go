@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/vsphere/vcresult"
 )
@@ -60,7 +61,7 @@ func (b *snapBuilder) machineDeleting(age time.Duration) *snapBuilder {
 	m := b.machine(workerMachine)
 	m.Deleting, m.Phase = testNow.Add(-age), "Deleting"
 	m.ProviderID = "vsphere://4230f2e5-0a4b-374c-f06b-41ac1f80e41f"
-	m.Infra = snapshot.OwnerRef{Group: eksa.GroupInfrastructure, Kind: "VSphereMachine", Name: "cluster3-md-0-tw6hr"}
+	m.Infra = objgraph.Key{Group: eksa.GroupInfrastructure, Kind: "VSphereMachine", Name: "cluster3-md-0-tw6hr"}
 	m.Conditions = []snapshot.Condition{cond("Ready", "False", "Deleting", "", age),
 		cond("InfrastructureReady", "False", "DeletionFailed", "VM deletion in progress", age)}
 	return b

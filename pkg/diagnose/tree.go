@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -142,7 +143,7 @@ func withCondition(n *TreeNode, c *snapshot.Condition) *TreeNode {
 	return n
 }
 
-func ownedBy(owners []snapshot.OwnerRef, kind, name string) bool {
+func ownedBy(owners []objgraph.Key, kind, name string) bool {
 	for _, o := range owners {
 		if o.Kind == kind && o.Name == name {
 			return true

@@ -1,6 +1,9 @@
 package eksa
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // ControllerNamespaces are where a management cluster runs the controllers
 // an upgrade needs (EKS-A's troubleshooting guide): Cluster API core, the
@@ -18,12 +21,7 @@ var ControllerNamespaces = []string{
 // upgrade needs: one of ControllerNamespaces, or a provider's own
 // (clusterctl installs each into <name>-system).
 func IsControllerNamespace(ns string) bool {
-	for _, n := range ControllerNamespaces {
-		if n == ns {
-			return true
-		}
-	}
-	return strings.HasSuffix(ns, "-system") && ns != "kube-system"
+	return slices.Contains(ControllerNamespaces, ns) || strings.HasSuffix(ns, "-system") && ns != "kube-system"
 }
 
 // CNINamespace holds the CNI's DaemonSet (Cilium, EKS-A's default, as

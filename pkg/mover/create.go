@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // The writes move and restore share: create a graph's objects on a target
@@ -18,16 +19,16 @@ import (
 
 // createGroup creates (or updates) one group's objects on the target in
 // parallel, recording their target UIDs for the next groups' owner references.
-func createGroup(ctx context.Context, to *kube.Cluster, parallelism int, g *Graph, group []Key, uids map[Key]types.UID) (created, updated int, err error) {
+func createGroup(ctx context.Context, to *kube.Cluster, parallelism int, g *Graph, group []objgraph.Key, uids map[objgraph.Key]types.UID) (created, updated int, err error) {
 	var (
 		mu   sync.Mutex
 		errs []error
 	)
-	ownerUIDs := make(map[Key]types.UID, len(uids))
+	ownerUIDs := make(map[objgraph.Key]types.UID, len(uids))
 	for k, v := range uids {
 		ownerUIDs[k] = v
 	}
-	inParallel(parallelism, group, func(_ int, k Key) {
+	inParallel(parallelism, group, func(_ int, k objgraph.Key) {
 		uid, existed, err := createOne(ctx, to, g.Objects[k], ownerUIDs)
 		mu.Lock()
 		defer mu.Unlock()
@@ -47,7 +48,7 @@ func createGroup(ctx context.Context, to *kube.Cluster, parallelism int, g *Grap
 
 // createOne writes a copy of src on the target without status, server
 // fields or the source's UIDs; an object already there is updated.
-func createOne(ctx context.Context, to *kube.Cluster, src *unstructured.Unstructured, ownerUIDs map[Key]types.UID) (types.UID, bool, error) {
+func createOne(ctx context.Context, to *kube.Cluster, src *unstructured.Unstructured, ownerUIDs map[objgraph.Key]types.UID) (types.UID, bool, error) {
 	ri, err := resourceFor(to, src)
 	if err != nil {
 		return "", false, err
@@ -57,16 +58,16 @@ func createOne(ctx context.Context, to *kube.Cluster, src *unstructured.Unstruct
 	for _, f := range []string{"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"} {
 		unstructured.RemoveNestedField(obj.Object, "metadata", f)
 	}
-	if KeyOf(obj).IsCluster() {
+	if objgraph.KeyOf(obj).IsCluster() {
 		// Arrive paused, whatever the graph was read as: the target's
 		// controllers must not act until the source lets go (unpaused last).
 		_ = unstructured.SetNestedField(obj.Object, true, "spec", "paused")
 	}
 	refs := obj.GetOwnerReferences()
 	for i := range refs {
-		uid, ok := ownerUIDs[ownerKey(refs[i])]
+		uid, ok := ownerUIDs[objgraph.OwnerKey(refs[i])]
 		if !ok {
-			return "", false, fmt.Errorf("owner %s is not on the %s cluster yet", ownerKey(refs[i]), to.Name)
+			return "", false, fmt.Errorf("owner %s is not on the %s cluster yet", objgraph.OwnerKey(refs[i]), to.Name)
 		}
 		refs[i].UID = uid
 	}
@@ -118,14 +119,14 @@ func notArrived(ctx context.Context, to *kube.Cluster, g *Graph) ([]string, erro
 
 // existingOn lists which of g's objects the target already holds, with their
 // UIDs there: one List per kind in g, whatever the number of objects.
-func existingOn(ctx context.Context, to *kube.Cluster, g *Graph) (map[Key]types.UID, error) {
+func existingOn(ctx context.Context, to *kube.Cluster, g *Graph) (map[objgraph.Key]types.UID, error) {
 	l, err := listKinds(ctx, to, graphKinds(g), false)
 	if err != nil {
 		return nil, err
 	}
-	out := map[Key]types.UID{}
+	out := map[objgraph.Key]types.UID{}
 	for _, o := range l {
-		if k := KeyOf(o); g.Objects[k] != nil {
+		if k := objgraph.KeyOf(o); g.Objects[k] != nil {
 			out[k] = o.GetUID()
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // A move cut off at any request, on either cluster, then rerun without the
@@ -209,11 +210,11 @@ func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, 
 		t.Errorf("KinD still holds %d objects: %v", left.Len(), left.Keys()[:min(5, left.Len())])
 	}
 	onMgmt := graph(t, mgmt)
-	want := map[mover.Key]bool{}
+	want := map[objgraph.Key]bool{}
 	for _, o := range original {
-		want[mover.KeyOf(o)] = true
-		if _, ok := onMgmt.Objects[mover.KeyOf(o)]; !ok {
-			t.Errorf("%s is not on management", mover.KeyOf(o))
+		want[objgraph.KeyOf(o)] = true
+		if _, ok := onMgmt.Objects[objgraph.KeyOf(o)]; !ok {
+			t.Errorf("%s is not on management", objgraph.KeyOf(o))
 		}
 	}
 	for _, k := range onMgmt.Keys() {

@@ -22,7 +22,7 @@ import (
 // the providers' controllers, still running in KinD, then let the object go
 // without deleting what it stands for (the real VMs). Their Cluster must be
 // paused first; deleteGroup checks rather than trusts that.
-func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, error) {
+func deleteGroup(ctx context.Context, o Options, g *Graph, group []objgraph.Key) (int, error) {
 	if err := checkPaused(ctx, o.From, g); err != nil {
 		return 0, err
 	}
@@ -31,7 +31,7 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 		errs    []error
 		deleted int
 	)
-	inParallel(o.Parallelism, group, func(_ int, k Key) {
+	inParallel(o.Parallelism, group, func(_ int, k objgraph.Key) {
 		gone, err := deleteOne(ctx, o.From, k, g.Objects[k])
 		mu.Lock()
 		defer mu.Unlock()
@@ -48,7 +48,7 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []Key) (int, er
 // rerun) is not an error. The mark is one merge patch rather than a read
 // and an update: two requests per object instead of three. A Secret or
 // ConfigMap read without finalizers skips the mark (unmarked below).
-func deleteOne(ctx context.Context, c *kube.Cluster, k Key, read *unstructured.Unstructured) (bool, error) {
+func deleteOne(ctx context.Context, c *kube.Cluster, k objgraph.Key, read *unstructured.Unstructured) (bool, error) {
 	ri, _, err := c.Resource(k.GroupKind())
 	if err != nil {
 		return false, err
@@ -90,7 +90,7 @@ func deleteOne(ctx context.Context, c *kube.Cluster, k Key, read *unstructured.U
 // The delete is made on the condition that the object is still the one
 // read (its resourceVersion), so a finalizer added since is never
 // bypassed: that delete fails and the object is marked as any other.
-func unmarked(k Key, read *unstructured.Unstructured) bool {
+func unmarked(k objgraph.Key, read *unstructured.Unstructured) bool {
 	if read == nil || read.GetResourceVersion() == "" || len(read.GetFinalizers()) > 0 {
 		return false
 	}

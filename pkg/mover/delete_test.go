@@ -71,7 +71,7 @@ func keysOn(t *testing.T, c *kube.Cluster, g *Graph) int {
 func TestDeleteOne_SecretsMarkedOnlyWhenNeeded(t *testing.T) {
 	t.Parallel()
 	boot, g := strandedInKinD(t)
-	var secrets []Key
+	var secrets []objgraph.Key
 	for _, k := range g.Keys() {
 		if k.Group == "" && k.Kind == "Secret" && len(g.Objects[k].GetFinalizers()) == 0 {
 			secrets = append(secrets, k)
@@ -96,7 +96,7 @@ func TestDeleteOne_SecretsMarkedOnlyWhenNeeded(t *testing.T) {
 	}
 	defer watch.Stop()
 
-	for _, k := range []Key{plain, changed} {
+	for _, k := range []objgraph.Key{plain, changed} {
 		if gone, err := deleteOne(t.Context(), boot, k, g.Objects[k]); err != nil || !gone {
 			t.Fatalf("deleteOne(%s) = %t, %v; want it deleted", k, gone, err)
 		}

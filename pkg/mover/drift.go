@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // The plan a user confirmed is the plan that runs. A move or restore reads
@@ -23,9 +24,9 @@ import (
 // readSide is what a plan read from one cluster.
 type readSide struct {
 	c       *kube.Cluster
-	planned map[Key]*unstructured.Unstructured
+	planned map[objgraph.Key]*unstructured.Unstructured
 	// reread reads the same objects again, with the same requests.
-	reread func(ctx context.Context) (map[Key]*unstructured.Unstructured, error)
+	reread func(ctx context.Context) (map[objgraph.Key]*unstructured.Unstructured, error)
 }
 
 // graphSides are two sides read with ReadBoth: their graphs of cluster's
@@ -33,9 +34,9 @@ type readSide struct {
 // rule picks each side's objects across both) and hands the second its
 // part, so each cluster is listed once, as the plan listed it.
 func graphSides(a, b *kube.Cluster, ga, gb *Graph, cluster string) []readSide {
-	var second map[Key]*unstructured.Unstructured
+	var second map[objgraph.Key]*unstructured.Unstructured
 	return []readSide{
-		{c: a, planned: ga.Objects, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {
+		{c: a, planned: ga.Objects, reread: func(ctx context.Context) (map[objgraph.Key]*unstructured.Unstructured, error) {
 			nowA, nowB, _, err := ReadBoth(ctx, a, b, cluster)
 			if err != nil {
 				return nil, err
@@ -43,15 +44,15 @@ func graphSides(a, b *kube.Cluster, ga, gb *Graph, cluster string) []readSide {
 			second = nowB.Objects
 			return nowA.Objects, nil
 		}},
-		{c: b, planned: gb.Objects, reread: func(context.Context) (map[Key]*unstructured.Unstructured, error) {
+		{c: b, planned: gb.Objects, reread: func(context.Context) (map[objgraph.Key]*unstructured.Unstructured, error) {
 			return second, nil
 		}},
 	}
 }
 
 // keysSide is a side read with listKeys: which of g's objects c holds.
-func keysSide(c *kube.Cluster, g *Graph, planned map[Key]*unstructured.Unstructured) readSide {
-	return readSide{c: c, planned: planned, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {
+func keysSide(c *kube.Cluster, g *Graph, planned map[objgraph.Key]*unstructured.Unstructured) readSide {
+	return readSide{c: c, planned: planned, reread: func(ctx context.Context) (map[objgraph.Key]*unstructured.Unstructured, error) {
 		return listKeys(ctx, c, g)
 	}}
 }
@@ -80,7 +81,7 @@ func checkUnchanged(ctx context.Context, verb string, sides ...readSide) error {
 }
 
 // diffSide lists how now differs from planned on the cluster named side.
-func diffSide(side string, planned, now map[Key]*unstructured.Unstructured) []string {
+func diffSide(side string, planned, now map[objgraph.Key]*unstructured.Unstructured) []string {
 	var out []string
 	for k, o := range now {
 		p, ok := planned[k]
@@ -113,14 +114,14 @@ func carried(u *unstructured.Unstructured) map[string]any {
 
 // listKeys lists which of g's objects c holds, whole: one List per kind in
 // g, whatever the number of objects.
-func listKeys(ctx context.Context, c *kube.Cluster, g *Graph) (map[Key]*unstructured.Unstructured, error) {
+func listKeys(ctx context.Context, c *kube.Cluster, g *Graph) (map[objgraph.Key]*unstructured.Unstructured, error) {
 	l, err := listKinds(ctx, c, graphKinds(g), false)
 	if err != nil {
 		return nil, err
 	}
-	out := map[Key]*unstructured.Unstructured{}
+	out := map[objgraph.Key]*unstructured.Unstructured{}
 	for _, o := range l {
-		if k := KeyOf(o); g.Objects[k] != nil {
+		if k := objgraph.KeyOf(o); g.Objects[k] != nil {
 			out[k] = o
 		}
 	}

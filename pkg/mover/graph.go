@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -16,27 +15,19 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
-// Key identifies an object in the namespace: objgraph's.
-type Key = objgraph.Key
-
-// KeyOf returns an object's key.
-func KeyOf(u *unstructured.Unstructured) Key { return objgraph.KeyOf(u) }
-
-func ownerKey(ref metav1.OwnerReference) Key { return objgraph.OwnerKey(ref) }
-
 // Graph is the set of objects to move: one cluster's (or the whole
 // namespace's) CAPI objects and the Secrets and ConfigMaps that go with them.
 type Graph struct {
-	Objects map[Key]*unstructured.Unstructured
+	Objects map[objgraph.Key]*unstructured.Unstructured
 	// nodes are the objects as objgraph reads them, filled on first use
 	// for a Graph built by hand.
-	nodes map[Key]objgraph.Node
+	nodes map[objgraph.Key]objgraph.Node
 }
 
 // Nodes lists the graph's objects as objgraph reads them.
 func (g *Graph) Nodes() []objgraph.Node {
 	if len(g.nodes) != len(g.Objects) {
-		g.nodes = make(map[Key]objgraph.Node, len(g.Objects))
+		g.nodes = make(map[objgraph.Key]objgraph.Node, len(g.Objects))
 		for k, o := range g.Objects {
 			g.nodes[k] = objgraph.NodeOf(o)
 		}
@@ -48,8 +39,8 @@ func (g *Graph) Nodes() []objgraph.Node {
 	return out
 }
 
-func (g *Graph) members() map[Key]bool {
-	m := make(map[Key]bool, len(g.Objects))
+func (g *Graph) members() map[objgraph.Key]bool {
+	m := make(map[objgraph.Key]bool, len(g.Objects))
 	for k := range g.Objects {
 		m[k] = true
 	}
@@ -116,8 +107,8 @@ func listAll(ctx context.Context, c *kube.Cluster) ([]*unstructured.Unstructured
 func (g *Graph) Len() int { return len(g.Objects) }
 
 // Keys lists the graph's keys, sorted.
-func (g *Graph) Keys() []Key {
-	out := make([]Key, 0, len(g.Objects))
+func (g *Graph) Keys() []objgraph.Key {
+	out := make([]objgraph.Key, 0, len(g.Objects))
 	for k := range g.Objects {
 		out = append(out, k)
 	}
@@ -162,4 +153,4 @@ func (g *Graph) CheckWhole() error {
 
 // Groups orders the graph for creation (objgraph.Groups); deletion runs
 // the groups in reverse.
-func (g *Graph) Groups() ([][]Key, error) { return objgraph.Groups(g.Nodes(), g.members()) }
+func (g *Graph) Groups() ([][]objgraph.Key, error) { return objgraph.Groups(g.Nodes(), g.members()) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // A Tinkerbell Hardware is one physical machine, and CAPT marks the one it
@@ -30,20 +31,20 @@ import (
 // without --force it leaves what is there alone.
 
 // isHardware says whether k is a Tinkerbell Hardware.
-func isHardware(k Key) bool { return k.Group == "tinkerbell.org" && k.Kind == "Hardware" }
+func isHardware(k objgraph.Key) bool { return k.Group == "tinkerbell.org" && k.Kind == "Hardware" }
 
 // hardwareClash says why a Hardware cannot be written over there (the
 // target's copy) with src (the copy carried): there is in use and names
 // another owner, or the same owner with another spec. "" when it can.
 func hardwareClash(src, there *unstructured.Unstructured) string {
-	if there == nil || !isHardware(KeyOf(src)) || hardwareOwner(there) == "" {
+	if there == nil || !isHardware(objgraph.KeyOf(src)) || hardwareOwner(there) == "" {
 		return ""
 	}
 	same := hardwareOwner(src) == hardwareOwner(there) && reflect.DeepEqual(src.Object["spec"], there.Object["spec"])
 	if same {
 		return ""
 	}
-	return fmt.Sprintf("%s is in use on the target by %s (the copy carried: %s)", KeyOf(src), describeOwner(there), describeOwner(src))
+	return fmt.Sprintf("%s is in use on the target by %s (the copy carried: %s)", objgraph.KeyOf(src), describeOwner(there), describeOwner(src))
 }
 
 // hardwareOwner is the TinkerbellMachine a Hardware is allocated to, as
@@ -67,7 +68,7 @@ func describeOwner(u *unstructured.Unstructured) string {
 // holds in use by another owner (see above). One List of Hardware on the
 // target; nothing when the graph carries none.
 func checkHardware(ctx context.Context, target *kube.Cluster, from *Graph) error {
-	hw := &Graph{Objects: map[Key]*unstructured.Unstructured{}}
+	hw := &Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}}
 	for k, o := range from.Objects {
 		if isHardware(k) {
 			hw.Objects[k] = o
@@ -85,7 +86,7 @@ func checkHardware(ctx context.Context, target *kube.Cluster, from *Graph) error
 
 // hardwareClashes lists, for each Hardware of g the target holds (there,
 // as listKeys reads it), why it cannot be written over.
-func hardwareClashes(g *Graph, there map[Key]*unstructured.Unstructured) []string {
+func hardwareClashes(g *Graph, there map[objgraph.Key]*unstructured.Unstructured) []string {
 	var out []string
 	for _, k := range g.Keys() {
 		if why := hardwareClash(g.Objects[k], there[k]); why != "" {

@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 func hardware(owner string, disk string) *unstructured.Unstructured {
@@ -55,15 +56,15 @@ func TestHardwareClash(t *testing.T) {
 // Hardware, both owners and the command to rerun; nothing in use, no error.
 func TestErrHardwareClashes(t *testing.T) {
 	src := hardware("cluster3-cp-abc", "/dev/sda")
-	g := &Graph{Objects: map[Key]*unstructured.Unstructured{KeyOf(src): src}}
-	there := map[Key]*unstructured.Unstructured{KeyOf(src): hardware("cluster9-cp-xyz", "/dev/sda")}
+	g := &Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{objgraph.KeyOf(src): src}}
+	there := map[objgraph.Key]*unstructured.Unstructured{objgraph.KeyOf(src): hardware("cluster9-cp-xyz", "/dev/sda")}
 	err := errHardwareClashes(hardwareClashes(g, there), "restore")
 	for _, want := range []string{"cp-0-hw is in use on the target by TinkerbellMachine eksa-system/cluster9-cp-xyz", "eksa-system/cluster3-cp-abc", "nothing was changed", "rerun restore"} {
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("errHardwareClashes() = %v, want one line saying %q", err, want)
 		}
 	}
-	there[KeyOf(src)] = hardware("", "/dev/sda")
+	there[objgraph.KeyOf(src)] = hardware("", "/dev/sda")
 	if err := errHardwareClashes(hardwareClashes(g, there), "restore"); err != nil {
 		t.Errorf("errHardwareClashes() over a free Hardware = %v, want nil", err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // TestMove_HardwareInUseOnManagement: the management cluster already holds
@@ -42,7 +42,7 @@ func TestMove_HardwareInUseOnManagement(t *testing.T) {
 	labels := theirs.GetLabels()
 	labels[eksa.LabelTinkerbellOwnerName] = "cluster9-md-0-x7k2p"
 	theirs.SetLabels(labels)
-	ri, _, err := mgmt.Resource(mover.KeyOf(ours).GroupKind())
+	ri, _, err := mgmt.Resource(objgraph.KeyOf(ours).GroupKind())
 	if err != nil {
 		t.Fatal(err)
 	}

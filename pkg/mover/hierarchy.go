@@ -33,7 +33,7 @@ func SelectAcross(objs [][]*unstructured.Unstructured, kinds []objgraph.Kinds, o
 	members, dangling := objgraph.AcrossResolved(sides, clusterName)
 	graphs := make([]*Graph, len(objs))
 	for i, side := range objs {
-		g := &Graph{Objects: map[Key]*unstructured.Unstructured{}, nodes: map[Key]objgraph.Node{}}
+		g := &Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}, nodes: map[objgraph.Key]objgraph.Node{}}
 		for j, n := range sides[i].Nodes {
 			if members[i][n.Key] {
 				g.Objects[n.Key] = side[j]

@@ -22,6 +22,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // Options drive one move.
@@ -70,7 +71,7 @@ type Result struct {
 type MovePlan struct {
 	o              Options
 	source, target *Graph
-	groups         [][]Key
+	groups         [][]objgraph.Key
 	// Lines describe the groups, one line each, as printed.
 	Lines []string
 	// Unpause are the target's Clusters a cut-off move left paused with
@@ -194,7 +195,7 @@ func (p *MovePlan) Run(ctx context.Context) (*Result, error) {
 		return res, err
 	}
 	say("Creating objects in the target cluster")
-	uids := map[Key]types.UID{}
+	uids := map[objgraph.Key]types.UID{}
 	for k, o := range to.Objects {
 		uids[k] = o.GetUID()
 	}
@@ -253,7 +254,7 @@ func lockName(cluster string) string {
 }
 
 // plan describes the groups: counts by kind, in creation order.
-func plan(g *Graph, groups [][]Key) []string {
+func plan(g *Graph, groups [][]objgraph.Key) []string {
 	var out []string
 	for i, group := range groups {
 		counts := map[string]int{}
@@ -330,10 +331,10 @@ const pauseParallelism = 16
 // the plan rather than read again: the target is not written to while the
 // source is emptied.
 func movedClusters(from, to *Graph) *Graph {
-	out := &Graph{Objects: map[Key]*unstructured.Unstructured{}}
+	out := &Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}}
 	for _, g := range []*Graph{from, to} {
 		for _, cl := range g.Clusters() {
-			out.Objects[KeyOf(cl)] = cl
+			out.Objects[objgraph.KeyOf(cl)] = cl
 		}
 	}
 	return out

@@ -19,6 +19,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 func startWorld(t *testing.T, o testworld.Options) *testworld.World {
@@ -203,7 +204,7 @@ func TestMovePlan_RunRefusesWhatChanged(t *testing.T) {
 			if _, err := clusters.Patch(t.Context(), cluster.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
 				t.Fatal(err)
 			}
-		}, mover.KeyOf(cluster).String() + " changed on the bootstrap cluster"},
+		}, objgraph.KeyOf(cluster).String() + " changed on the bootstrap cluster"},
 		{"added in KinD", func(t *testing.T) {
 			s := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret",
 				"metadata": map[string]any{"name": "cluster3-added-after-the-plan", "namespace": eksa.Namespace}}}

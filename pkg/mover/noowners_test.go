@@ -17,6 +17,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // EKS-A's manifests as `create cluster` applies them to KinD, before Cluster
@@ -41,7 +42,7 @@ func seedWithoutOwners(t *testing.T, w *testworld.World, onMgmt func(*unstructur
 func where(t *testing.T, boot, mgmt *kube.Cluster, objs []*unstructured.Unstructured) (onMgmt, inKinD []string) {
 	t.Helper()
 	for _, o := range objs {
-		k := mover.KeyOf(o)
+		k := objgraph.KeyOf(o)
 		for _, side := range []struct {
 			c   *kube.Cluster
 			out *[]string
@@ -65,7 +66,7 @@ func where(t *testing.T, boot, mgmt *kube.Cluster, objs []*unstructured.Unstruct
 func keyStrings(objs []*unstructured.Unstructured) []string {
 	out := make([]string, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, mover.KeyOf(o).String())
+		out = append(out, objgraph.KeyOf(o).String())
 	}
 	return out
 }
@@ -139,7 +140,7 @@ func TestVerify_HalfMovedWithoutOwners(t *testing.T) {
 	}
 
 	// A lost control plane: in neither cluster.
-	ri, _, err := boot.Resource(mover.Key{Group: "controlplane.cluster.x-k8s.io", Kind: "KubeadmControlPlane"}.GroupKind())
+	ri, _, err := boot.Resource(objgraph.Key{Group: "controlplane.cluster.x-k8s.io", Kind: "KubeadmControlPlane"}.GroupKind())
 	if err != nil {
 		t.Fatal(err)
 	}

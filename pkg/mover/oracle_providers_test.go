@@ -2,6 +2,7 @@ package mover_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -136,7 +137,7 @@ func TestMembership_AgainstClusterctl_Providers(t *testing.T) {
 			if moved := len(theirs.on(onManagement)); moved < len(c.Objects)*3/4 {
 				t.Errorf("clusterctl moved %d of the %d seeded objects, want most: %v", moved, len(c.Objects), theirs.not(onManagement))
 			}
-			for _, mode := range sortedNames(ours) {
+			for _, mode := range slices.Sorted(maps.Keys(ours)) {
 				for _, d := range compareMoves(p, theirs, ours[mode], deliberateDifferences) {
 					t.Errorf("moving %s: %s", mode, d)
 				}
@@ -199,7 +200,7 @@ func compareMoves(p testworld.Provider, theirs, ours placements, deliberate []de
 	}
 	seen := map[string]bool{}
 	var unexplained []string
-	for _, k := range sortedNames(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		t, o := theirs[k], ours[k]
 		if t == "" {
 			t = nowhere

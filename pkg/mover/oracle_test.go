@@ -2,8 +2,10 @@ package mover_test
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -79,7 +81,7 @@ func TestMove_AgainstClusterctl(t *testing.T) {
 		"clusterctl's": namespaceObjects(t, theirBoot), "the plugin's": namespaceObjects(t, boot),
 	} {
 		if len(left) != 0 {
-			t.Errorf("after %s move KinD still holds %v", name, sortedNames(left))
+			t.Errorf("after %s move KinD still holds %v", name, slices.Sorted(maps.Keys(left)))
 		}
 	}
 	want, got := namespaceObjects(t, theirMgmt), namespaceObjects(t, mgmt)
@@ -130,7 +132,7 @@ func comparable(u *unstructured.Unstructured) map[string]any {
 // differs, as "Kind/name: path: want X, got Y".
 func diffObjects(want, got map[string]map[string]any) []string {
 	var out []string
-	for _, k := range sortedNames(want) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		g, ok := got[k]
 		if !ok {
 			out = append(out, k+": missing")
@@ -138,7 +140,7 @@ func diffObjects(want, got map[string]map[string]any) []string {
 		}
 		out = append(out, diffFields(k+": ", want[k], g)...)
 	}
-	for _, k := range sortedNames(got) {
+	for _, k := range slices.Sorted(maps.Keys(got)) {
 		if _, ok := want[k]; !ok {
 			out = append(out, k+": not moved by clusterctl")
 		}
@@ -163,17 +165,8 @@ func diffFields(path string, want, got any) []string {
 		keys[k] = true
 	}
 	var out []string
-	for _, k := range sortedNames(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		out = append(out, diffFields(path+k+".", w[k], g[k])...)
 	}
-	return out
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

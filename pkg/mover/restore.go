@@ -12,6 +12,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // RestoreOptions drive one restore from a backup folder's objects.
@@ -57,8 +58,8 @@ type RestoreResult struct {
 type RestorePlan struct {
 	o        RestoreOptions
 	g        *Graph
-	groups   [][]Key
-	existing map[Key]*unstructured.Unstructured
+	groups   [][]objgraph.Key
+	existing map[objgraph.Key]*unstructured.Unstructured
 	left     *Graph // KinD's, as read (empty)
 	// Objects, Clusters, Existing and Plan say what it will do.
 	RestoreResult
@@ -175,13 +176,13 @@ func (p *RestorePlan) Run(ctx context.Context) (*RestoreResult, error) {
 		return nil, err
 	}
 	say("Creating objects in the %s cluster", o.To.Name)
-	uids := make(map[Key]types.UID, g.Len())
+	uids := make(map[objgraph.Key]types.UID, g.Len())
 	for k, u := range existing {
 		uids[k] = u.GetUID()
 	}
-	written := map[Key]bool{}
+	written := map[objgraph.Key]bool{}
 	for i, group := range groups {
-		var write []Key
+		var write []objgraph.Key
 		for _, k := range group {
 			if _, there := existing[k]; there && !o.Force {
 				res.Skipped++
@@ -220,9 +221,9 @@ func graphOf(objs []*unstructured.Unstructured) (*Graph, error) {
 	if len(objs) == 0 {
 		return nil, fmt.Errorf("the backup holds no objects: restore from another backup")
 	}
-	g := &Graph{Objects: make(map[Key]*unstructured.Unstructured, len(objs))}
+	g := &Graph{Objects: make(map[objgraph.Key]*unstructured.Unstructured, len(objs))}
 	for _, o := range objs {
-		k := KeyOf(o)
+		k := objgraph.KeyOf(o)
 		if ns := o.GetNamespace(); ns != eksa.Namespace {
 			return nil, fmt.Errorf("%s is in namespace %q, not %s: this is not a backup of EKS Anywhere's Cluster API objects (nothing was changed)", k, ns, eksa.Namespace)
 		}
@@ -265,16 +266,16 @@ func lockClusters(ctx context.Context, o RestoreOptions, clusters []string) ([]*
 //     names `resume`, one command away, while resuming a stale backup's
 //     Cluster could let its controllers roll machines before anyone looked.
 //   - a Cluster that was already on the target and skipped is not touched.
-func unpauseRestored(ctx context.Context, o RestoreOptions, g *Graph, written map[Key]bool, res *RestoreResult) error {
+func unpauseRestored(ctx context.Context, o RestoreOptions, g *Graph, written map[objgraph.Key]bool, res *RestoreResult) error {
 	recorded := map[string]bool{}
 	if o.Manifest != nil {
 		for _, c := range o.Manifest.PausedClusters {
 			recorded[c] = true
 		}
 	}
-	resume := &Graph{Objects: map[Key]*unstructured.Unstructured{}}
+	resume := &Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}}
 	for _, c := range g.Clusters() {
-		k := KeyOf(c)
+		k := objgraph.KeyOf(c)
 		if !written[k] {
 			continue
 		}

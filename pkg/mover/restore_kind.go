@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // A restore must never make a second live copy of an object KinD still
@@ -30,7 +31,7 @@ func kindHolds(ctx context.Context, kind *kube.Cluster, g *Graph, cluster string
 	held = Select(all, kind.Kinds, cluster)
 	claimed = held.Len()
 	for _, o := range all {
-		if k := KeyOf(o); g.Objects[k] != nil {
+		if k := objgraph.KeyOf(o); g.Objects[k] != nil {
 			held.Objects[k] = o
 		}
 	}
@@ -40,7 +41,7 @@ func kindHolds(ctx context.Context, kind *kube.Cluster, g *Graph, cluster string
 
 // kindSide is KinD as a restore plan read it (kindHolds), reread the same way.
 func kindSide(c *kube.Cluster, g *Graph, planned *Graph, cluster string) readSide {
-	return readSide{c: c, planned: planned.Objects, reread: func(ctx context.Context) (map[Key]*unstructured.Unstructured, error) {
+	return readSide{c: c, planned: planned.Objects, reread: func(ctx context.Context) (map[objgraph.Key]*unstructured.Unstructured, error) {
 		now, _, err := kindHolds(ctx, c, g, cluster)
 		if err != nil {
 			return nil, err

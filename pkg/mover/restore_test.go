@@ -20,6 +20,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // The Missing world: no CAPI object of cluster3 anywhere, no KinD, and the
@@ -185,7 +186,7 @@ func TestRestore_MissingFromEksctlBackup(t *testing.T) {
 				t.Errorf("rerun without --force = %+v, %v; want all %d skipped", res, err, n)
 			}
 			checkUnchanged(t, "rerun without --force", before, namespaceState(t, mgmt))
-			if v, err := mover.VerifyRestore(t.Context(), mgmt, objs); err != nil || !slices.Equal(v.Differs, []string{mover.KeyOf(machine).String()}) {
+			if v, err := mover.VerifyRestore(t.Context(), mgmt, objs); err != nil || !slices.Equal(v.Differs, []string{objgraph.KeyOf(machine).String()}) {
 				t.Errorf("VerifyRestore() after a skipping rerun = %+v, %v; want the hand-edited Machine %s to differ", v, err, machine.GetName())
 			}
 
@@ -223,13 +224,13 @@ func firstOfKind(t *testing.T, g *mover.Graph, kind string) *unstructured.Unstru
 // cluster3 paused as a backup taken from a stranded KinD records it.
 func pluginBackup(t *testing.T, objs []*unstructured.Unstructured, paused bool) string {
 	t.Helper()
-	g := &mover.Graph{Objects: map[mover.Key]*unstructured.Unstructured{}}
+	g := &mover.Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}}
 	for _, o := range objs {
 		o = o.DeepCopy()
 		if o.GetKind() == "Cluster" {
 			_ = unstructured.SetNestedField(o.Object, paused, "spec", "paused")
 		}
-		g.Objects[mover.KeyOf(o)] = o
+		g.Objects[objgraph.KeyOf(o)] = o
 	}
 	dir := filepath.Join(t.TempDir(), "eksa-recover-backup")
 	if _, err := backup.Write(dir, "cluster3", "test", time.Now(), backup.Set{Source: "bootstrap", Objects: g.Sorted()}); err != nil {
@@ -337,9 +338,9 @@ func TestRestore_RefusedBeforeWriting(t *testing.T) {
 }
 
 func graphOfObjects(objs []*unstructured.Unstructured) *mover.Graph {
-	g := &mover.Graph{Objects: map[mover.Key]*unstructured.Unstructured{}}
+	g := &mover.Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}}
 	for _, o := range objs {
-		g.Objects[mover.KeyOf(o)] = o
+		g.Objects[objgraph.KeyOf(o)] = o
 	}
 	return g
 }
@@ -394,9 +395,9 @@ func TestRestorePlan_RunRefusesWhatChanged(t *testing.T) {
 	if err != nil || !p.Writes() || len(p.Existing) != 0 {
 		t.Fatalf("PlanRestore() = %+v, %v; want a plan that creates every object", p, err)
 	}
-	g := &mover.Graph{Objects: map[mover.Key]*unstructured.Unstructured{}}
+	g := &mover.Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}}
 	for _, o := range objs {
-		g.Objects[mover.KeyOf(o)] = o
+		g.Objects[objgraph.KeyOf(o)] = o
 	}
 	secret := firstOfKind(t, g, "Secret").DeepCopy()
 	secret.SetResourceVersion("")

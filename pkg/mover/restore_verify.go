@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // VerifyRestore is Verify for a restore onto target: every object of the
@@ -24,12 +25,12 @@ func VerifyRestore(ctx context.Context, target *kube.Cluster, backup []*unstruct
 	}
 	byKey := make(map[string]*unstructured.Unstructured, len(backup))
 	for _, o := range backup {
-		byKey[KeyOf(o).String()] = o
+		byKey[objgraph.KeyOf(o).String()] = o
 	}
 	var differs []string
 	for _, k := range v.Differs {
 		want := byKey[k]
-		ri, _, err := target.Resource(KeyOf(want).GroupKind())
+		ri, _, err := target.Resource(objgraph.KeyOf(want).GroupKind())
 		if err != nil {
 			return nil, err
 		}

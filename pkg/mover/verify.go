@@ -60,12 +60,12 @@ func Verify(ctx context.Context, source, target *kube.Cluster, cluster string, b
 		}
 		listed = all
 	}
-	onTarget := make(map[Key]*unstructured.Unstructured, len(listed))
+	onTarget := make(map[objgraph.Key]*unstructured.Unstructured, len(listed))
 	for _, o := range listed {
-		onTarget[KeyOf(o)] = o
+		onTarget[objgraph.KeyOf(o)] = o
 	}
 	for _, want := range backup {
-		k := KeyOf(want)
+		k := objgraph.KeyOf(want)
 		if _, served := target.Resources[k.GroupKind()]; !served {
 			v.MissingOnTarget = append(v.MissingOnTarget, k.String()+" (no CRD)")
 			continue
@@ -97,7 +97,7 @@ func comparable(u *unstructured.Unstructured) map[string]any {
 	}
 	var owners []string
 	for _, ref := range u.GetOwnerReferences() {
-		owners = append(owners, ownerKey(ref).String())
+		owners = append(owners, objgraph.OwnerKey(ref).String())
 	}
 	sort.Strings(owners)
 	annotations := map[string]string{}

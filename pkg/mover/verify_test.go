@@ -17,6 +17,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // TestVerify_Fails: Verify must see each way a move can be incomplete or
@@ -59,7 +60,7 @@ func TestVerify_Fails(t *testing.T) {
 		return nil
 	}
 	cluster, machine, secret := byKind("Cluster", false), byKind("Machine", true), byKind("Secret", false)
-	key := func(o *unstructured.Unstructured) string { return mover.KeyOf(o).String() }
+	key := func(o *unstructured.Unstructured) string { return objgraph.KeyOf(o).String() }
 	on := func(c *kube.Cluster, o *unstructured.Unstructured) dynamic.ResourceInterface {
 		gk := schema.GroupKind{Group: o.GroupVersionKind().Group, Kind: o.GetKind()}
 		r, ok := c.Resources[gk]

@@ -13,6 +13,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // The mover writes each object in the apiVersion it was read (or backed up)
@@ -23,7 +24,7 @@ import (
 
 // resourceFor returns the client for obj's kind in obj's own version.
 func resourceFor(c *kube.Cluster, obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
-	ri, res, err := c.Resource(KeyOf(obj).GroupKind())
+	ri, res, err := c.Resource(objgraph.KeyOf(obj).GroupKind())
 	if err != nil {
 		return nil, err
 	}

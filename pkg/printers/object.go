@@ -22,6 +22,27 @@ func StatusDocument(report *diagnose.Report) (*unstructured.Unstructured, error)
 	return ToObject(StatusReportKind, report.Cluster, report)
 }
 
+// StatusJSON is StatusDocument as JSON, ending in a newline: indented as
+// status -o json prints it (kubectl's JSON printer), the bundle's
+// status.json; or on one line, as status --watch -o json prints each
+// change.
+func StatusJSON(report *diagnose.Report, oneLine bool) ([]byte, error) {
+	obj, err := StatusDocument(report)
+	if err != nil {
+		return nil, err
+	}
+	var data []byte
+	if oneLine {
+		data, err = json.Marshal(obj.Object)
+	} else {
+		data, err = json.MarshalIndent(obj.Object, "", "    ")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
 // ToObject wraps a report as a Kubernetes-shaped object: apiVersion, kind,
 // metadata.name, then the report's own fields at the top level.
 func ToObject(kind, name string, report any) (*unstructured.Unstructured, error) {

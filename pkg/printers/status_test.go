@@ -2,9 +2,12 @@ package printers
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	cliprinters "k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 )
@@ -95,6 +98,33 @@ func TestToObject(t *testing.T) {
 	}
 	if obj.Object["state"] != "StrandedInBootstrap" {
 		t.Errorf("ToObject() state = %v, want StrandedInBootstrap", obj.Object["state"])
+	}
+}
+
+// TestStatusJSON: indented, the bytes status -o json prints through
+// kubectl's JSON printer; on one line, the same document.
+func TestStatusJSON(t *testing.T) {
+	report := strandedReport()
+	report.Summary += " <&>" // kept escaped, as the printer escapes it
+	obj, err := StatusDocument(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var printed bytes.Buffer
+	if err := (&cliprinters.JSONPrinter{}).PrintObj(obj, &printed); err != nil {
+		t.Fatal(err)
+	}
+	indented, err := StatusJSON(report, false)
+	if err != nil || string(indented) != printed.String() {
+		t.Errorf("StatusJSON(indented) = %q, %v; want what status -o json prints: %q", indented, err, printed.String())
+	}
+	line, err := StatusJSON(report, true)
+	if err != nil || bytes.Count(line, []byte("\n")) != 1 || !bytes.HasSuffix(line, []byte("\n")) {
+		t.Fatalf("StatusJSON(one line) = %q, %v; want one line", line, err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, indented); err != nil || compact.String()+"\n" != string(line) {
+		t.Errorf("StatusJSON(one line) = %q, want the indented document compacted: %q (%v)", line, compact.String(), err)
 	}
 }
 

@@ -133,7 +133,7 @@ func toMachine(u *unstructured.Unstructured) snapshot.Machine {
 	if ref, ok, _ := unstructured.NestedMap(u.Object, "spec", "infrastructureRef"); ok {
 		kind, _ := ref["kind"].(string)
 		name, _ := ref["name"].(string)
-		m.Infra = snapshot.OwnerRef{Group: groupOf(str(ref["apiVersion"])), Kind: kind, Name: name}
+		m.Infra = objgraph.Key{Group: groupOf(str(ref["apiVersion"])), Kind: kind, Name: name}
 		if g, _ := ref["apiGroup"].(string); g != "" { // v1beta2's contract reference
 			m.Infra.Group = g
 		}

@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -41,7 +42,7 @@ func TestDecodeList(t *testing.T) {
 		ProviderID: "vsphere://42", NodeName: "n1", Phase: "Running", Created: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Ready: &snapshot.Condition{Type: "Ready", Status: "False", Severity: "Warning", Reason: "Drained", Message: "m",
 			LastTransitionTime: time.Date(2026, 1, 2, 3, 4, 7, 0, time.UTC)},
-		Owners: []snapshot.OwnerRef{{Group: "cluster.x-k8s.io", Kind: "MachineSet", Name: "cluster3-md-0-a"}},
+		Owners: []objgraph.Key{{Group: "cluster.x-k8s.io", Kind: "MachineSet", Name: "cluster3-md-0-a"}},
 		// Every condition: the contract's own, then the old ones it lacks.
 		Conditions: []snapshot.Condition{
 			{Type: "Available", Status: "True", LastTransitionTime: time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC)},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
@@ -256,7 +257,7 @@ func sameMachines(t *testing.T, before, after *snapshot.Snapshot, sick []string,
 		// brings its every condition and its infrastructure reference.
 		b.Ready, m.Ready = nil, nil
 		b.Conditions, m.Conditions = nil, nil
-		b.Infra, m.Infra = snapshot.OwnerRef{}, snapshot.OwnerRef{}
+		b.Infra, m.Infra = objgraph.Key{}, objgraph.Key{}
 		if !reflect.DeepEqual(b, m) {
 			t.Errorf("machine before = %+v,\nafter = %+v", b, m)
 		}

@@ -122,7 +122,7 @@ type Object struct {
 	ClusterName string
 	Labels      map[string]string
 	Annotations map[string]string
-	Owners      []OwnerRef
+	Owners      []objgraph.Key
 	Created     time.Time
 	// Paused is spec.paused (CAPI Clusters).
 	Paused bool
@@ -148,9 +148,6 @@ type Object struct {
 	// Certificates is an EKS-A Cluster's status.clusterCertificateInfo (v0.24+).
 	Certificates []CertificateInfo
 }
-
-// OwnerRef names an owner by group, kind and name.
-type OwnerRef = objgraph.Key
 
 // Condition is one status condition, in either contract's shape.
 type Condition struct {
@@ -186,14 +183,14 @@ type Machine struct {
 	Phase       string // status.phase; empty when no controller wrote it yet
 	Created     time.Time
 	Ready       *Condition
-	Owners      []OwnerRef
+	Owners      []objgraph.Key
 	// Deleting is metadata.deletionTimestamp; zero when not being deleted.
 	Deleting time.Time
 	// Conditions as Object.Conditions; only Ready for Machines read from
 	// their table (every one Ready).
 	Conditions []Condition
 	// Infra is spec.infrastructureRef (VSphereMachine, ...).
-	Infra OwnerRef
+	Infra objgraph.Key
 	// DrainStart is v1beta2's status.deletion.nodeDrainStartTime; zero
 	// when not draining or not reported.
 	DrainStart time.Time

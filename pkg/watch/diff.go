@@ -2,7 +2,8 @@ package watch
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -20,12 +21,12 @@ func Changes(prev, cur *diagnose.Report) []string {
 	}
 	out = append(out, machineChanges(prev.Machines, cur.Machines)...)
 	before, after := findingSet(prev.Findings), findingSet(cur.Findings)
-	for _, k := range sortedKeys(before) {
+	for _, k := range slices.Sorted(maps.Keys(before)) {
 		if _, ok := after[k]; !ok {
 			out = append(out, "cleared: "+before[k].Message)
 		}
 	}
-	for _, k := range sortedKeys(after) {
+	for _, k := range slices.Sorted(maps.Keys(after)) {
 		if _, ok := before[k]; !ok {
 			out = append(out, fmt.Sprintf("new %s: %s", after[k].Severity, after[k].Message))
 		}
@@ -53,7 +54,7 @@ func machineChanges(prev, cur []diagnose.MachineReport) []string {
 			out = append(out, fmt.Sprintf("machine %s: version %s -> %s", m.Name, p.Version, m.Version))
 		}
 	}
-	for _, name := range sortedKeys(old) {
+	for _, name := range slices.Sorted(maps.Keys(old)) {
 		out = append(out, fmt.Sprintf("machine %s: gone", name))
 	}
 	return out
@@ -80,13 +81,4 @@ func findingSet(fs []diagnose.Finding) map[string]diagnose.Finding {
 		out[strings.Join([]string{string(f.Severity), f.Code, f.Location, f.Object, msg}, "|")] = f
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
+	backupfolder "github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
@@ -23,23 +23,20 @@ import (
 
 // BackupOptions are backup's settings.
 type BackupOptions struct {
-	Global *globalflags.Global
+	cmdutil.CommandOptions
 	// To is the new folder to write; "" is <workspace>/<cluster>/eksa-recover-backup-<time>.
 	To string
 	// Now stamps the backup (time.Now; tests swap it).
 	Now func() time.Time
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewBackupOptions returns BackupOptions with their defaults.
-func NewBackupOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *BackupOptions {
-	return &BackupOptions{Global: g, Now: time.Now, IOStreams: streams}
+func NewBackupOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *BackupOptions {
+	return &BackupOptions{CommandOptions: cmdutil.NewCommandOptions(g, streams), Now: time.Now}
 }
 
 // NewCmdBackup returns the backup command.
-func NewCmdBackup(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdBackup(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewBackupOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "backup",
@@ -50,29 +47,14 @@ object), with a manifest beside it holding a sha256 per file. Objects are read
 from whichever cluster holds them, from both when a move was cut off. Nothing
 in either cluster is changed.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cmdutil.RunE(o),
 	}
 	cmd.Flags().StringVar(&o.To, "to", "", "New folder to write (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
 	return cmd
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *BackupOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
-		return err
-	}
-	o.resolved = r
-	return nil
-}
+func (o *BackupOptions) Complete() error { return o.CommandOptions.Complete() }
 
 // Validate refuses a --to that exists, or whose manifest does, before the
 // clusters are read (Write refuses it again, should one appear since).
@@ -80,17 +62,17 @@ func (o *BackupOptions) Validate() error {
 	if o.To == "" {
 		return nil
 	}
-	return backup.CheckNew(o.To)
+	return backupfolder.CheckNew(o.To)
 }
 
 // Run reads whichever clusters answer and writes their objects.
 func (o *BackupOptions) Run(ctx context.Context) error {
-	r := o.resolved
-	boot, mgmt, err := globalflags.ConnectBoth(ctx, r, false)
+	r := o.Resolved
+	boot, mgmt, err := cmdutil.ConnectBoth(ctx, r, false)
 	if err != nil {
 		return err
 	}
-	var sets []backup.Set
+	var sets []backupfolder.Set
 	total := 0
 	// Both at once: what one side's objects reference and only the other
 	// holds is the cluster's too (mover.ReadBoth).
@@ -101,7 +83,7 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	for i, c := range []*kube.Cluster{boot, mgmt} {
 		gr := []*mover.Graph{gBoot, gMgmt}[i]
 		if c != nil && gr.Len() > 0 {
-			sets = append(sets, backup.Set{Source: c.Name, Objects: gr.Sorted()})
+			sets = append(sets, backupfolder.Set{Source: c.Name, Objects: gr.Sorted()})
 			total += gr.Len()
 		}
 	}
@@ -117,7 +99,7 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	if dir == "" {
 		dir = ops.BackupDir(r.Workspace, eksa.PluginBackupPrefix, now)
 	}
-	m, err := backup.WriteRecording(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, pauses, sets...)
+	m, err := backupfolder.WriteRecording(dir, r.Workspace.ClusterName, buildinfo.Get().Version, now, pauses, sets...)
 	if err != nil {
 		return err
 	}

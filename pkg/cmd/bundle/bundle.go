@@ -5,7 +5,6 @@ package bundle
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,9 +14,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/bundle"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
+	supportbundle "github.com/eksa-recover/kubectl-eksa_recover/pkg/bundle"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
@@ -46,7 +44,7 @@ created readable by you alone (0600).`
 
 // BundleOptions are bundle's settings.
 type BundleOptions struct {
-	Global *globalflags.Global
+	cmdutil.CommandOptions
 	// To is the archive to write; "" is <workspace>/<cluster>/eksa-recover-bundle-<time>.tar.gz.
 	To string
 	// Since keeps only the eksctl logs written in this long; 0 keeps all.
@@ -55,18 +53,15 @@ type BundleOptions struct {
 	VSphere bool
 	Now     func() time.Time
 	Getenv  func(string) string
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewBundleOptions returns BundleOptions with their defaults.
-func NewBundleOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *BundleOptions {
-	return &BundleOptions{Global: g, VSphere: true, Now: time.Now, Getenv: os.Getenv, IOStreams: streams}
+func NewBundleOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *BundleOptions {
+	return &BundleOptions{CommandOptions: cmdutil.NewCommandOptions(g, streams), VSphere: true, Now: time.Now, Getenv: os.Getenv}
 }
 
 // NewCmdBundle returns the bundle command.
-func NewCmdBundle(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdBundle(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewBundleOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:     "bundle",
@@ -74,15 +69,7 @@ func NewCmdBundle(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 		Long:    bundleLong,
 		Example: bundleExample,
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:    cmdutil.RunE(o),
 	}
 	cmd.Flags().StringVar(&o.To, "to", "", "Archive to write (default <workspace>/<cluster>/eksa-recover-bundle-<time>.tar.gz)")
 	cmd.Flags().DurationVar(&o.Since, "since", 0, "Only eksctl logs written within this duration, e.g. 24h (default: all)")
@@ -92,14 +79,7 @@ func NewCmdBundle(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *BundleOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
-		return err
-	}
-	o.resolved = r
-	return nil
-}
+func (o *BundleOptions) Complete() error { return o.CommandOptions.Complete() }
 
 // Validate refuses a negative --since and an archive that exists or whose
 // folder does not, before anything is read.
@@ -121,21 +101,21 @@ func (o *BundleOptions) Validate() error {
 
 // Run reads both clusters as status does, then builds and writes the archive.
 func (o *BundleOptions) Run(ctx context.Context) error {
-	r := o.resolved
+	r := o.Resolved
 	now := o.Now()
 	password := o.Getenv(inspect.EnvVSpherePassword)
-	opts := globalflags.InspectOptions(o.Global, r, now, o.Getenv)
+	opts := o.InspectOptions(now, o.Getenv)
 	opts.VCenter.Enabled = o.VSphere
 	snap, report, err := inspect.Inspect(ctx, opts)
 	if err != nil {
 		return err
 	}
-	status, err := statusJSON(report)
+	statusJSON, err := printers.StatusJSON(report, false)
 	if err != nil {
 		return err
 	}
 	printUnread(o.ErrOut, snap)
-	extras := map[snapshot.Role]bundle.Extras{}
+	extras := map[snapshot.Role]supportbundle.Extras{}
 	for _, src := range []struct {
 		role snapshot.Role
 		ok   bool
@@ -145,12 +125,12 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 			if src.role == snapshot.Bootstrap {
 				cfg = r.Bootstrap.Config
 			}
-			extras[src.role] = bundle.ReadExtras(ctx, cfg, r.Timeout)
+			extras[src.role] = supportbundle.ReadExtras(ctx, cfg, r.Timeout)
 		}
 	}
 	info := buildinfo.Get()
-	files := bundle.Build(bundle.Input{
-		Snapshot: snap, Report: report, Workspace: r.Workspace, StatusJSON: status, Extras: extras,
+	files := supportbundle.Build(supportbundle.Input{
+		Snapshot: snap, Report: report, Workspace: r.Workspace, StatusJSON: statusJSON, Extras: extras,
 		Plugin: fmt.Sprintf("%s (commit %s, %s, %s)", info.Version, info.Commit, info.GoVersion, info.Platform),
 		Since:  o.Since, Now: now, Known: nonEmpty(password),
 	})
@@ -159,23 +139,13 @@ func (o *BundleOptions) Run(ctx context.Context) error {
 		l := eksa.Layout{Workspace: r.Workspace.Dir, Cluster: r.Workspace.ClusterName}
 		to = filepath.Join(l.Dir(), "eksa-recover-bundle-"+now.UTC().Format(eksa.BackupTimeFormat)+".tar.gz")
 	}
-	size, err := bundle.Write(to, files, now)
+	size, err := supportbundle.Write(to, files, now)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(o.Out, "Wrote %s: %d files, %s, state %s\n", to, len(files), humanSize(size), report.State)
 	fmt.Fprintf(o.Out, "Redacted: Secret values, kubeconfig credentials, the vCenter password, private keys; README.txt inside lists every file\n")
 	return nil
-}
-
-// statusJSON is status -o json's document, as status prints it.
-func statusJSON(report *diagnose.Report) ([]byte, error) {
-	obj, err := printers.StatusDocument(report)
-	if err != nil {
-		return nil, err
-	}
-	data, err := json.MarshalIndent(obj.Object, "", "    ")
-	return append(data, '\n'), err
 }
 
 func humanSize(n int64) string {

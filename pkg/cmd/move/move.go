@@ -4,14 +4,11 @@ package move
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
@@ -29,26 +26,19 @@ management and verifies the result. Rerun it after any interruption: it converge
 
 // MoveOptions are move's settings.
 type MoveOptions struct {
-	Global    *globalflags.Global
-	DryRun    bool
-	Yes       bool
+	opsenv.Options
 	Reverse   bool
 	All       bool
 	BackupDir string
-	// Now stamps the backup folder (time.Now; tests swap it).
-	Now func() time.Time
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewMoveOptions returns MoveOptions with their defaults.
-func NewMoveOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *MoveOptions {
-	return &MoveOptions{Global: g, Now: time.Now, IOStreams: streams}
+func NewMoveOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *MoveOptions {
+	return &MoveOptions{Options: opsenv.NewOptions(g, streams)}
 }
 
 // NewCmdMove returns the move command.
-func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdMove(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewMoveOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "move",
@@ -58,19 +48,10 @@ func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobr
   kubectl eksa-recover move --dry-run
   kubectl eksa-recover move`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cmdutil.RunE(o),
 	}
 	f := cmd.Flags()
-	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups and counts) and change nothing")
-	confirm.AddYesFlag(f, &o.Yes)
+	o.AddFlags(f, "Print the plan (groups and counts) and change nothing")
 	f.BoolVar(&o.Reverse, "reverse", false, "Move from the management cluster to KinD instead")
 	f.BoolVar(&o.All, "all", false, "Move every cluster's objects in eksa-system, not only --cluster-name's")
 	f.StringVar(&o.BackupDir, "backup-dir", "", "Folder for the backup taken first (default <workspace>/<cluster>/eksa-recover-backup-<time>)")
@@ -80,13 +61,11 @@ func NewCmdMove(g *globalflags.Global, streams genericiooptions.IOStreams) *cobr
 // Complete locates the workspace, loads the kubeconfigs and names the
 // backup folder.
 func (o *MoveOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
+	if err := o.Options.Complete(); err != nil {
 		return err
 	}
-	o.resolved = r
 	if o.BackupDir == "" {
-		o.BackupDir = ops.BackupDir(r.Workspace, eksa.PluginBackupPrefix, o.Now())
+		o.BackupDir = ops.BackupDir(o.Resolved.Workspace, eksa.PluginBackupPrefix, o.Now())
 	}
 	return nil
 }
@@ -103,19 +82,9 @@ func (o *MoveOptions) Validate() error {
 // Run plans once, prints the plan, asks, runs that plan, then prints what
 // the verification found.
 func (o *MoveOptions) Run(ctx context.Context) error {
-	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
-	env.DryRun = o.DryRun // rights it lacks are reported, not refused
-	plan, err := ops.Move(ctx, env, ops.MoveOptions{Reverse: o.Reverse, All: o.All, BackupDir: o.BackupDir})
+	plan, err := ops.Move(ctx, o.Env(), ops.MoveOptions{Reverse: o.Reverse, All: o.All, BackupDir: o.BackupDir})
 	if err != nil || plan == nil {
 		return err
 	}
-	if o.DryRun {
-		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
-		return nil
-	}
-	if err := confirm.Confirm(o.IOStreams, o.Yes, plan.Question, "move writes to both clusters"); err != nil {
-		return err
-	}
-	res, err := plan.Run(ctx)
-	return opsenv.Report(o.Out, res, err)
+	return o.Apply(ctx, plan, "move writes to both clusters")
 }

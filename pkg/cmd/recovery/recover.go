@@ -11,14 +11,12 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
@@ -52,23 +50,17 @@ failed step.`
 
 // RecoverOptions are recover's settings.
 type RecoverOptions struct {
-	Global *globalflags.Global
-	DryRun bool
-	Yes    bool
-	Now    func() time.Time
+	opsenv.Options
 	Getenv func(string) string
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewRecoverOptions returns RecoverOptions with their defaults.
-func NewRecoverOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *RecoverOptions {
-	return &RecoverOptions{Global: g, Now: time.Now, Getenv: os.Getenv, IOStreams: streams}
+func NewRecoverOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *RecoverOptions {
+	return &RecoverOptions{Options: opsenv.NewOptions(g, streams), Getenv: os.Getenv}
 }
 
 // NewCmdRecover returns the recover command.
-func NewCmdRecover(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdRecover(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewRecoverOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:     "recover",
@@ -76,30 +68,14 @@ func NewCmdRecover(g *globalflags.Global, streams genericiooptions.IOStreams) *c
 		Long:    recoverLong,
 		Example: recoverExample,
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:    cmdutil.RunE(o),
 	}
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print the plan and change nothing")
-	confirm.AddYesFlag(cmd.Flags(), &o.Yes)
+	o.AddFlags(cmd.Flags(), "Print the plan and change nothing")
 	return cmd
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *RecoverOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
-		return err
-	}
-	o.resolved = r
-	return nil
-}
+func (o *RecoverOptions) Complete() error { return o.Options.Complete() }
 
 // Validate has nothing to check before the clusters are read.
 func (o *RecoverOptions) Validate() error { return nil }
@@ -109,8 +85,7 @@ func (o *RecoverOptions) Validate() error { return nil }
 // for (after a move or a restore), which the plan announced, runs without
 // a second question.
 func (o *RecoverOptions) Run(ctx context.Context) error {
-	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
-	env.DryRun = o.DryRun // rights it lacks are reported, not refused
+	env := o.Env()
 	report, err := o.inspect(ctx)
 	if err != nil {
 		return err
@@ -129,11 +104,9 @@ func (o *RecoverOptions) Run(ctx context.Context) error {
 	for i, line := range append(plan.Lines, closing(plan)) {
 		fmt.Fprintf(o.ErrOut, "  %d. %s\n", i+1, line)
 	}
-	if o.DryRun {
-		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
-		return nil
-	}
-	if err := confirm.Confirm(o.IOStreams, o.Yes, plan.Question, "recover writes to the clusters"); err != nil {
+	// One question for the whole plan, even when its first step alone
+	// would not ask (a restore of objects all already there).
+	if ok, err := o.Proceed(plan.Question, "recover writes to the clusters", true); !ok || err != nil {
 		return err
 	}
 	done := []string{}
@@ -179,7 +152,7 @@ func (o *RecoverOptions) followUp(ctx context.Context, env ops.Env, done []strin
 }
 
 func (o *RecoverOptions) inspect(ctx context.Context) (*diagnose.Report, error) {
-	_, report, err := inspect.Inspect(ctx, globalflags.InspectOptions(o.Global, o.resolved, o.Now(), o.Getenv))
+	_, report, err := inspect.Inspect(ctx, o.InspectOptions(o.Now(), o.Getenv))
 	return report, err
 }
 

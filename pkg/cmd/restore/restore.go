@@ -5,14 +5,11 @@ package restore
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
@@ -44,25 +41,18 @@ backup as it is, 1 when the input is wrong (the message names the fix).`
 
 // RestoreOptions are restore's settings.
 type RestoreOptions struct {
-	Global *globalflags.Global
-	From   string
-	Force  bool
-	DryRun bool
-	Yes    bool
-	// Now is the restore's clock (time.Now; tests swap it).
-	Now func() time.Time
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
+	opsenv.Options
+	From  string
+	Force bool
 }
 
 // NewRestoreOptions returns RestoreOptions with their defaults.
-func NewRestoreOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *RestoreOptions {
-	return &RestoreOptions{Global: g, Now: time.Now, IOStreams: streams}
+func NewRestoreOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *RestoreOptions {
+	return &RestoreOptions{Options: opsenv.NewOptions(g, streams)}
 }
 
 // NewCmdRestore returns the restore command.
-func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdRestore(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewRestoreOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "restore --from DIR",
@@ -72,35 +62,19 @@ func NewCmdRestore(g *globalflags.Global, streams genericiooptions.IOStreams) *c
   kubectl eksa-recover restore --from cluster3/bootstrap-cluster-state-backup-2024-04-15T11_48_00 --dry-run
   kubectl eksa-recover restore --from cluster3/bootstrap-cluster-state-backup-2024-04-15T11_48_00`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cmdutil.RunE(o),
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.From, "from", "", "Backup folder to restore from (required; 'status' names the newest)")
 	f.BoolVar(&o.Force, "force", false, "Overwrite objects the management cluster already holds with the backup's, and use a plugin backup whose manifest is missing unchecked")
-	f.BoolVar(&o.DryRun, "dry-run", false, "Print the plan (groups, counts, what is already there) and change nothing")
-	confirm.AddYesFlag(f, &o.Yes)
+	o.AddFlags(f, "Print the plan (groups, counts, what is already there) and change nothing")
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagDirname("from")
 	return cmd
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *RestoreOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
-		return err
-	}
-	o.resolved = r
-	return nil
-}
+func (o *RestoreOptions) Complete() error { return o.Options.Complete() }
 
 // Validate has nothing left to check: --from is required by the flag, and
 // the backup is read whole, checked against its manifest, before the plan.
@@ -110,21 +84,9 @@ func (o *RestoreOptions) Validate() error { return nil }
 // target serves every kind, the graph is whole), prints the plan, asks,
 // runs that plan, and prints the verification against the backup.
 func (o *RestoreOptions) Run(ctx context.Context) error {
-	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
-	env.DryRun = o.DryRun // rights it lacks are reported, not refused
-	plan, err := ops.Restore(ctx, env, ops.RestoreOptions{From: o.From, Force: o.Force})
+	plan, err := ops.Restore(ctx, o.Env(), ops.RestoreOptions{From: o.From, Force: o.Force})
 	if err != nil {
 		return err
 	}
-	if o.DryRun {
-		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
-		return nil
-	}
-	if plan.Ask {
-		if err := confirm.Confirm(o.IOStreams, o.Yes, plan.Question, "restore writes to the management cluster"); err != nil {
-			return err
-		}
-	}
-	res, err := plan.Run(ctx)
-	return opsenv.Report(o.Out, res, err)
+	return o.Apply(ctx, plan, "restore writes to the management cluster")
 }

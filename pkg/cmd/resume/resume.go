@@ -5,13 +5,11 @@ package resume
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
@@ -40,25 +38,18 @@ clears it too). When no backup tells, the plan says so before asking.`
 
 // ResumeOptions are resume's settings.
 type ResumeOptions struct {
-	Global *globalflags.Global
-	DryRun bool
-	Yes    bool
+	opsenv.Options
 	// IncludePrePaused also unpauses the Clusters paused before the run.
 	IncludePrePaused bool
-	// Now stamps the read and the backup (time.Now; tests swap it).
-	Now func() time.Time
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewResumeOptions returns ResumeOptions with their defaults.
-func NewResumeOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *ResumeOptions {
-	return &ResumeOptions{Global: g, Now: time.Now, IOStreams: streams}
+func NewResumeOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *ResumeOptions {
+	return &ResumeOptions{Options: opsenv.NewOptions(g, streams)}
 }
 
 // NewCmdResume returns the resume command.
-func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdResume(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewResumeOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "resume",
@@ -68,61 +59,31 @@ func NewCmdResume(g *globalflags.Global, streams genericiooptions.IOStreams) *co
   kubectl eksa-recover resume --dry-run
   kubectl eksa-recover resume`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cmdutil.RunE(o),
 	}
 	f := cmd.Flags()
-	f.BoolVar(&o.DryRun, "dry-run", false, "Print what would be cleared and change nothing")
+	o.AddFlags(f, "Print what would be cleared and change nothing")
 	f.BoolVar(&o.IncludePrePaused, "include-pre-paused", false,
 		"Also unpause the Clusters a backup from before the failed run recorded paused (paused on purpose)")
-	confirm.AddYesFlag(f, &o.Yes)
 	return cmd
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *ResumeOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
-		return err
-	}
-	o.resolved = r
-	return nil
-}
+func (o *ResumeOptions) Complete() error { return o.Options.Complete() }
 
 // Validate has nothing to check before the clusters are read.
 func (o *ResumeOptions) Validate() error { return nil }
 
 // Run reads both clusters, plans, asks, then backs up, patches and checks.
 func (o *ResumeOptions) Run(ctx context.Context) error {
-	env := opsenv.New(o.Global, o.resolved, o.Now, o.IOStreams)
-	env.DryRun = o.DryRun // rights it lacks are reported, not refused
-	plan, err := ops.Resume(ctx, env, ops.ResumeOptions{IncludePrePaused: o.IncludePrePaused})
+	plan, err := ops.Resume(ctx, o.Env(), ops.ResumeOptions{IncludePrePaused: o.IncludePrePaused})
 	if err != nil {
 		return err
 	}
 	if plan == nil {
 		// Nothing to do is an answer, not a failure: scripts rerun resume.
-		fmt.Fprintf(o.Out, "Nothing to resume: no pause marker that resume clears is set on %s or the clusters it manages\n", o.resolved.Workspace.ClusterName)
+		fmt.Fprintf(o.Out, "Nothing to resume: no pause marker that resume clears is set on %s or the clusters it manages\n", o.Resolved.Workspace.ClusterName)
 		return nil
 	}
-	if o.DryRun {
-		// As move, restore and recover end theirs: the plan above, and
-		// any refusal noted in it, changed nothing.
-		fmt.Fprintln(o.ErrOut, "Dry run: nothing was changed")
-		return nil
-	}
-	// Asked before the backup is written: a declined run, or one without a
-	// terminal and --yes, leaves nothing behind, not even a folder.
-	if err := confirm.Confirm(o.IOStreams, o.Yes, plan.Question, "resume writes to the management cluster"); err != nil {
-		return err
-	}
-	res, err := plan.Run(ctx)
-	return opsenv.Report(o.Out, res, err)
+	return o.Apply(ctx, plan, "resume writes to the management cluster")
 }

@@ -13,8 +13,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/printers"
@@ -61,7 +61,7 @@ message names the fix).`
 
 // StatusOptions are status's settings.
 type StatusOptions struct {
-	Global      *globalflags.Global
+	cmdutil.CommandOptions
 	PrintFlags  *genericclioptions.PrintFlags
 	EKSAVersion string
 	Now         func() time.Time
@@ -81,26 +81,22 @@ type StatusOptions struct {
 	VSphereThumbprint string
 	// Getenv reads the vCenter credentials (os.Getenv; tests swap it).
 	Getenv func(string) string
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewStatusOptions returns StatusOptions with their defaults.
-func NewStatusOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *StatusOptions {
+func NewStatusOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *StatusOptions {
 	return &StatusOptions{
-		Global:     g,
-		PrintFlags: genericclioptions.NewPrintFlags("").WithTypeSetter(nil),
-		Now:        time.Now,
-		Pacing:     watch.DefaultPacing,
-		VSphere:    true,
-		Getenv:     os.Getenv,
-		IOStreams:  streams,
+		CommandOptions: cmdutil.NewCommandOptions(g, streams),
+		PrintFlags:     genericclioptions.NewPrintFlags("").WithTypeSetter(nil),
+		Now:            time.Now,
+		Pacing:         watch.DefaultPacing,
+		VSphere:        true,
+		Getenv:         os.Getenv,
 	}
 }
 
 // NewCmdStatus returns the status command.
-func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdStatus(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewStatusOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:     "status",
@@ -108,16 +104,10 @@ func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 		Long:    statusLong,
 		Example: statusExample,
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			o.VSphereExplicit = f.Changed("vsphere") || f.Changed("vsphere-thumbprint") || f.Changed("vsphere-insecure")
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
+			return cmdutil.RunE(o)(cmd, args)
 		},
 	}
 	o.PrintFlags.AddFlags(cmd)
@@ -136,14 +126,7 @@ func NewCmdStatus(g *globalflags.Global, streams genericiooptions.IOStreams) *co
 }
 
 // Complete locates the workspace and loads the kubeconfigs.
-func (o *StatusOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
-		return err
-	}
-	o.resolved = r
-	return nil
-}
+func (o *StatusOptions) Complete() error { return o.CommandOptions.Complete() }
 
 // Validate checks the flags before anything is read, the same for every
 // output: text and wide are printed by printers.PrintStatus, every other
@@ -180,8 +163,7 @@ func (o *StatusOptions) Run(ctx context.Context) error {
 
 // inspect runs status's pipeline once.
 func (o *StatusOptions) inspect(ctx context.Context, now time.Time) (*diagnose.Report, error) {
-	r := o.resolved
-	opts := globalflags.InspectOptions(o.Global, r, now, o.Getenv)
+	opts := o.InspectOptions(now, o.Getenv)
 	opts.EKSAVersion = o.EKSAVersion
 	opts.VCenter.Enabled, opts.VCenter.Explicit = o.VSphere, o.VSphereExplicit
 	opts.VCenter.Insecure, opts.VCenter.Thumbprint = o.VSphereInsecure, o.VSphereThumbprint

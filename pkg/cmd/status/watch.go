@@ -2,7 +2,6 @@ package status
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -17,7 +16,7 @@ import (
 // the state is Healthy (exit 0) or the user stops it (exit 2). With -o
 // json it prints one report per line for each change.
 func (o *StatusOptions) runWatch(ctx context.Context) error {
-	r := o.resolved
+	r := o.Resolved
 	changed := make(chan struct{}, 1)
 	wctx, stopWatches := context.WithCancel(ctx)
 	defer stopWatches()
@@ -68,15 +67,11 @@ func (o *StatusOptions) printChange(prev, report *diagnose.Report) error {
 		}
 		return nil
 	case "json":
-		obj, err := printers.StatusDocument(report)
+		line, err := printers.StatusJSON(report, true)
 		if err != nil {
 			return err
 		}
-		line, err := json.Marshal(obj.Object)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(o.Out, "%s\n", line)
+		_, err = o.Out.Write(line)
 		return err
 	}
 	return o.print(report, now)

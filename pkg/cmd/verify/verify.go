@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/globalflags"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/rights"
@@ -19,21 +19,18 @@ import (
 
 // VerifyOptions are verify's settings.
 type VerifyOptions struct {
-	Global *globalflags.Global
+	cmdutil.CommandOptions
 	// From is the backup folder to verify against; "" is the workspace's newest.
 	From string
-
-	resolved *globalflags.Resolved
-	genericiooptions.IOStreams
 }
 
 // NewVerifyOptions returns VerifyOptions with their defaults.
-func NewVerifyOptions(g *globalflags.Global, streams genericiooptions.IOStreams) *VerifyOptions {
-	return &VerifyOptions{Global: g, IOStreams: streams}
+func NewVerifyOptions(g *cmdutil.Global, streams genericiooptions.IOStreams) *VerifyOptions {
+	return &VerifyOptions{CommandOptions: cmdutil.NewCommandOptions(g, streams)}
 }
 
 // NewCmdVerify returns the verify command.
-func NewCmdVerify(g *globalflags.Global, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmdVerify(g *cmdutil.Global, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewVerifyOptions(g, streams)
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -43,15 +40,7 @@ management cluster holds every object of the newest backup (or --from) with equa
 spec, labels, annotations and owners, and every object the cluster's objects there
 reference (spec.controlPlaneRef, ...). Exit 0 when it does, 2 when it does not.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cmdutil.RunE(o),
 	}
 	cmd.Flags().StringVar(&o.From, "from", "", "Backup folder to verify against (default: the newest in the workspace)")
 	return cmd
@@ -60,13 +49,11 @@ reference (spec.controlPlaneRef, ...). Exit 0 when it does, 2 when it does not.`
 // Complete locates the workspace, loads the kubeconfigs and picks the
 // backup: --from, or the workspace's newest.
 func (o *VerifyOptions) Complete() error {
-	r, err := globalflags.Resolve(o.Global)
-	if err != nil {
+	if err := o.CommandOptions.Complete(); err != nil {
 		return err
 	}
-	o.resolved = r
 	if o.From == "" {
-		o.From = newestBackup(r.Workspace.Backups)
+		o.From = newestBackup(o.Resolved.Workspace.Backups)
 	}
 	return nil
 }
@@ -74,7 +61,7 @@ func (o *VerifyOptions) Complete() error {
 // Validate needs a backup to verify against.
 func (o *VerifyOptions) Validate() error {
 	if o.From == "" {
-		ws := o.resolved.Workspace
+		ws := o.Resolved.Workspace
 		return fmt.Errorf("no backup of %s in %s to verify against: pass --from", ws.ClusterName, ws.Dir)
 	}
 	return nil
@@ -89,12 +76,12 @@ func (o *VerifyOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	boot, mgmt, err := globalflags.ConnectBoth(ctx, o.resolved, false)
+	boot, mgmt, err := cmdutil.ConnectBoth(ctx, o.Resolved, false)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(o.ErrOut, "Verifying against %s\n", o.From)
-	v, err := mover.Verify(ctx, boot, mgmt, o.resolved.Workspace.ClusterName, objs)
+	v, err := mover.Verify(ctx, boot, mgmt, o.Resolved.Workspace.ClusterName, objs)
 	if err != nil {
 		// A read refused on both clusters is two errors; the contract is
 		// one line naming the fix.

@@ -1,10 +1,15 @@
-// Package globalflags holds the flags every command shares (the workspace,
-// the cluster name, kubectl's connection flags for the management cluster,
-// the --bootstrap-* ones for KinD, --request-timeout) and turns them into
-// what every command reads: the located workspace and a client
-// configuration for each cluster, built by cli-runtime's own loader so that
-// each flag means what kubectl says. It never reads a cluster.
-package globalflags
+// Package cmdutil is what every command shares, as kubectl's cmdutil and
+// its factory are: the flags every command shares (the workspace, the
+// cluster name, kubectl's connection flags for the management cluster,
+// the --bootstrap-* ones for KinD, --request-timeout), resolved to what
+// every command reads (the located workspace and a client configuration
+// for each cluster, built by cli-runtime's own loader so that each flag
+// means what kubectl says); the connection to a cluster within
+// --request-timeout; the command line that reaches the same clusters
+// again; and CommandOptions and RunE, the Options every command embeds
+// and the Complete → Validate → Run that runs them. It reads no object
+// from a cluster: Connect only asks what it serves.
+package cmdutil
 
 import (
 	"fmt"

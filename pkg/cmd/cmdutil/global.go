@@ -1,4 +1,4 @@
-package globalflags
+package cmdutil
 
 import (
 	"github.com/spf13/pflag"

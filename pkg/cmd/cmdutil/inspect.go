@@ -1,4 +1,4 @@
-package globalflags
+package cmdutil
 
 import (
 	"time"
@@ -11,10 +11,11 @@ import (
 // clusters, --request-timeout, the command to suggest, and vCenter on with
 // the credentials eksctl itself reads. Callers set what is theirs (the
 // EKS-A version flag, the --vsphere* flags).
-func InspectOptions(g *Global, r *Resolved, now time.Time, getenv func(string) string) inspect.Options {
+func (o *CommandOptions) InspectOptions(now time.Time, getenv func(string) string) inspect.Options {
+	r := o.Resolved
 	return inspect.Options{
 		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout, Now: now,
-		Plugin: PluginCommand(g, r.Workspace), Kubectl: KubectlCommand(g, r), BootstrapKubectl: BootstrapKubectlCommand(g, r),
+		Plugin: PluginCommand(o.Global, r.Workspace), Kubectl: KubectlCommand(o.Global, r), BootstrapKubectl: BootstrapKubectlCommand(o.Global, r),
 		VCenter: inspect.VCenter{Enabled: true,
 			Username: getenv(inspect.EnvVSphereUsername), Password: getenv(inspect.EnvVSpherePassword)},
 	}

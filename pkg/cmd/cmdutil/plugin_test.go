@@ -1,4 +1,4 @@
-package globalflags
+package cmdutil
 
 import (
 	"strings"

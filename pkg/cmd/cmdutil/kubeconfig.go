@@ -1,7 +1,8 @@
-package globalflags
+package cmdutil
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -86,11 +87,11 @@ func checkNames(raw clientcmdapi.Config, n names, fix nameFlags) error {
 		if len(raw.Contexts) == 0 {
 			return fmt.Errorf("it holds no context; %s", passOr(fix.kubeconfig, "pass a kubeconfig that has one with %s"))
 		}
-		return fmt.Errorf("it names no current context (it has: %s); %s", list(keys(raw.Contexts)), passOr(fix.context, "pick one with %s"))
+		return fmt.Errorf("it names no current context (it has: %s); %s", list(raw.Contexts), passOr(fix.context, "pick one with %s"))
 	}
 	ctx, ok := raw.Contexts[ctxName]
 	if ctxName != "" && !ok {
-		return fmt.Errorf("it has no context %q (it has: %s); fix %s", ctxName, list(keys(raw.Contexts)), fix.context)
+		return fmt.Errorf("it has no context %q (it has: %s); fix %s", ctxName, list(raw.Contexts), fix.context)
 	}
 	if ctx == nil {
 		ctx = clientcmdapi.NewContext()
@@ -104,11 +105,11 @@ func checkNames(raw clientcmdapi.Config, n names, fix nameFlags) error {
 	}
 	if _, ok := raw.Clusters[cluster]; !ok && n.server == "" {
 		return fmt.Errorf("context %q names cluster %q, which it does not hold (it has: %s); %s",
-			ctxName, cluster, list(keys(raw.Clusters)), passOr(fix.cluster, "fix the kubeconfig or pass %s"))
+			ctxName, cluster, list(raw.Clusters), passOr(fix.cluster, "fix the kubeconfig or pass %s"))
 	}
 	if _, ok := raw.AuthInfos[user]; user != "" && !ok {
 		return fmt.Errorf("context %q names user %q, which it does not hold (it has: %s); %s",
-			ctxName, user, list(keys(raw.AuthInfos)), passOr(fix.user, "fix the kubeconfig or pass %s"))
+			ctxName, user, list(raw.AuthInfos), passOr(fix.user, "fix the kubeconfig or pass %s"))
 	}
 	return nil
 }
@@ -122,18 +123,10 @@ func passOr(flag, how string) string {
 	return fmt.Sprintf(how, flag)
 }
 
-func list(names []string) string {
-	if len(names) == 0 {
+// list names m's keys, sorted, or says "none".
+func list[V any](m map[string]V) string {
+	if len(m) == 0 {
 		return "none"
 	}
-	return strings.Join(names, ", ")
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return strings.Join(slices.Sorted(maps.Keys(m)), ", ")
 }

@@ -143,3 +143,42 @@ func TestReaders_RefusedOnBoth(t *testing.T) {
 		t.Errorf("status as a user without Secrets on both names no read refused on KinD: %v", refusedReads(got))
 	}
 }
+
+// TestStatus_KinDReadInPartIsNotEmpty: validation failed, the objects are
+// home and KinD was left behind with nothing in it, so status offers to
+// delete it. Read on KinD as a user who may not list Secrets (management
+// read whole), KinD answers but not whole: what it holds is not known, and
+// no step deletes it or forces a Machine out.
+func TestStatus_KinDReadInPartIsNotEmpty(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, testworld.Options{Scenario: testworld.ValidationFailed})
+	bindRole(t, w, "eksa-recover-reader", "reader", "", "")
+	bindEdited(t, w, "eksa-recover-reader", "nosecrets", withoutResource("secrets"))
+	deletes := func(bootstrapUser string) []string {
+		res := run(t, w.Dir, "status", "--vsphere=false", "-o", "json", "--as", "reader", "--bootstrap-as", bootstrapUser)
+		var got struct {
+			State     string `json:"state"`
+			NextSteps []struct {
+				Command string `json:"command"`
+			} `json:"nextSteps"`
+		}
+		if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+			t.Fatalf("status as %s on KinD: %v\nstdout: %s\nstderr: %s", bootstrapUser, err, res.stdout, tail(res.stderr, 1500))
+		}
+		var out []string
+		for _, s := range got.NextSteps {
+			if strings.Contains(s.Command, "kind delete") || strings.Contains(s.Command, "--force-cleanup") || strings.Contains(s.Command, "finalizers") {
+				out = append(out, s.Command)
+			}
+		}
+		return out
+	}
+	// The read whole: the world's KinD is empty, and status says so by
+	// offering its deletion (else the case below would prove nothing).
+	if got := deletes("reader"); len(got) == 0 {
+		t.Fatalf("as the reader role, status offers no deletion of the empty KinD left behind: the test would prove nothing")
+	}
+	if got := deletes("nosecrets"); len(got) > 0 {
+		t.Errorf("read on KinD as a user who may not list its Secrets, status suggests %q: KinD was not read whole and may hold them", got)
+	}
+}

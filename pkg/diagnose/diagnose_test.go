@@ -124,8 +124,9 @@ func TestDiagnose_NilSnapshot(t *testing.T) {
 // "May be" is the test's own reading of the snapshot, not the code's: KinD
 // may hold objects unless its kubeconfig was found, it answered, the read
 // was allowed and complete, and it listed none. Every case runs as written
-// and again with a configured KinD down, forbidden, and readable holding
-// objects none of which are cluster3's (another cluster's, or no cluster's).
+// and again with a configured KinD down, forbidden, readable holding
+// objects none of which are cluster3's (another cluster's, or no cluster's),
+// and readable but refusing one list (so not known to be empty).
 func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 	eras := []string{"v0.15.3", "v0.16.5", "v0.17.6", "v0.18.2", "v0.19.8", "v0.22.0", ""}
 	destructive := []string{"eksctl anywhere", "--force-cleanup", "kind delete", "docker rm", "docker stop", "delete", "finalizers"}
@@ -142,6 +143,7 @@ func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 		{"/KinD forbidden", (*snapBuilder).kindForbidden},
 		{"/KinD holds another cluster's objects", (*snapBuilder).kindForeign},
 		{"/KinD holds objects of no cluster", (*snapBuilder).kindOrphans},
+		{"/KinD read in part (a list refused)", (*snapBuilder).kindReadInPart},
 	}
 	for _, tt := range append(stateCases(), referenceCases()...) {
 		for _, vr := range variants {
@@ -166,7 +168,7 @@ func TestDiagnose_NeverDestroysStrandedObjects(t *testing.T) {
 					for _, o := range kind.Objects {
 						objectsInKind = objectsInKind || !notCluster3s(o)
 					}
-					knownEmpty := kind.Configured && kind.Reachable && !kind.Forbidden && kind.Error == "" && len(kind.Objects) == 0
+					knownEmpty := kind.Configured && kind.Reachable && !kind.Forbidden && kind.Error == "" && len(kind.Unread) == 0 && len(kind.Objects) == 0
 					mayHold := kind.Configured && !knownEmpty
 					for _, s := range r.NextSteps {
 						if objectsInKind || r.State == BootstrapUnreachable || r.State == StrandedInBootstrap || r.State == SplitMove {

@@ -51,3 +51,13 @@ func (b *snapBuilder) kindHolding(cluster string) *snapBuilder {
 	}
 	return b
 }
+
+// kindReadInPart makes KinD answer but refuse one list (its Secrets) and
+// show no object: what it holds is not known, so it may hold cluster3's.
+func (b *snapBuilder) kindReadInPart() *snapBuilder {
+	b.snap.Bootstrap.Reachable, b.snap.Bootstrap.Forbidden, b.snap.Bootstrap.Error = true, false, ""
+	b.snap.Bootstrap.Objects, b.snap.Bootstrap.Machines = nil, nil
+	b.snap.Bootstrap.Unread = []snapshot.Unread{{Verb: "list", Resource: "secrets", Namespace: eksa.Namespace,
+		Error: `secrets is forbidden: User "viewer" cannot list resource "secrets"`}}
+	return b
+}

@@ -156,8 +156,8 @@ func (f *facts) forceCleanup() (ok bool, why string) {
 		return false, "--force-cleanup is left out: the EKS-A version could not be read (pass --eksa-version)"
 	case !f.era.forceCleanupExists() || !f.boot.Configured:
 		return false, ""
-	case !readable(f.boot):
-		return false, "--force-cleanup is left out: KinD could not be read and may still hold objects"
+	case !readable(f.boot) || len(f.boot.Unread) > 0:
+		return false, "--force-cleanup is left out: KinD could not be read whole and may still hold objects"
 	case len(f.boot.Objects) > 0:
 		return false, "--force-cleanup is left out: KinD holds Cluster API objects of other clusters"
 	}
@@ -168,7 +168,7 @@ func (f *facts) forceCleanup() (ok bool, why string) {
 func (f *facts) kindLeftBehind(v verdict) bool {
 	switch v.state {
 	case Healthy, ValidationFailed, PausedAfterFailure, UpgradeIncomplete, UpgradeBlocked, RolloutStuck:
-		return readable(f.boot) && len(f.boot.Objects) == 0
+		return f.kindReadEmpty()
 	}
 	return false
 }

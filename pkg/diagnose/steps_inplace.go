@@ -33,9 +33,16 @@ func (f *facts) kindKubectl() string {
 	return "kubectl --kubeconfig " + quote(f.boot.Kubeconfig)
 }
 
-// kindKnownEmpty: no KinD, or one read and holding no Cluster API object.
-// Only then may a step remove finalizers or delete anything: a Machine
-// whose twin may sit in KinD is not to be forced out.
+// kindKnownEmpty: no KinD, or one read whole and holding no Cluster API
+// object. Only then may a step remove finalizers or delete anything: a
+// Machine whose twin may sit in KinD is not to be forced out.
 func (f *facts) kindKnownEmpty() bool {
-	return !f.boot.Configured || (readable(f.boot) && len(f.boot.Objects) == 0)
+	return !f.boot.Configured || f.kindReadEmpty()
+}
+
+// kindReadEmpty: KinD answered every read, none refused or failed, and
+// holds no Cluster API object. A read refused (one kind's list, its
+// Secrets) may hide just what deleting KinD would destroy.
+func (f *facts) kindReadEmpty() bool {
+	return readable(f.boot) && len(f.boot.Unread) == 0 && len(f.boot.Objects) == 0
 }

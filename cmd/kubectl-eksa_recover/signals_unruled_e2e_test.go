@@ -7,11 +7,6 @@ import (
 	"testing"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
-
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
@@ -63,18 +58,11 @@ func TestStatus_RedSignalsNoRuleKnows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := serverCondition(t, w, tt.signal)
-			res := run(t, w.Dir, "status", "-o", "json", "--vsphere=false")
-			if res.code != 2 {
-				t.Errorf("status exit = %d, want 2; stderr: %s", res.code, res.stderr)
+			want, err := w.Condition(t.Context(), tt.signal)
+			if err != nil || want == nil {
+				t.Fatalf("the server holds no condition for %s (%v)", tt.signal, err)
 			}
-			var got inplaceJSON
-			if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
-				t.Fatalf("status -o json is not JSON: %v\n%s", err, res.stdout)
-			}
-			if got.State != "NotReady" {
-				t.Errorf("state = %s, want NotReady (findings %+v)", got.State, got.Findings)
-			}
+			got := statusDocument(t, run(t, w.Dir, "status", "-o", "json", "--vsphere=false"), 2, "NotReady")
 			object := tt.signal.ObjectKind + "/" + strings.TrimPrefix(tt.signal.Namespace+"/"+tt.signal.Name, "/")
 			var evidence string
 			for _, f := range got.Findings {
@@ -98,38 +86,4 @@ func TestStatus_RedSignalsNoRuleKnows(t *testing.T) {
 			}
 		})
 	}
-}
-
-// serverCondition reads the signal's condition as the server holds it.
-func serverCondition(t *testing.T, w *testworld.World, sig testworld.Signal) map[string]any {
-	t.Helper()
-	dyn, err := dynamic.NewForConfig(w.Management.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gv, err := schema.ParseGroupVersion(sig.APIVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resource := strings.ToLower(sig.ObjectKind) + "s"
-	u, err := dyn.Resource(gv.WithResource(resource)).Namespace(sig.Namespace).Get(t.Context(), sig.Name, metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := sig.Path
-	if len(path) == 0 {
-		path = []string{"status", "conditions"}
-	}
-	want := sig.Condition
-	if sig.Kind == testworld.SignalDeployment {
-		want = "Available"
-	}
-	list, _, _ := unstructured.NestedSlice(u.Object, path...)
-	for _, c := range list {
-		if m, ok := c.(map[string]any); ok && m["type"] == want {
-			return m
-		}
-	}
-	t.Fatalf("%s holds no condition %s", sig, want)
-	return nil
 }

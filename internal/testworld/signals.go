@@ -178,15 +178,38 @@ func (w *World) Green(ctx context.Context, sig Signal) (bool, error) {
 	return green(u, sig), nil
 }
 
+// Condition is the condition a signal reads, as the server holds it now:
+// the signal's own for a condition or a Node, Available for a Deployment;
+// nil for the kinds that read a field.
+func (w *World) Condition(ctx context.Context, sig Signal) (map[string]any, error) {
+	s, err := NewSeeder(w.Management.Config)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.get(ctx, sig.object())
+	if err != nil {
+		return nil, err
+	}
+	return conditionOf(u, sig), nil
+}
+
+func conditionOf(u *unstructured.Unstructured, sig Signal) map[string]any {
+	switch sig.Kind {
+	case SignalCondition:
+		return findCondition(u, sig.Path, sig.Condition)
+	case SignalNode:
+		return findCondition(u, conditionLists[0], sig.Condition)
+	case SignalDeployment:
+		return findCondition(u, conditionLists[0], "Available")
+	}
+	return nil
+}
+
 func green(u *unstructured.Unstructured, sig Signal) bool {
 	num := func(f string) int64 { n, _, _ := unstructured.NestedInt64(u.Object, "status", f); return n }
 	switch sig.Kind {
 	case SignalCondition, SignalNode:
-		path := sig.Path
-		if sig.Kind == SignalNode {
-			path = conditionLists[0]
-		}
-		c := findCondition(u, path, sig.Condition)
+		c := conditionOf(u, sig)
 		if c == nil {
 			return false
 		}
@@ -202,7 +225,7 @@ func green(u *unstructured.Unstructured, sig Signal) bool {
 		msg, _, _ := unstructured.NestedString(u.Object, "status", "failureMessage")
 		return msg == ""
 	case SignalDeployment:
-		return num("availableReplicas") >= 1 && findCondition(u, conditionLists[0], "Available")["status"] == "True"
+		return num("availableReplicas") >= 1 && conditionOf(u, sig)["status"] == "True"
 	case SignalDaemonSet:
 		return num("numberReady") == num("desiredNumberScheduled") && num("numberAvailable") == num("desiredNumberScheduled")
 	}

@@ -47,6 +47,23 @@ type inplaceJSON struct {
 	} `json:"nextSteps"`
 }
 
+// statusDocument checks status -o json's exit code and state, and decodes
+// the document for the finding and step checks of each test.
+func statusDocument(t *testing.T, res result, wantCode int, wantState string) inplaceJSON {
+	t.Helper()
+	if res.code != wantCode {
+		t.Errorf("status exit = %d, want %d; stderr: %s", res.code, wantCode, res.stderr)
+	}
+	var got inplaceJSON
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatalf("status -o json is not JSON: %v\n%s", err, res.stdout)
+	}
+	if got.State != wantState {
+		t.Errorf("state = %s, want %s (findings: %+v)", got.State, wantState, got.Findings)
+	}
+	return got
+}
+
 func TestStatus_InPlaceScenarios(t *testing.T) {
 	worlds := []struct {
 		name  string
@@ -95,17 +112,7 @@ func TestStatus_InPlaceScenarios(t *testing.T) {
 }
 
 func checkInPlace(t *testing.T, w *testworld.World, tt inplaceCase) {
-	res := runEnv(t, w.Dir, credentials(w, w.VCSim.Password), "status", "-o", "json")
-	if res.code != 2 {
-		t.Errorf("status exit = %d, want 2; stderr: %s", res.code, res.stderr)
-	}
-	var got inplaceJSON
-	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
-		t.Fatalf("status -o json is not JSON: %v\n%s", err, res.stdout)
-	}
-	if got.State != tt.state {
-		t.Errorf("state = %s, want %s (findings: %+v)", got.State, tt.state, got.Findings)
-	}
+	got := statusDocument(t, runEnv(t, w.Dir, credentials(w, w.VCSim.Password), "status", "-o", "json"), 2, tt.state)
 	found := false
 	for _, f := range got.Findings {
 		if f.Code == "VCenterCheckFailed" || f.Code == "VCenterNotChecked" {

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -70,21 +69,11 @@ func TestStatus_SignalScenarios(t *testing.T) {
 }
 
 func checkSignalCase(t *testing.T, w *testworld.World, tt signalCase) {
-	res := run(t, w.Dir, "status", "-o", "json", "--vsphere=false")
 	wantCode := 2
 	if tt.state == "Healthy" {
 		wantCode = 0
 	}
-	if res.code != wantCode {
-		t.Errorf("status exit = %d, want %d; stderr: %s", res.code, wantCode, res.stderr)
-	}
-	var got inplaceJSON
-	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
-		t.Fatalf("status -o json is not JSON: %v\n%s", err, res.stdout)
-	}
-	if got.State != tt.state {
-		t.Errorf("state = %s, want %s (findings: %+v)", got.State, tt.state, got.Findings)
-	}
+	got := statusDocument(t, run(t, w.Dir, "status", "-o", "json", "--vsphere=false"), wantCode, tt.state)
 	found := false
 	for _, f := range got.Findings {
 		if f.Code == tt.code && strings.HasPrefix(f.Object, tt.object) {

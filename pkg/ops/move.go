@@ -9,6 +9,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -21,9 +22,10 @@ type MoveOptions struct {
 	// BackupDir is the new folder the move backs up to first; "" names
 	// one (BackupDir with eksa.PluginBackupPrefix).
 	BackupDir string
-	// ThenResume: a resume may follow without a question (recover); its
-	// rights are checked with the move's.
-	ThenResume bool
+	// ThenResume are the pause markers on management a resume that may
+	// follow without a question (recover) would clear: its rights are
+	// checked with the move's.
+	ThenResume []pause.Marker
 }
 
 // Move plans a move of the cluster's Cluster API objects from KinD to the
@@ -61,9 +63,9 @@ func Move(ctx context.Context, e Env, o MoveOptions) (*Plan, error) {
 		n = needs{management: source, bootstrap: target}
 	}
 	op := "move"
-	if o.ThenResume {
+	if len(o.ThenResume) > 0 {
 		op = "move and the resume after it"
-		n.management = append(n.management, resumeAfterNeeds(ctx, e, mgmt).management...)
+		n.management = append(n.management, resumeAfterNeeds(mgmt, o.ThenResume)...)
 	}
 	if err := e.checkRights(ctx, op, n); err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package ops
 
 import (
 	"cmp"
-	"context"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -11,7 +10,6 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/rights"
 )
 
@@ -129,21 +127,20 @@ func resumeNeeds(objects []rights.Resource, namespaces []string) needs {
 
 // resumeAfterNeeds: what the resume recover runs after a move or a restore
 // (without asking again, when the state then calls for it) asks of the
-// management cluster: get and patch on each object that carries a pause
-// marker there now, in its namespace. The Clusters a move or restore
-// brings are patched by the plan itself, under its own needs. Checked with
-// the plan's, so that a user who may move but not resume is refused before
-// the move, not after it.
-func resumeAfterNeeds(ctx context.Context, e Env, mgmt *kube.Cluster) needs {
-	snap := reader.Read(ctx, e.Management, reader.Source{}, reader.Options{Timeout: e.Timeout, Now: e.Now()})
+// management cluster: get and patch on each object that carries one of
+// markers, the pause markers on management as status read them, in its
+// namespace. The Clusters a move or restore brings are patched by the plan
+// itself, under its own needs. Checked with the plan's, so that a user who
+// may move but not resume is refused before the move, not after it.
+func resumeAfterNeeds(mgmt *kube.Cluster, markers []pause.Marker) []rights.Need {
 	var objects []rights.Resource
 	var namespaces []string
-	for _, m := range pause.Find(&snap.Management) {
+	for _, m := range markers {
 		r := resourcesOf(mgmt, []schema.GroupKind{{Group: m.Object.Group, Kind: m.Object.Kind}})
 		objects = append(objects, r...)
 		for range r {
 			namespaces = append(namespaces, m.Object.Namespace)
 		}
 	}
-	return resumeNeeds(objects, namespaces)
+	return resumeNeeds(objects, namespaces).management
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 )
 
 // RestoreOptions are what a restore is asked for beyond the Env.
@@ -15,9 +16,10 @@ type RestoreOptions struct {
 	// Force overwrites objects the management cluster already holds, and
 	// takes a plugin-named folder whose manifest is missing (ReadBackup).
 	Force bool
-	// ThenResume: a resume may follow without a question (recover); its
-	// rights are checked with the restore's.
-	ThenResume bool
+	// ThenResume are the pause markers on management a resume that may
+	// follow without a question (recover) would clear: its rights are
+	// checked with the restore's.
+	ThenResume []pause.Marker
 }
 
 // Restore reads the backup whole, then plans its objects' restore onto
@@ -46,9 +48,9 @@ func Restore(ctx context.Context, e Env, o RestoreOptions) (*Plan, error) {
 		kind = &s
 	}
 	n, op := restoreNeeds(resourcesOf(mgmt, rp.Kinds()), kind), "restore"
-	if o.ThenResume {
+	if len(o.ThenResume) > 0 {
 		op = "restore and the resume after it"
-		n.management = append(n.management, resumeAfterNeeds(ctx, e, mgmt).management...)
+		n.management = append(n.management, resumeAfterNeeds(mgmt, o.ThenResume)...)
 	}
 	if err := e.checkRights(ctx, op, n); err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
 var (
@@ -86,14 +87,14 @@ func (o *RecoverOptions) Validate() error { return nil }
 // a second question.
 func (o *RecoverOptions) Run(ctx context.Context) error {
 	env := o.Env()
-	report, err := o.inspect(ctx)
+	snap, report, err := o.inspect(ctx)
 	if err != nil {
 		return err
 	}
 	if ops.Acts(report.State) {
 		fmt.Fprintf(o.ErrOut, "Cluster %s: %s; planning what status recommends\n", report.Cluster, report.State)
 	}
-	plan, err := ops.For(ctx, env, report)
+	plan, err := ops.For(ctx, env, snap, report)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func (o *RecoverOptions) Run(ctx context.Context) error {
 			return o.stopped(done, plan.Name, err)
 		}
 		done = append(done, plan.Name)
-		if report, err = o.inspect(ctx); err != nil {
+		if _, report, err = o.inspect(ctx); err != nil {
 			return err
 		}
 		if plan, err = o.followUp(ctx, env, done, report); err != nil {
@@ -151,9 +152,8 @@ func (o *RecoverOptions) followUp(ctx context.Context, env ops.Env, done []strin
 	return ops.Resume(ctx, env, ops.ResumeOptions{})
 }
 
-func (o *RecoverOptions) inspect(ctx context.Context) (*diagnose.Report, error) {
-	_, report, err := inspect.Inspect(ctx, o.InspectOptions(o.Now(), o.Getenv))
-	return report, err
+func (o *RecoverOptions) inspect(ctx context.Context) (*snapshot.Snapshot, *diagnose.Report, error) {
+	return inspect.Inspect(ctx, o.InspectOptions(o.Now(), o.Getenv))
 }
 
 // stopped says what was done, what failed and that a rerun continues.

@@ -24,7 +24,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -124,7 +124,7 @@ func landing(n, inKinD, onMgmt int) string {
 // graphOn reads cluster3's graph on s.
 func graphOn(t *testing.T, s *testworld.Server) *mover.Graph {
 	t.Helper()
-	c, err := kube.Connect(t.Context(), s.Name, s.Config)
+	c, err := writable.Connect(t.Context(), s.Name, s.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -146,7 +146,7 @@ func closedPortKubeconfig(t *testing.T, dir string) string {
 // test process, which is alive, so the binary must not take it over.
 func holdMoveLock(w *testworld.World) func(t *testing.T) {
 	return func(t *testing.T) {
-		mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
+		mgmt, err := writable.Connect(t.Context(), "management", w.Management.Config)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +202,7 @@ func deleteCRD(w *testworld.World, name string) func(t *testing.T) {
 		}
 		kind := schema.GroupKind{Group: name[strings.Index(name, ".")+1:], Kind: "VSphereVM"}
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-			c, err := kube.Connect(t.Context(), "management", w.Management.Config)
+			c, err := writable.Connect(t.Context(), "management", w.Management.Config)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,7 +18,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -91,9 +91,9 @@ func TestMove_PlanChangedBeforeConfirm(t *testing.T) {
 	}
 }
 
-func connectTo(t *testing.T, s *testworld.Server) *kube.Cluster {
+func connectTo(t *testing.T, s *testworld.Server) *writable.Cluster {
 	t.Helper()
-	c, err := kube.Connect(t.Context(), s.Name, s.Config)
+	c, err := writable.Connect(t.Context(), s.Name, s.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func connectTo(t *testing.T, s *testworld.Server) *kube.Cluster {
 
 // relabelMachine sets a label on the first of cluster3's Machines on c, as
 // a user or a controller might, and returns its name.
-func relabelMachine(t *testing.T, c *kube.Cluster) string {
+func relabelMachine(t *testing.T, c *writable.Cluster) string {
 	t.Helper()
 	g, err := mover.Read(t.Context(), c, "cluster3")
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
@@ -42,7 +42,7 @@ func checkVerifyFails(t *testing.T, w *testworld.World) {
 	if cluster == nil || secret == nil || machine == nil {
 		t.Fatalf("management holds no Cluster, Secret or Machine of cluster3 after the move: %v", g.Keys())
 	}
-	on := func(c *kube.Cluster, o *unstructured.Unstructured) dynamic.ResourceInterface {
+	on := func(c *writable.Cluster, o *unstructured.Unstructured) dynamic.ResourceInterface {
 		r := c.Resources[schema.GroupKind{Group: o.GroupVersionKind().Group, Kind: o.GetKind()}]
 		return c.Dyn.Resource(r.GVR).Namespace(eksa.Namespace)
 	}

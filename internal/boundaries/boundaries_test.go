@@ -8,6 +8,7 @@ package boundaries
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,9 +28,9 @@ var clientLibraries = []string{"k8s.io/client-go", "github.com/vmware/govmomi", 
 // and connects through, is in it: the writers' own wiring is pkg/cmd/opsenv.
 var statusPipeline = []string{"pkg/cmd/status", "pkg/cmd/cmdutil", "pkg/inspect", "pkg/printers", "pkg/diagnose", "pkg/reader"}
 
-// writers write to a cluster (mover, unpause, and ops, which runs them)
-// or a backup folder (backup).
-var writers = []string{module + "/pkg/mover", module + "/pkg/unpause", module + "/pkg/ops", module + "/pkg/backup"}
+// writers write to a cluster (mover, unpause, and ops, which runs them,
+// all through kube/writable's dynamic client) or a backup folder (backup).
+var writers = []string{module + "/pkg/mover", module + "/pkg/unpause", module + "/pkg/ops", module + "/pkg/backup", module + "/pkg/kube/writable"}
 
 // writersIn lists the writers among pkg's transitive imports.
 func writersIn(t *testing.T, pkg string) []string {
@@ -115,6 +116,55 @@ func TestStatusPipelineImportsNoWriter(t *testing.T) {
 func TestWriterCheckSeesAViolation(t *testing.T) {
 	if got := writersIn(t, "pkg/cmd/recovery"); len(got) != len(writers) {
 		t.Fatalf("writers in pkg/cmd/recovery = %v, want all of %v: the writer check reads nothing", got, writers)
+	}
+}
+
+// dynamicClient can create, patch and delete any kind: status's pipeline
+// reads through pkg/reader's REST, metadata and discovery clients instead.
+const dynamicClient = "k8s.io/client-go/dynamic"
+
+// dynamicAllowed are the packages outside the plugin that import the
+// dynamic client and that status's pipeline may reach: cli-runtime's
+// resource builder, which its ConfigFlags (kubectl's own flag loader,
+// pkg/cmd/cmdutil) carries. The plugin never builds a client with it.
+var dynamicAllowed = map[string]bool{"k8s.io/cli-runtime/pkg/resource": true}
+
+// dynamicImportersIn lists the packages among pkg and its transitive
+// imports that import the dynamic client, except dynamicAllowed's.
+func dynamicImportersIn(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./../../"+pkg).Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./%s: %v", pkg, err)
+	}
+	var found []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if dynamicAllowed[fields[0]] {
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if imp == dynamicClient {
+				found = append(found, fields[0])
+			}
+		}
+	}
+	return found
+}
+
+func TestStatusPipelineHasNoDynamicClient(t *testing.T) {
+	for _, pkg := range statusPipeline {
+		for _, d := range dynamicImportersIn(t, pkg) {
+			t.Errorf("%s reaches %s, which imports %s: status's pipeline reads through pkg/reader's clients, none of which can write", pkg, d, dynamicClient)
+		}
+	}
+}
+
+// TestDynamicCheckSeesAViolation makes sure the check can fail: the mover
+// writes through kube/writable's dynamic client, so it must be reported.
+func TestDynamicCheckSeesAViolation(t *testing.T) {
+	if got := dynamicImportersIn(t, "pkg/mover"); !slices.Contains(got, module+"/pkg/kube/writable") {
+		t.Fatalf("dynamic client importers of pkg/mover = %v, want %s among them: the check reads nothing", got, module+"/pkg/kube/writable")
 	}
 }
 

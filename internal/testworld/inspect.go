@@ -7,7 +7,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/inspect"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
@@ -34,14 +34,14 @@ func (w *World) Inspect(ctx context.Context) (*snapshot.Snapshot, *diagnose.Repo
 }
 
 // ConnectForTest connects to both of the world's clusters as the mover
-// does (kube.Connect), failing the test when either does not answer.
-func (w *World) ConnectForTest(t testing.TB) (boot, mgmt *kube.Cluster) {
+// does (writable.Connect), failing the test when either does not answer.
+func (w *World) ConnectForTest(t testing.TB) (boot, mgmt *writable.Cluster) {
 	t.Helper()
 	var err error
-	if boot, err = kube.Connect(t.Context(), "bootstrap", w.Bootstrap.Config); err != nil {
+	if boot, err = writable.Connect(t.Context(), "bootstrap", w.Bootstrap.Config); err != nil {
 		t.Fatal(err)
 	}
-	if mgmt, err = kube.Connect(t.Context(), "management", w.Management.Config); err != nil {
+	if mgmt, err = writable.Connect(t.Context(), "management", w.Management.Config); err != nil {
 		t.Fatal(err)
 	}
 	return boot, mgmt

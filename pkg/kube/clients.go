@@ -2,26 +2,19 @@ package kube
 
 import (
 	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 )
 
-// Clients are what reading (and the mover's writing) needs of one cluster:
-// objects as unstructured, metadata-only lists for DiscoverResources, and
-// discovery.
+// Clients are what finding a cluster's kinds needs: metadata-only lists
+// for DiscoverResources, and discovery. Neither can write an object.
 type Clients struct {
-	Dyn  dynamic.Interface
 	Meta metadata.Interface
 	Disc discovery.DiscoveryInterface
 }
 
-// NewClients builds the three clients on one config.
+// NewClients builds both clients on one config.
 func NewClients(cfg *rest.Config) (*Clients, error) {
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
 	meta, err := metadata.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
@@ -30,5 +23,5 @@ func NewClients(cfg *rest.Config) (*Clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Clients{Dyn: dyn, Meta: meta, Disc: disc}, nil
+	return &Clients{Meta: meta, Disc: disc}, nil
 }

@@ -1,7 +1,7 @@
-// Package kube is how the plugin reaches a cluster: the clients built on a
-// kubeconfig's rest.Config (dynamic, metadata, discovery), the discovery of
-// the kinds a cluster serves that the plugin reads or moves, and the
-// provider inventory's kind. It decides nothing about EKS-A or Cluster API:
-// it only finds and connects. Every package that talks to a cluster builds
-// its clients here.
+// Package kube is how the plugin finds what a cluster serves: the
+// metadata and discovery clients built on a kubeconfig's rest.Config, the
+// discovery of the kinds the plugin reads or moves, the provider
+// inventory's kind, and the handler that prints the server's warnings. It
+// decides nothing about EKS-A or Cluster API and holds no client that
+// writes: a writing command connects through pkg/kube/writable.
 package kube

@@ -30,6 +30,12 @@ func (r Resource) GroupKind() schema.GroupKind {
 	return schema.GroupKind{Group: r.GVR.Group, Kind: r.Kind}
 }
 
+// CoreKinds are the Secrets and ConfigMaps a move carries with a cluster.
+var CoreKinds = []Resource{
+	{GVR: schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, Kind: "Secret", Namespaced: true},
+	{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, Kind: "ConfigMap", Namespaced: true},
+}
+
 // eksaKinds are the EKS-A kinds diagnosis reads: the cluster, its configs
 // (where the pause markers sit), the Bundles (the version) and the
 // in-place upgrade objects (why an in-place upgrade stopped).

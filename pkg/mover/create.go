@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -19,7 +19,7 @@ import (
 
 // createGroup creates (or updates) one group's objects on the target in
 // parallel, recording their target UIDs for the next groups' owner references.
-func createGroup(ctx context.Context, to *kube.Cluster, parallelism int, g *Graph, group []objgraph.Key, uids map[objgraph.Key]types.UID) (created, updated int, err error) {
+func createGroup(ctx context.Context, to *writable.Cluster, parallelism int, g *Graph, group []objgraph.Key, uids map[objgraph.Key]types.UID) (created, updated int, err error) {
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -48,7 +48,7 @@ func createGroup(ctx context.Context, to *kube.Cluster, parallelism int, g *Grap
 
 // createOne writes a copy of src on the target without status, server
 // fields or the source's UIDs; an object already there is updated.
-func createOne(ctx context.Context, to *kube.Cluster, src *unstructured.Unstructured, ownerUIDs map[objgraph.Key]types.UID) (types.UID, bool, error) {
+func createOne(ctx context.Context, to *writable.Cluster, src *unstructured.Unstructured, ownerUIDs map[objgraph.Key]types.UID) (types.UID, bool, error) {
 	ri, err := resourceFor(to, src)
 	if err != nil {
 		return "", false, err
@@ -103,7 +103,7 @@ func createOne(ctx context.Context, to *kube.Cluster, src *unstructured.Unstruct
 // notArrived reads g's objects back from the target, one List per kind,
 // and lists those that are not there: success is what the server holds, never a nil error
 // (clusterctl's move returns nil and moves nothing when CRD labels are missing).
-func notArrived(ctx context.Context, to *kube.Cluster, g *Graph) ([]string, error) {
+func notArrived(ctx context.Context, to *writable.Cluster, g *Graph) ([]string, error) {
 	there, err := existingOn(ctx, to, g)
 	if err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func notArrived(ctx context.Context, to *kube.Cluster, g *Graph) ([]string, erro
 
 // existingOn lists which of g's objects the target already holds, with their
 // UIDs there: one List per kind in g, whatever the number of objects.
-func existingOn(ctx context.Context, to *kube.Cluster, g *Graph) (map[objgraph.Key]types.UID, error) {
+func existingOn(ctx context.Context, to *writable.Cluster, g *Graph) (map[objgraph.Key]types.UID, error) {
 	l, err := listKinds(ctx, to, graphKinds(g), false)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -127,7 +127,7 @@ func TestMove_CutOffAppliedAndOutage(t *testing.T) {
 // faultAndRerun resets the world to stranded, moves with the fault applied
 // on the point's side, then moves again without it. It returns the
 // requests the proxy faulted and whether the faulted move failed.
-func faultAndRerun(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, pt faultPoint, apply func(*testworld.FaultProxy, func(*http.Request) bool)) ([]string, bool) {
+func faultAndRerun(t *testing.T, w *testworld.World, boot, mgmt *writable.Cluster, pt faultPoint, apply func(*testworld.FaultProxy, func(*http.Request) bool)) ([]string, bool) {
 	t.Helper()
 	if err := w.ResetStranded(t.Context()); err != nil {
 		t.Fatal(err)

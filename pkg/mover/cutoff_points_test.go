@@ -10,7 +10,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -87,7 +87,7 @@ func (p phases) points() []int {
 // after it: every cut and rerun must end in that state. A young API server
 // throttles a few requests, which client-go repeats; the move is measured
 // again until no request was throttled.
-func measure(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster) (map[string]phases, diagnose.State) {
+func measure(t *testing.T, w *testworld.World, boot, mgmt *writable.Cluster) (map[string]phases, diagnose.State) {
 	t.Helper()
 	for try := 1; ; try++ {
 		sides, throttled := measureOnce(t, boot, mgmt, w)
@@ -108,7 +108,7 @@ func measure(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster) (map[st
 	}
 }
 
-func measureOnce(t *testing.T, boot, mgmt *kube.Cluster, w *testworld.World) (map[string]phases, int) {
+func measureOnce(t *testing.T, boot, mgmt *writable.Cluster, w *testworld.World) (map[string]phases, int) {
 	t.Helper()
 	bp, mp := newProxy(t, w.Bootstrap.Config), newProxy(t, w.Management.Config)
 	marks := map[string]*phases{"bootstrap": {}, "management": {}}
@@ -154,10 +154,10 @@ func newProxy(t *testing.T, cfg *rest.Config) *testworld.FaultProxy {
 
 // through is c reached through the proxy. The kinds are c's: discovery is
 // not what is being cut.
-func through(t *testing.T, c *kube.Cluster, p *testworld.FaultProxy) *kube.Cluster {
+func through(t *testing.T, c *writable.Cluster, p *testworld.FaultProxy) *writable.Cluster {
 	t.Helper()
 	cfg := rest.CopyConfig(p.Config)
-	cfg.QPS, cfg.Burst = 500, 1000 // as kube.Connect sets them
+	cfg.QPS, cfg.Burst = 500, 1000 // as writable.Connect sets them
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)

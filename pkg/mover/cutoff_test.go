@@ -18,7 +18,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
@@ -121,7 +121,7 @@ func cutOffSweep(t *testing.T, o testworld.Options, before, after int) {
 // cutAndRerun resets the world to stranded, moves with the side's
 // connection broken after n requests, then moves again without the fault.
 // It returns whether the proxy cut the move, and whether the move failed.
-func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, side string, n int) (cut, failed bool) {
+func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *writable.Cluster, side string, n int) (cut, failed bool) {
 	t.Helper()
 	if err := w.ResetStranded(t.Context()); err != nil {
 		t.Fatal(err)
@@ -164,7 +164,7 @@ func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, sid
 }
 
 // leaseLeft says whether a move Lease is on management.
-func leaseLeft(t *testing.T, mgmt *kube.Cluster) bool {
+func leaseLeft(t *testing.T, mgmt *writable.Cluster) bool {
 	t.Helper()
 	_, err := mgmt.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace).Get(t.Context(), "eksa-recover-move-cluster3", metav1.GetOptions{})
 	if err != nil && !apierrors.IsNotFound(err) {
@@ -176,7 +176,7 @@ func leaseLeft(t *testing.T, mgmt *kube.Cluster) bool {
 // orphanLease points a move Lease this test process holds at a process
 // that has exited, as the killed or failed plugin's would be. It reports
 // whether there was one.
-func orphanLease(t *testing.T, mgmt *kube.Cluster) bool {
+func orphanLease(t *testing.T, mgmt *writable.Cluster) bool {
 	t.Helper()
 	ri := mgmt.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace)
 	l, err := ri.Get(t.Context(), "eksa-recover-move-cluster3", metav1.GetOptions{})
@@ -204,7 +204,7 @@ func orphanLease(t *testing.T, mgmt *kube.Cluster) bool {
 }
 
 // checkConverged asserts the end state of an uncut move.
-func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *kube.Cluster, original []*unstructured.Unstructured, wantState diagnose.State) {
+func checkConverged(t *testing.T, w *testworld.World, boot, mgmt *writable.Cluster, original []*unstructured.Unstructured, wantState diagnose.State) {
 	t.Helper()
 	if left := graph(t, boot); left.Len() != 0 {
 		t.Errorf("KinD still holds %d objects: %v", left.Len(), left.Keys()[:min(5, left.Len())])

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -48,7 +49,7 @@ func deleteGroup(ctx context.Context, o Options, g *Graph, group []objgraph.Key)
 // rerun) is not an error. The mark is one merge patch rather than a read
 // and an update: two requests per object instead of three. A Secret or
 // ConfigMap read without finalizers skips the mark (unmarked below).
-func deleteOne(ctx context.Context, c *kube.Cluster, k objgraph.Key, read *unstructured.Unstructured) (bool, error) {
+func deleteOne(ctx context.Context, c *writable.Cluster, k objgraph.Key, read *unstructured.Unstructured) (bool, error) {
 	ri, _, err := c.Resource(k.GroupKind())
 	if err != nil {
 		return false, err
@@ -101,7 +102,7 @@ func unmarked(k objgraph.Key, read *unstructured.Unstructured) bool {
 // one Get per Cluster: it runs before every group) and fails unless every
 // one still there is paused: deleting a live cluster's objects would let
 // its controllers delete the machines.
-func checkPaused(ctx context.Context, c *kube.Cluster, g *Graph) error {
+func checkPaused(ctx context.Context, c *writable.Cluster, g *Graph) error {
 	clusters, ri, err := clustersOn(c, g)
 	if err != nil || len(clusters) == 0 {
 		return err
@@ -128,7 +129,7 @@ func checkPaused(ctx context.Context, c *kube.Cluster, g *Graph) error {
 
 // clustersOn returns g's Clusters and the client for Clusters on c; with
 // no Clusters, no client (c may lack the CRD then).
-func clustersOn(c *kube.Cluster, g *Graph) ([]*unstructured.Unstructured, dynamic.ResourceInterface, error) {
+func clustersOn(c *writable.Cluster, g *Graph) ([]*unstructured.Unstructured, dynamic.ResourceInterface, error) {
 	clusters := g.Clusters()
 	if len(clusters) == 0 {
 		return nil, nil, nil

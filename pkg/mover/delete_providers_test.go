@@ -17,7 +17,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 )
 
 // TestMove_DeletesOnlyPausedAndMarked watches KinD during a move, on every
@@ -153,7 +153,7 @@ func checkDeletes(t *testing.T, events []watch.Event, kinds map[schema.GroupKind
 	}
 }
 
-func resource(t *testing.T, c *kube.Cluster, gk schema.GroupKind) dynamic.ResourceInterface {
+func resource(t *testing.T, c *writable.Cluster, gk schema.GroupKind) dynamic.ResourceInterface {
 	t.Helper()
 	r, ok := c.Resources[gk]
 	if !ok {

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -54,7 +54,7 @@ func TestDeleteGroup_RefusesWhileUnpaused(t *testing.T) {
 	}
 }
 
-func keysOn(t *testing.T, c *kube.Cluster, g *Graph) int {
+func keysOn(t *testing.T, c *writable.Cluster, g *Graph) int {
 	t.Helper()
 	there, err := existingOn(t.Context(), c, g)
 	if err != nil {
@@ -126,7 +126,7 @@ func TestDeleteOne_SecretsMarkedOnlyWhenNeeded(t *testing.T) {
 
 // strandedInKinD starts a world whose cluster3 is stranded in KinD and
 // returns KinD and cluster3's graph there.
-func strandedInKinD(t *testing.T) (*kube.Cluster, *Graph) {
+func strandedInKinD(t *testing.T) (*writable.Cluster, *Graph) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts real API servers")

@@ -9,7 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -23,7 +23,7 @@ import (
 
 // readSide is what a plan read from one cluster.
 type readSide struct {
-	c       *kube.Cluster
+	c       *writable.Cluster
 	planned map[objgraph.Key]*unstructured.Unstructured
 	// reread reads the same objects again, with the same requests.
 	reread func(ctx context.Context) (map[objgraph.Key]*unstructured.Unstructured, error)
@@ -33,7 +33,7 @@ type readSide struct {
 // objects, reread the same way. The first reread reads both clusters (the
 // rule picks each side's objects across both) and hands the second its
 // part, so each cluster is listed once, as the plan listed it.
-func graphSides(a, b *kube.Cluster, ga, gb *Graph, cluster string) []readSide {
+func graphSides(a, b *writable.Cluster, ga, gb *Graph, cluster string) []readSide {
 	var second map[objgraph.Key]*unstructured.Unstructured
 	return []readSide{
 		{c: a, planned: ga.Objects, reread: func(ctx context.Context) (map[objgraph.Key]*unstructured.Unstructured, error) {
@@ -51,7 +51,7 @@ func graphSides(a, b *kube.Cluster, ga, gb *Graph, cluster string) []readSide {
 }
 
 // keysSide is a side read with listKeys: which of g's objects c holds.
-func keysSide(c *kube.Cluster, g *Graph, planned map[objgraph.Key]*unstructured.Unstructured) readSide {
+func keysSide(c *writable.Cluster, g *Graph, planned map[objgraph.Key]*unstructured.Unstructured) readSide {
 	return readSide{c: c, planned: planned, reread: func(ctx context.Context) (map[objgraph.Key]*unstructured.Unstructured, error) {
 		return listKeys(ctx, c, g)
 	}}
@@ -114,7 +114,7 @@ func carried(u *unstructured.Unstructured) map[string]any {
 
 // listKeys lists which of g's objects c holds, whole: one List per kind in
 // g, whatever the number of objects.
-func listKeys(ctx context.Context, c *kube.Cluster, g *Graph) (map[objgraph.Key]*unstructured.Unstructured, error) {
+func listKeys(ctx context.Context, c *writable.Cluster, g *Graph) (map[objgraph.Key]*unstructured.Unstructured, error) {
 	l, err := listKinds(ctx, c, graphKinds(g), false)
 	if err != nil {
 		return nil, err

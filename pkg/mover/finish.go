@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 )
 
 // A move cut off after it emptied the source but before it unpaused the
@@ -23,7 +23,7 @@ import (
 // restore's Lease is not a move's: its Clusters may be only partly
 // restored, and unpausing them would let controllers replace what is
 // missing with new machines.
-func leftLocked(ctx context.Context, c *kube.Cluster, cluster string) (bool, error) {
+func leftLocked(ctx context.Context, c *writable.Cluster, cluster string) (bool, error) {
 	l, err := c.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace).Get(ctx, leaseName(cluster), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return false, nil

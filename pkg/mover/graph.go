@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -50,7 +50,7 @@ func (g *Graph) members() map[objgraph.Key]bool {
 // Read lists every moveable kind in the namespace (one request per kind),
 // then keeps the objects that move with clusterName ("" keeps the whole
 // namespace's): see Select.
-func Read(ctx context.Context, c *kube.Cluster, clusterName string) (*Graph, error) {
+func Read(ctx context.Context, c *writable.Cluster, clusterName string) (*Graph, error) {
 	all, err := listAll(ctx, c)
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func Read(ctx context.Context, c *kube.Cluster, clusterName string) (*Graph, err
 // reference of one names on the other, because its own lacks it, is the
 // cluster's too. It also returns the references of each graph that do not
 // resolve on their own cluster (Side 0 is a's, 1 is b's).
-func ReadBoth(ctx context.Context, a, b *kube.Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, err error) {
+func ReadBoth(ctx context.Context, a, b *writable.Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, err error) {
 	ga, gb, dangling, _, err = readBoth(ctx, a, b, clusterName)
 	return ga, gb, dangling, err
 }
@@ -71,8 +71,8 @@ func ReadBoth(ctx context.Context, a, b *kube.Cluster, clusterName string) (ga, 
 // readBoth is ReadBoth that also returns everything it listed on a (every
 // moveable kind, Secrets and ConfigMaps), for a caller that compares more
 // than the graph with what a holds, without listing it again.
-func readBoth(ctx context.Context, a, b *kube.Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, onA []*unstructured.Unstructured, err error) {
-	clusters := []*kube.Cluster{a, b}
+func readBoth(ctx context.Context, a, b *writable.Cluster, clusterName string) (ga, gb *Graph, dangling []objgraph.Dangling, onA []*unstructured.Unstructured, err error) {
+	clusters := []*writable.Cluster{a, b}
 	objs := make([][]*unstructured.Unstructured, 2)
 	kinds := make([]objgraph.Kinds, 2)
 	oneCluster := make([]bool, 2)
@@ -95,7 +95,7 @@ func readBoth(ctx context.Context, a, b *kube.Cluster, clusterName string) (ga, 
 }
 
 // listAll lists every moveable kind in the namespace, one request per kind.
-func listAll(ctx context.Context, c *kube.Cluster) ([]*unstructured.Unstructured, error) {
+func listAll(ctx context.Context, c *writable.Cluster) ([]*unstructured.Unstructured, error) {
 	kinds := make([]schema.GroupKind, 0, len(c.Resources))
 	for gk := range c.Resources {
 		kinds = append(kinds, gk)

@@ -9,7 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -67,7 +67,7 @@ func describeOwner(u *unstructured.Unstructured) string {
 // checkHardware refuses a move whose source carries a Hardware the target
 // holds in use by another owner (see above). One List of Hardware on the
 // target; nothing when the graph carries none.
-func checkHardware(ctx context.Context, target *kube.Cluster, from *Graph) error {
+func checkHardware(ctx context.Context, target *writable.Cluster, from *Graph) error {
 	hw := &Graph{Objects: map[objgraph.Key]*unstructured.Unstructured{}}
 	for k, o := range from.Objects {
 		if isHardware(k) {

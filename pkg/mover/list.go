@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 )
 
 // listParallelism bounds the Lists a move sends one server at once: one
@@ -21,7 +21,7 @@ const listParallelism = 16
 // at once, and returns the objects in the kinds' order (sorted by group and
 // kind, so a graph's order does not depend on which List came back first).
 // A kind the server does not serve (NotFound) is skipped when skipMissing.
-func listKinds(ctx context.Context, c *kube.Cluster, kinds []schema.GroupKind, skipMissing bool) ([]*unstructured.Unstructured, error) {
+func listKinds(ctx context.Context, c *writable.Cluster, kinds []schema.GroupKind, skipMissing bool) ([]*unstructured.Unstructured, error) {
 	kinds = append([]schema.GroupKind(nil), kinds...)
 	sort.Slice(kinds, func(i, j int) bool { return kinds[i].String() < kinds[j].String() })
 	lists := make([][]unstructured.Unstructured, len(kinds))

@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 )
 
 // leaseDuration is how long a lock outlives its holder's last renewal; the
@@ -31,7 +31,7 @@ var LeaseResource = leaseGVR.GroupResource()
 // Lock is a move's hold on the target: a Lease in its eksa-system naming
 // host, pid and start, so two moves never write the same objects at once.
 type Lock struct {
-	c      *kube.Cluster
+	c      *writable.Cluster
 	name   string
 	holder string
 	stop   chan struct{}
@@ -60,7 +60,7 @@ const (
 // whose holder process is gone (same host, no such pid) or whose lease
 // expired is taken over, saying so on progress, so a killed move never
 // blocks its rerun.
-func AcquireLock(ctx context.Context, c *kube.Cluster, cluster, holder string, now time.Time, progress io.Writer) (*Lock, error) {
+func AcquireLock(ctx context.Context, c *writable.Cluster, cluster, holder string, now time.Time, progress io.Writer) (*Lock, error) {
 	return acquireLock(ctx, c, cluster, OperationMove, holder, now, progress)
 }
 
@@ -77,7 +77,7 @@ func operation(l *unstructured.Unstructured) string {
 // acquireLock takes and leftLocked looks for.
 func leaseName(cluster string) string { return "eksa-recover-move-" + cluster }
 
-func acquireLock(ctx context.Context, c *kube.Cluster, cluster, op, holder string, now time.Time, progress io.Writer) (*Lock, error) {
+func acquireLock(ctx context.Context, c *writable.Cluster, cluster, op, holder string, now time.Time, progress io.Writer) (*Lock, error) {
 	name := leaseName(cluster)
 	ri := c.Dyn.Resource(leaseGVR).Namespace(eksa.Namespace)
 	existing, err := ri.Get(ctx, name, metav1.GetOptions{})

@@ -21,13 +21,13 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // Options drive one move.
 type Options struct {
-	From, To    *kube.Cluster
+	From, To    *writable.Cluster
 	ClusterName string // "" moves the whole namespace
 	// BackupDir is the new folder the backup is written to before any write.
 	BackupDir   string
@@ -293,7 +293,7 @@ func backupAndCheck(o Options, from, to *Graph) error {
 // pauseClusters sets spec.paused on the graph's Clusters: true on the source
 // before anything is deleted (so KinD's controllers do not act on what is
 // being deleted), false on the target at the end, as clusterctl does.
-func pauseClusters(ctx context.Context, c *kube.Cluster, g *Graph, paused bool) error {
+func pauseClusters(ctx context.Context, c *writable.Cluster, g *Graph, paused bool) error {
 	clusters, ri, err := clustersOn(c, g)
 	if err != nil || len(clusters) == 0 {
 		return err
@@ -343,7 +343,7 @@ func movedClusters(from, to *Graph) *Graph {
 // checkArrived reads every object back from the target: success is what is
 // there, never a nil error (clusterctl's move returns nil and moves nothing
 // when CRD labels are missing).
-func checkArrived(ctx context.Context, to *kube.Cluster, g *Graph) error {
+func checkArrived(ctx context.Context, to *writable.Cluster, g *Graph) error {
 	missing, err := notArrived(ctx, to, g)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
@@ -27,12 +27,12 @@ func startWorld(t *testing.T, o testworld.Options) *testworld.World {
 	return testworld.StartForTest(t, o)
 }
 
-func connect(t *testing.T, w *testworld.World) (boot, mgmt *kube.Cluster) {
+func connect(t *testing.T, w *testworld.World) (boot, mgmt *writable.Cluster) {
 	t.Helper()
 	return w.ConnectForTest(t)
 }
 
-func graph(t *testing.T, c *kube.Cluster) *mover.Graph {
+func graph(t *testing.T, c *writable.Cluster) *mover.Graph {
 	t.Helper()
 	g, err := mover.Read(t.Context(), c, "cluster3")
 	if err != nil {
@@ -41,7 +41,7 @@ func graph(t *testing.T, c *kube.Cluster) *mover.Graph {
 	return g
 }
 
-func move(t *testing.T, boot, mgmt *kube.Cluster, dir string, dryRun bool) (*mover.Result, error) {
+func move(t *testing.T, boot, mgmt *writable.Cluster, dir string, dryRun bool) (*mover.Result, error) {
 	t.Helper()
 	return mover.Move(t.Context(), mover.Options{
 		From: boot, To: mgmt, ClusterName: "cluster3", BackupDir: dir, ToolVersion: "test", DryRun: dryRun,
@@ -191,7 +191,7 @@ func TestMovePlan_RunRefusesWhatChanged(t *testing.T) {
 	cluster := firstOfKind(t, graph(t, boot), "Cluster")
 	onMgmt := firstOfKind(t, graph(t, mgmt), "Secret")
 	clusters := boot.Dyn.Resource(boot.Resources[schema.GroupKind{Group: "cluster.x-k8s.io", Kind: "Cluster"}].GVR).Namespace(eksa.Namespace)
-	secretsOn := func(c *kube.Cluster) dynamic.ResourceInterface {
+	secretsOn := func(c *writable.Cluster) dynamic.ResourceInterface {
 		return c.Dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "secrets"}).Namespace(eksa.Namespace)
 	}
 	tests := []struct {

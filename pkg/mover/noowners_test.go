@@ -15,7 +15,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
@@ -39,12 +39,12 @@ func seedWithoutOwners(t *testing.T, w *testworld.World, onMgmt func(*unstructur
 
 // where reads each object straight from both servers, by kind and name,
 // independently of the membership rule under test.
-func where(t *testing.T, boot, mgmt *kube.Cluster, objs []*unstructured.Unstructured) (onMgmt, inKinD []string) {
+func where(t *testing.T, boot, mgmt *writable.Cluster, objs []*unstructured.Unstructured) (onMgmt, inKinD []string) {
 	t.Helper()
 	for _, o := range objs {
 		k := objgraph.KeyOf(o)
 		for _, side := range []struct {
-			c   *kube.Cluster
+			c   *writable.Cluster
 			out *[]string
 		}{{mgmt, &onMgmt}, {boot, &inKinD}} {
 			ri, _, err := side.c.Resource(k.GroupKind())

@@ -17,7 +17,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/clusterctlmove"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -95,7 +95,7 @@ func TestMove_AgainstClusterctl(t *testing.T) {
 
 // namespaceObjects lists every moveable kind's objects in the namespace,
 // by "Kind/name", without what the servers set or the controllers own.
-func namespaceObjects(t *testing.T, c *kube.Cluster) map[string]map[string]any {
+func namespaceObjects(t *testing.T, c *writable.Cluster) map[string]map[string]any {
 	t.Helper()
 	out := map[string]map[string]any{}
 	for _, r := range c.Resources {

@@ -9,7 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/version"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
 
@@ -17,7 +17,7 @@ import (
 // serves every kind in the graph, in the objects' versions; the graph is
 // whole. Machines without a NodeRef (external etcd) and paused Clusters are
 // expected, not refused.
-func preflight(ctx context.Context, g *Graph, target *kube.Cluster) error {
+func preflight(ctx context.Context, g *Graph, target *writable.Cluster) error {
 	if err := g.CheckWhole(); err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func preflight(ctx context.Context, g *Graph, target *kube.Cluster) error {
 // checkProviders refuses a move whose target runs an older (or no) copy of
 // a provider the source has: its controllers would reconcile objects whose
 // API they do not know, as clusterctl's checkTargetProviders refuses too.
-func checkProviders(ctx context.Context, source, target *kube.Cluster) error {
+func checkProviders(ctx context.Context, source, target *writable.Cluster) error {
 	have, err := source.ListProviders(ctx)
 	if err != nil {
 		return err

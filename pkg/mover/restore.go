@@ -11,13 +11,13 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
 // RestoreOptions drive one restore from a backup folder's objects.
 type RestoreOptions struct {
-	To      *kube.Cluster
+	To      *writable.Cluster
 	Objects []*unstructured.Unstructured // as ReadBackup returns them
 	// Manifest is the backup's (nil for eksctl's folders): its
 	// PausedClusters say which Clusters were paused when it was written.
@@ -26,7 +26,7 @@ type RestoreOptions struct {
 	// ClusterName's objects ("" the namespace's) and none of Objects, when
 	// the plan is made and at the first write, or a restore would make two
 	// live copies.
-	Bootstrap   *kube.Cluster
+	Bootstrap   *writable.Cluster
 	ClusterName string
 	// Force updates objects the target already holds; without it they are
 	// left as they are, counted and listed. DryRun makes Restore stop

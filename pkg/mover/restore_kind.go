@@ -7,7 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -23,7 +23,7 @@ import (
 // kindHolds reads KinD once (one List per kind, as Read does) and returns
 // the objects that block a restore of g: the cluster's members there and
 // any object of g KinD holds. claimed counts the members.
-func kindHolds(ctx context.Context, kind *kube.Cluster, g *Graph, cluster string) (held *Graph, claimed int, err error) {
+func kindHolds(ctx context.Context, kind *writable.Cluster, g *Graph, cluster string) (held *Graph, claimed int, err error) {
 	all, err := listAll(ctx, kind)
 	if err != nil {
 		return nil, 0, err
@@ -40,7 +40,7 @@ func kindHolds(ctx context.Context, kind *kube.Cluster, g *Graph, cluster string
 }
 
 // kindSide is KinD as a restore plan read it (kindHolds), reread the same way.
-func kindSide(c *kube.Cluster, g *Graph, planned *Graph, cluster string) readSide {
+func kindSide(c *writable.Cluster, g *Graph, planned *Graph, cluster string) readSide {
 	return readSide{c: c, planned: planned.Objects, reread: func(ctx context.Context) (map[objgraph.Key]*unstructured.Unstructured, error) {
 		now, _, err := kindHolds(ctx, c, g, cluster)
 		if err != nil {

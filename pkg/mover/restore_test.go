@@ -18,7 +18,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
@@ -26,9 +26,9 @@ import (
 // The Missing world: no CAPI object of cluster3 anywhere, no KinD, and the
 // backup eksctl took from KinD when the upgrade failed.
 
-func connectManagement(t *testing.T, w *testworld.World) *kube.Cluster {
+func connectManagement(t *testing.T, w *testworld.World) *writable.Cluster {
 	t.Helper()
-	mgmt, err := kube.Connect(t.Context(), "management", w.Management.Config)
+	mgmt, err := writable.Connect(t.Context(), "management", w.Management.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func readEksctlBackup(t *testing.T, w *testworld.World) []*unstructured.Unstruct
 	return objs
 }
 
-func restore(t *testing.T, mgmt *kube.Cluster, objs []*unstructured.Unstructured, m *backup.Manifest, force, dryRun bool) (*mover.RestoreResult, error) {
+func restore(t *testing.T, mgmt *writable.Cluster, objs []*unstructured.Unstructured, m *backup.Manifest, force, dryRun bool) (*mover.RestoreResult, error) {
 	t.Helper()
 	return mover.Restore(t.Context(), mover.RestoreOptions{To: mgmt, Objects: objs, Manifest: m, Force: force, DryRun: dryRun, Pace: mover.Pace{Progress: testWriter{t}}})
 }
@@ -65,7 +65,7 @@ func restore(t *testing.T, mgmt *kube.Cluster, objs []*unstructured.Unstructured
 // namespaceState is every object in eksa-system on c, Leases included, by
 // kind and name, with its resourceVersion: equal before and after means
 // nothing was written there.
-func namespaceState(t *testing.T, c *kube.Cluster) map[string]string {
+func namespaceState(t *testing.T, c *writable.Cluster) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	gvrs := []schema.GroupVersionResource{{Group: "coordination.k8s.io", Version: "v1", Resource: "leases"}}
@@ -320,7 +320,7 @@ func TestRestore_RefusedBeforeWriting(t *testing.T) {
 	if err := crds.Delete(t.Context(), "etcdadmclusters.etcdcluster.cluster.x-k8s.io", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var lacking *kube.Cluster
+	var lacking *writable.Cluster
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		lacking = connectManagement(t, w)
 		if _, served := lacking.Resources[schema.GroupKind{Group: "etcdcluster.cluster.x-k8s.io", Kind: "EtcdadmCluster"}]; !served {

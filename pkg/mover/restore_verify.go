@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -18,7 +18,7 @@ import (
 // restored whole: its CRD's defaults were added on create (a newer CAPI's
 // KubeadmControlPlane gains spec.rolloutStrategy). A value changed or lost
 // still differs.
-func VerifyRestore(ctx context.Context, target *kube.Cluster, backup []*unstructured.Unstructured) (*Verification, error) {
+func VerifyRestore(ctx context.Context, target *writable.Cluster, backup []*unstructured.Unstructured) (*Verification, error) {
 	v, err := Verify(ctx, nil, target, "", backup)
 	if err != nil || len(v.Differs) == 0 {
 		return v, err

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -38,7 +38,7 @@ func (v *Verification) OK() bool {
 // compared: it is the controllers' to refill, and a move never carries it.
 // Both clusters are read by the rule across them (ReadBoth), so what
 // target's objects reference and only source holds counts as left there.
-func Verify(ctx context.Context, source, target *kube.Cluster, cluster string, backup []*unstructured.Unstructured) (*Verification, error) {
+func Verify(ctx context.Context, source, target *writable.Cluster, cluster string, backup []*unstructured.Unstructured) (*Verification, error) {
 	v := &Verification{}
 	var listed []*unstructured.Unstructured // all the target holds, once
 	if source != nil || cluster != "" {
@@ -141,7 +141,7 @@ func copyMap(m map[string]any) map[string]any {
 
 // unresolvedOnTarget words the dangling references of target's graph (side
 // 0 of ReadBoth) as "<object> <field> -> <target> (where it is)".
-func unresolvedOnTarget(dangling []objgraph.Dangling, onTarget *Graph, source *kube.Cluster) []string {
+func unresolvedOnTarget(dangling []objgraph.Dangling, onTarget *Graph, source *writable.Cluster) []string {
 	var out []string
 	for _, d := range dangling {
 		if d.Side != 0 || onTarget.Objects[d.From] == nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
@@ -61,7 +61,7 @@ func TestVerify_Fails(t *testing.T) {
 	}
 	cluster, machine, secret := byKind("Cluster", false), byKind("Machine", true), byKind("Secret", false)
 	key := func(o *unstructured.Unstructured) string { return objgraph.KeyOf(o).String() }
-	on := func(c *kube.Cluster, o *unstructured.Unstructured) dynamic.ResourceInterface {
+	on := func(c *writable.Cluster, o *unstructured.Unstructured) dynamic.ResourceInterface {
 		gk := schema.GroupKind{Group: o.GroupVersionKind().Group, Kind: o.GetKind()}
 		r, ok := c.Resources[gk]
 		if !ok {

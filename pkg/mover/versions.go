@@ -12,7 +12,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 )
 
@@ -23,7 +23,7 @@ import (
 // belong. So the target must serve each object's own version.
 
 // resourceFor returns the client for obj's kind in obj's own version.
-func resourceFor(c *kube.Cluster, obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
+func resourceFor(c *writable.Cluster, obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
 	ri, res, err := c.Resource(objgraph.KeyOf(obj).GroupKind())
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func resourceFor(c *kube.Cluster, obj *unstructured.Unstructured) (dynamic.Resou
 // servesVersions fails, before any write, when the target does not serve
 // the version an object is in: one discovery request per version that is
 // not the target's preferred one, none when the two clusters agree.
-func servesVersions(ctx context.Context, g *Graph, target *kube.Cluster) error {
+func servesVersions(ctx context.Context, g *Graph, target *writable.Cluster) error {
 	need := map[schema.GroupVersion]map[string]bool{}
 	for k, o := range g.Objects {
 		gv, err := schema.ParseGroupVersion(o.GetAPIVersion())

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
@@ -104,7 +104,7 @@ func Move(ctx context.Context, e Env, o MoveOptions) (*Plan, error) {
 }
 
 // where names a cluster as the plan's lines do.
-func where(c *kube.Cluster) string {
+func where(c *writable.Cluster) string {
 	if c.Name == string(snapshot.Bootstrap) {
 		return "KinD"
 	}

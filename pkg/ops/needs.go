@@ -7,7 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/rights"
@@ -39,7 +39,7 @@ var (
 )
 
 // sideOf is what the plans list on c: every kind it serves that a move carries.
-func sideOf(c *kube.Cluster) side {
+func sideOf(c *writable.Cluster) side {
 	s := side{}
 	for _, r := range c.Resources {
 		s.listed = append(s.listed, rights.Resource{Group: r.GVR.Group, Resource: r.GVR.Resource})
@@ -53,7 +53,7 @@ func sideOf(c *kube.Cluster) side {
 
 // resourcesOf names kinds as c serves them. The plans' preflights refused
 // a kind c does not serve, so none is left out here.
-func resourcesOf(c *kube.Cluster, kinds []schema.GroupKind) []rights.Resource {
+func resourcesOf(c *writable.Cluster, kinds []schema.GroupKind) []rights.Resource {
 	out := make([]rights.Resource, 0, len(kinds))
 	for _, gk := range kinds {
 		r, ok := c.Resources[gk]
@@ -132,7 +132,7 @@ func resumeNeeds(objects []rights.Resource, namespaces []string) needs {
 // namespace. The Clusters a move or restore brings are patched by the plan
 // itself, under its own needs. Checked with the plan's, so that a user who
 // may move but not resume is refused before the move, not after it.
-func resumeAfterNeeds(mgmt *kube.Cluster, markers []pause.Marker) []rights.Need {
+func resumeAfterNeeds(mgmt *writable.Cluster, markers []pause.Marker) []rights.Need {
 	var objects []rights.Resource
 	var namespaces []string
 	for _, m := range markers {

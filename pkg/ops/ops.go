@@ -15,7 +15,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/workspace"
 )
@@ -28,7 +28,7 @@ type Env struct {
 	// Connect opens a cluster's clients. It is the command layer's, which
 	// bounds it by --request-timeout and names the flag that fixes a
 	// refusal: every operation connects through it.
-	Connect func(ctx context.Context, src reader.Source) (*kube.Cluster, error)
+	Connect func(ctx context.Context, src reader.Source) (*writable.Cluster, error)
 	// Timeout bounds each cluster's read.
 	Timeout time.Duration
 	// Plugin is how the user invokes the plugin, for the commands named in
@@ -82,7 +82,7 @@ func BackupDir(ws *workspace.Workspace, prefix string, at time.Time) string {
 
 // connectBoth opens both clusters. Without a KinD kubeconfig, boot is nil
 // unless needBootstrap, when Connect refuses naming the flag.
-func (e Env) connectBoth(ctx context.Context, needBootstrap bool) (boot, mgmt *kube.Cluster, err error) {
+func (e Env) connectBoth(ctx context.Context, needBootstrap bool) (boot, mgmt *writable.Cluster, err error) {
 	if e.Bootstrap.Config != nil || needBootstrap {
 		if boot, err = e.Connect(ctx, e.Bootstrap); err != nil {
 			return nil, nil, err

@@ -11,7 +11,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 )
 
 // ClusterPauses reads every Cluster API Cluster in eksa-system on the
@@ -19,7 +19,7 @@ import (
 // already list) and whether it is paused, for a backup's manifest to
 // record: a backup of one cluster holds only its own, and resume needs to
 // know the workload clusters' too. None when the cluster serves no Clusters.
-func ClusterPauses(ctx context.Context, mgmt *kube.Cluster) ([]backup.ClusterPause, error) {
+func ClusterPauses(ctx context.Context, mgmt *writable.Cluster) ([]backup.ClusterPause, error) {
 	res, ok := mgmt.Resources[schema.GroupKind{Group: eksa.GroupCAPI, Kind: "Cluster"}]
 	if !ok {
 		return nil, nil

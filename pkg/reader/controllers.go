@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -121,8 +120,7 @@ func (r *reader) podsOf(ctx context.Context, d *unstructured.Unstructured) ([]sn
 	if len(match) == 0 {
 		return nil, nil
 	}
-	l, err := r.dyn.Resource(podGVR).Namespace(d.GetNamespace()).List(ctx,
-		metav1.ListOptions{LabelSelector: labels.SelectorFromSet(match).String()})
+	pods, err := r.listAll(ctx, podGVR, d.GetNamespace(), labels.SelectorFromSet(match).String())
 	switch {
 	case apierrors.IsForbidden(err):
 		r.unread("list", "pods", d.GetNamespace(), err)
@@ -130,9 +128,9 @@ func (r *reader) podsOf(ctx context.Context, d *unstructured.Unstructured) ([]sn
 	case err != nil:
 		return nil, fmt.Errorf("listing the pods of Deployment %s/%s: %w", d.GetNamespace(), d.GetName(), err)
 	}
-	out := make([]snapshot.Pod, 0, len(l.Items))
-	for i := range l.Items {
-		out = append(out, podOf(&l.Items[i]))
+	out := make([]snapshot.Pod, 0, len(pods))
+	for i := range pods {
+		out = append(out, podOf(&pods[i]))
 	}
 	return out, nil
 }
@@ -181,7 +179,7 @@ func (r *reader) daemonSets(ctx context.Context) ([]snapshot.DaemonSet, error) {
 // eksaControllerOnly reads the EKS-A controller's Deployment by name; none
 // when it is missing or refused (the refusal is recorded).
 func (r *reader) eksaControllerOnly(ctx context.Context) ([]unstructured.Unstructured, error) {
-	d, err := r.dyn.Resource(deploymentGVR).Namespace(eksa.Namespace).Get(ctx, eksa.ControllerDeployment, metav1.GetOptions{})
+	d, err := r.getOne(ctx, deploymentGVR, eksa.Namespace, eksa.ControllerDeployment)
 	switch {
 	case apierrors.IsNotFound(err):
 		return nil, nil

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/klog/v2"
@@ -32,7 +31,7 @@ var (
 // server lacks reads as none; one the user may not read reads as none and
 // is recorded as unread, so the verdict cannot be Healthy.
 func (r *reader) listOptional(ctx context.Context, gvr schema.GroupVersionResource, ns string) ([]unstructured.Unstructured, error) {
-	l, err := r.dyn.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{})
+	items, err := r.listAll(ctx, gvr, ns, "")
 	switch {
 	case apierrors.IsNotFound(err):
 		klog.V(2).Infof("not reading %s: %v", gvr.GroupResource(), err)
@@ -44,7 +43,7 @@ func (r *reader) listOptional(ctx context.Context, gvr schema.GroupVersionResour
 	case err != nil:
 		return nil, fmt.Errorf("listing %s: %w", gvr.GroupResource(), err)
 	}
-	return l.Items, nil
+	return items, nil
 }
 
 // webhooks reads the admission webhooks and their Services' ready

@@ -151,16 +151,13 @@ func (r *reader) listReduced(ctx context.Context, res kube.Resource, ns string) 
 	return items, nil
 }
 
-// listPath is the URL path of a list: /api/v1/... for the core group.
+// listPath is the URL path of a list: the kind's collection in ns, or in
+// every namespace.
 func listPath(res kube.Resource, ns string) []string {
-	path := []string{"/apis", res.GVR.Group, res.GVR.Version}
-	if res.GVR.Group == "" {
-		path = []string{"/api", res.GVR.Version}
+	if !res.Namespaced {
+		ns = ""
 	}
-	if res.Namespaced && ns != "" {
-		path = append(path, "namespaces", ns)
-	}
-	return append(path, res.GVR.Resource)
+	return apiPath(res.GVR, ns)
 }
 
 // decodeList reads a list's items one at a time.

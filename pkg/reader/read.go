@@ -16,11 +16,9 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -101,9 +99,8 @@ func readCluster(ctx context.Context, src Source, o Options) snapshot.ClusterSta
 
 type reader struct {
 	// rest lists the CAPI kinds and Nodes, each in the encoding cheapest to
-	// produce and decode; dyn reads the few, small EKS-A objects.
+	// produce and decode, and the few whole objects (get.go).
 	rest     *rest.RESTClient
-	dyn      dynamic.Interface
 	meta     metadata.Interface
 	disc     discovery.DiscoveryInterface
 	opts     Options
@@ -139,7 +136,7 @@ func newReader(cfg *rest.Config, o Options) (*reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.dyn, r.meta, r.disc = c.Dyn, c.Meta, c.Disc
+	r.meta, r.disc = c.Meta, c.Disc
 	restCfg := rest.CopyConfig(cfg)
 	restCfg.NegotiatedSerializer = scheme.Codecs.WithoutConversion()
 	if r.rest, err = rest.UnversionedRESTClientFor(restCfg); err != nil {
@@ -353,20 +350,19 @@ func (r *reader) listCAPI(ctx context.Context, res kube.Resource) ([]readObject,
 }
 
 func (r *reader) list(ctx context.Context, res kube.Resource, ns string) ([]unstructured.Unstructured, error) {
-	var ri dynamic.ResourceInterface = r.dyn.Resource(res.GVR)
-	if res.Namespaced && ns != "" {
-		ri = r.dyn.Resource(res.GVR).Namespace(ns)
+	if !res.Namespaced {
+		ns = ""
 	}
 	// No Limit: one request whatever the number of objects.
-	l, err := ri.List(ctx, metav1.ListOptions{})
+	items, err := r.listAll(ctx, res.GVR, ns, "")
 	if err != nil {
 		if apierrors.IsNotFound(err) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("listing %s: %w", res.GVR.GroupResource(), err)
 	}
-	klog.V(4).Infof("listed %d %s", len(l.Items), res.GVR.GroupResource())
-	return l.Items, nil
+	klog.V(4).Infof("listed %d %s", len(items), res.GVR.GroupResource())
+	return items, nil
 }
 
 // listNodes lists the Nodes as protobuf: unlike CRDs, the API server

@@ -52,7 +52,7 @@ const Concurrency = 8
 // then reported allowed that was not.
 func Missing(ctx context.Context, cfg *rest.Config, needs []Need) ([]Need, error) {
 	// A hundred reviews at client-go's default 5 a second took 20 s; these
-	// are kube.Connect's (clusterctl's) own.
+	// are writable.Connect's (clusterctl's) own.
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 500, 1000
 	cs, err := kubernetes.NewForConfig(cfg)

@@ -20,13 +20,13 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 )
 
 // target is the management cluster, as resume writes to it.
-type target struct{ *kube.Cluster }
+type target struct{ *writable.Cluster }
 
 // Options drive Apply.
 type Options struct {
@@ -50,7 +50,7 @@ type Result struct {
 // backed up (a conflict means the object changed since: resume stops, the
 // backup still holds what it patched), and reads each back to check that
 // no marker it cleared remains.
-func Apply(ctx context.Context, mgmt *kube.Cluster, c *pause.Changes, o Options) (*Result, error) {
+func Apply(ctx context.Context, mgmt *writable.Cluster, c *pause.Changes, o Options) (*Result, error) {
 	t := target{mgmt}
 	if o.Progress == nil {
 		o.Progress = io.Discard

@@ -14,7 +14,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
@@ -69,7 +69,7 @@ func resumeWorld(t *testing.T, w *testworld.World) *pause.Changes {
 	if c.Empty() {
 		t.Fatal("Plan(...) is empty before resume: the test would prove nothing")
 	}
-	target, err := kube.Connect(t.Context(), "management", w.Management.Config)
+	target, err := writable.Connect(t.Context(), "management", w.Management.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld/clusterctlmove"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 )
 
@@ -177,11 +177,11 @@ func measureMove(t *testing.T, cc *clusterctlmove.Mover, name string, o testworl
 func pluginMove(ctx context.Context, src, dst *testworld.Server, backup string, objects int) (time.Duration, map[string]time.Duration, error) {
 	lines := &stampedLines{}
 	start := time.Now()
-	from, err := kube.Connect(ctx, src.Name, src.Config)
+	from, err := writable.Connect(ctx, src.Name, src.Config)
 	if err != nil {
 		return 0, nil, err
 	}
-	to, err := kube.Connect(ctx, dst.Name, dst.Config)
+	to, err := writable.Connect(ctx, dst.Name, dst.Config)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -273,7 +273,7 @@ func (s *stampedLines) phases(start, end time.Time) map[string]time.Duration {
 
 // graphObjects reads the namespace's moveable objects, as the floor's input.
 func graphObjects(ctx context.Context, s *testworld.Server) ([]*unstructured.Unstructured, error) {
-	c, err := kube.Connect(ctx, s.Name, s.Config)
+	c, err := writable.Connect(ctx, s.Name, s.Config)
 	if err != nil {
 		return nil, err
 	}

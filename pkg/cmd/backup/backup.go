@@ -15,8 +15,9 @@ import (
 	backupfolder "github.com/eksa-recover/kubectl-eksa_recover/pkg/backup"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/buildinfo"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 )
@@ -68,7 +69,7 @@ func (o *BackupOptions) Validate() error {
 // Run reads whichever clusters answer and writes their objects.
 func (o *BackupOptions) Run(ctx context.Context) error {
 	r := o.Resolved
-	boot, mgmt, err := cmdutil.ConnectBoth(ctx, r, false)
+	boot, mgmt, err := opsenv.ConnectBoth(ctx, r, false)
 	if err != nil {
 		return err
 	}
@@ -80,7 +81,7 @@ func (o *BackupOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for i, c := range []*kube.Cluster{boot, mgmt} {
+	for i, c := range []*writable.Cluster{boot, mgmt} {
 		gr := []*mover.Graph{gBoot, gMgmt}[i]
 		if c != nil && gr.Len() > 0 {
 			sets = append(sets, backupfolder.Set{Source: c.Name, Objects: gr.Sorted()})

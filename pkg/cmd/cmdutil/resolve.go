@@ -4,11 +4,11 @@
 // the --bootstrap-* ones for KinD, --request-timeout), resolved to what
 // every command reads (the located workspace and a client configuration
 // for each cluster, built by cli-runtime's own loader so that each flag
-// means what kubectl says); the connection to a cluster within
-// --request-timeout; the command line that reaches the same clusters
-// again; and CommandOptions and RunE, the Options every command embeds
-// and the Complete → Validate → Run that runs them. It reads no object
-// from a cluster: Connect only asks what it serves.
+// means what kubectl says); the command line that reaches the same
+// clusters again; and CommandOptions and RunE, the Options every command
+// embeds and the Complete → Validate → Run that runs them. It reads no
+// object from a cluster and connects to none: status reads through
+// pkg/reader, the writing commands connect through opsenv.Connect.
 package cmdutil
 
 import (

@@ -3,7 +3,9 @@
 // --yes), the ops.Env it plans in, connected the same way (bounded by
 // --request-timeout, a refusal naming the flag that fixes it), and the
 // steps after a plan is shown: stop for a dry run, ask, run, print what
-// was done. It never plans nor writes itself: pkg/ops does.
+// was done. Connect opens the writable cluster so for backup and verify
+// too, which use the mover's clients. It never plans nor writes itself:
+// pkg/ops does.
 package opsenv
 
 import (
@@ -19,7 +21,7 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/confirm"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
-	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube/writable"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/reader"
 )
@@ -52,8 +54,8 @@ func (o *Options) Env() ops.Env {
 	r := o.Resolved
 	return ops.Env{
 		Workspace: r.Workspace, Management: r.Management, Bootstrap: r.Bootstrap, Timeout: r.Timeout,
-		Connect: func(ctx context.Context, src reader.Source) (*kube.Cluster, error) {
-			return cmdutil.Connect(ctx, src, r.Timeout)
+		Connect: func(ctx context.Context, src reader.Source) (*writable.Cluster, error) {
+			return Connect(ctx, src, r.Timeout)
 		},
 		Plugin:      cmdutil.PluginCommand(o.Global, r.Workspace),
 		ToolVersion: buildinfo.Get().Version,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/cmdutil"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/exitcode"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/cmd/opsenv"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/mover"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/ops"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/rights"
@@ -76,7 +77,7 @@ func (o *VerifyOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	boot, mgmt, err := cmdutil.ConnectBoth(ctx, o.Resolved, false)
+	boot, mgmt, err := opsenv.ConnectBoth(ctx, o.Resolved, false)
 	if err != nil {
 		return err
 	}

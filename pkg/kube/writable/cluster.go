@@ -1,4 +1,4 @@
-package kube
+package writable
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
+	"github.com/eksa-recover/kubectl-eksa_recover/pkg/kube"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/objgraph"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/snapshot"
 )
@@ -29,14 +30,14 @@ type Cluster struct {
 	Disc discovery.DiscoveryInterface
 	// Resources are the moveable kinds the server serves, by group and
 	// kind, and the core Secrets and ConfigMaps a move carries with them.
-	Resources map[schema.GroupKind]Resource
+	Resources map[schema.GroupKind]kube.Resource
 	// Kinds are the moveable kinds' CRD labels, as objgraph reads them.
 	Kinds objgraph.Kinds
 	// EKSA are EKS-A's own kinds (never moved; unpause patches them).
-	EKSA map[schema.GroupKind]Resource
+	EKSA map[schema.GroupKind]kube.Resource
 	// Providers is clusterctl's inventory in the version served, nil
 	// when the server has none.
-	Providers *Resource
+	Providers *kube.Resource
 }
 
 // Connect discovers the server's kinds once, within ctx.
@@ -46,21 +47,25 @@ func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, erro
 	// clusterctl's own (cmd/clusterctl/client/cluster/proxy.go).
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 500, 1000
-	clients, err := NewClients(cfg)
+	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
 	}
-	found, err := DiscoverResources(ctx, clients.Meta, clients.Disc)
+	clients, err := kube.NewClients(cfg)
+	if err != nil {
+		return nil, err
+	}
+	found, err := kube.DiscoverResources(ctx, clients.Meta, clients.Disc)
 	if err != nil {
 		return nil, fmt.Errorf("the %s cluster (%s) does not answer: %w", name, cfg.Host, err)
 	}
 	// Only eksctl's KinD is named so: it holds one cluster's objects.
-	c := &Cluster{Name: name, HoldsOneCluster: name == "bootstrap", Dyn: clients.Dyn, Disc: clients.Disc, Providers: found.Providers, Kinds: KindFlagsOf(found.Moveable),
-		Resources: map[schema.GroupKind]Resource{}, EKSA: map[schema.GroupKind]Resource{}}
+	c := &Cluster{Name: name, HoldsOneCluster: name == "bootstrap", Dyn: dyn, Disc: clients.Disc, Providers: found.Providers, Kinds: kube.KindFlagsOf(found.Moveable),
+		Resources: map[schema.GroupKind]kube.Resource{}, EKSA: map[schema.GroupKind]kube.Resource{}}
 	for _, r := range found.Moveable {
 		c.Resources[r.GroupKind()] = r
 	}
-	for _, r := range CoreKinds {
+	for _, r := range kube.CoreKinds {
 		c.Resources[r.GroupKind()] = r
 	}
 	for _, r := range found.EKSA {
@@ -69,14 +74,8 @@ func Connect(ctx context.Context, name string, cfg *rest.Config) (*Cluster, erro
 	return c, nil
 }
 
-// CoreKinds are the Secrets and ConfigMaps a move carries with a cluster.
-var CoreKinds = []Resource{
-	{GVR: schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, Kind: "Secret", Namespaced: true},
-	{GVR: schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, Kind: "ConfigMap", Namespaced: true},
-}
-
 // Resource returns the client for objects of group and kind in eksa-system.
-func (c *Cluster) Resource(gk schema.GroupKind) (dynamic.ResourceInterface, Resource, error) {
+func (c *Cluster) Resource(gk schema.GroupKind) (dynamic.ResourceInterface, kube.Resource, error) {
 	r, ok := c.Resources[gk]
 	if !ok {
 		return nil, r, fmt.Errorf("the %s cluster has no CRD for %s: install its provider first", c.Name, gk)

@@ -42,7 +42,8 @@ type signal struct {
 // redSignals lists the management cluster's readiness signals that are not
 // green: the EKS-A Clusters (failureMessage and every condition), every
 // Cluster API object it holds (every condition, both contracts, and
-// status.ready), the controllers, the Nodes (Ready, and any other
+// status.ready), the aggregated APIs discovery could not reach, the
+// controllers, the Nodes (Ready, and any other
 // condition True) and kube-system's Deployments and DaemonSets.
 // Sorted, so equal inputs name the same first signal.
 func (f *facts) redSignals() []signal {
@@ -75,6 +76,16 @@ func (f *facts) redSignals() []signal {
 			out = append(out, objectSignal(o, resourceOf(o), snapshot.Condition{Type: "status.ready", Status: "false",
 				Message: readyCountText(o)}))
 		}
+	}
+	// The aggregated APIs discovery could not reach, as their APIServices
+	// say (Available False: the Service missing, its discovery failing).
+	for _, o := range f.mgmt.APIServices {
+		red := conditionSignals(o, resourceOf(o))
+		if len(red) == 0 {
+			red = []signal{objectSignal(o, resourceOf(o), snapshot.Condition{Type: "Available", Status: "Unknown",
+				Message: "discovery cannot reach the API it serves, and it reports no Available condition"})}
+		}
+		out = append(out, red...)
 	}
 	out = append(out, f.controllerSignals()...)
 	for _, n := range f.mgmt.Nodes {

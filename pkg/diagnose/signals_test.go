@@ -98,6 +98,11 @@ var signalTests = []struct {
 				cond("CertificatesAvailable", "False", "CertificatesGenerationFailed", "secret w01-ca is malformed", time.Hour)}})
 	}, NotReady, CodeNotReady, "KubeadmControlPlane/eksa-system/w01", []string{"CertificatesAvailable False since 60m", "secret w01-ca is malformed"},
 		"describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io w01"},
+	{"an aggregated API discovery cannot reach", func(b *snapBuilder) {
+		b.snap.Management.APIServices = []snapshot.Object{{Group: "apiregistration.k8s.io", Kind: "APIService", Name: "v1beta1.metrics.k8s.io",
+			Conditions: []snapshot.Condition{cond("Available", "False", "ServiceNotFound", `service/metrics-server in "kube-system" is not present`, 3*time.Hour)}}}
+	}, NotReady, CodeNotReady, "APIService/v1beta1.metrics.k8s.io", []string{"Available False since 3h", `ServiceNotFound: service/metrics-server in "kube-system" is not present`},
+		"describe apiservices.apiregistration.k8s.io v1beta1.metrics.k8s.io"},
 	{"a workload cluster refused: management is older", func(b *snapBuilder) {
 		b.snap.Management.EKSA = append(b.snap.Management.EKSA, snapshot.Object{Group: eksa.GroupEKSA, Kind: "Cluster", Namespace: "default", Name: "w1",
 			Fields: map[string]string{"eksaVersion": "v0.25.0", "managementCluster": "cluster3"}})

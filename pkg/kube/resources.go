@@ -2,6 +2,8 @@ package kube
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -61,6 +63,10 @@ type Resources struct {
 	EKSA []Resource
 	// Providers is clusterctl's inventory, nil when not installed.
 	Providers *Resource
+	// Unavailable are the API groups discovery could not reach, each with
+	// its error: an aggregated API (an APIService) whose server does not
+	// answer. None of them holds a kind the plugin reads or moves.
+	Unavailable map[schema.GroupVersion]error
 }
 
 var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
@@ -84,12 +90,19 @@ func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discov
 	if crdErr != nil {
 		return out, crdErr
 	}
-	if err != nil && len(lists) == 0 {
+	var partial *discovery.ErrGroupDiscoveryFailed
+	switch {
+	case errors.As(err, &partial):
+		out.Unavailable = partial.Groups
+	case err != nil:
 		return out, err
 	}
 	moveable := map[string]map[string]string{} // plural.group -> the CRD's labels
 	for _, c := range crds.Items {
 		moveable[c.Name] = c.Labels
+	}
+	if err := readKindsUnavailable(out.Unavailable, moveable); err != nil {
+		return out, err
 	}
 	for _, l := range lists {
 		gv, _ := schema.ParseGroupVersion(l.GroupVersion)
@@ -114,6 +127,23 @@ func DiscoverResources(ctx context.Context, meta metadata.Interface, disc discov
 		}
 	}
 	return out, nil
+}
+
+// readKindsUnavailable: a group discovery could not reach that holds a
+// kind the plugin reads or moves fails the whole discovery. Skipping it
+// would read a cluster without those objects, or move it without them.
+func readKindsUnavailable(unavailable map[schema.GroupVersion]error, moveable map[string]map[string]string) error {
+	for gv, err := range unavailable {
+		held := gv.Group == eksa.GroupEKSA || gv.Group == eksa.GroupClusterctl
+		for name := range moveable { // plural.group
+			_, group, _ := strings.Cut(name, ".")
+			held = held || group == gv.Group
+		}
+		if held {
+			return fmt.Errorf("the API server cannot list the kinds of %s, which the plugin reads and moves: %w", gv, err)
+		}
+	}
+	return nil
 }
 
 // KindFlagsOf is the move labels of the moveable kinds, as objgraph

@@ -21,6 +21,7 @@ func readNeeds(capi []rights.Resource) []rights.Need {
 		rights.Resource{Group: "admissionregistration.k8s.io", Resource: "validatingwebhookconfigurations"},
 		rights.Resource{Group: "admissionregistration.k8s.io", Resource: "mutatingwebhookconfigurations"},
 		rights.Resource{Group: "discovery.k8s.io", Resource: "endpointslices"},
+		rights.Resource{Group: "apiregistration.k8s.io", Resource: "apiservices"}, // why an API discovery cannot reach is down
 		rights.Resource{Group: eksa.GroupClusterctl, Resource: "providers"},
 		rights.Resource{Group: eksa.GroupEKSA, Resource: "*"}, // the EKS-A Cluster's namespace is the user's
 	)

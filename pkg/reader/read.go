@@ -282,6 +282,15 @@ func (r *reader) read(ctx context.Context, st *snapshot.ClusterState) error {
 		st.UpgraderPods = pods
 		return err
 	})
+	if len(found.Unavailable) > 0 {
+		do(func() error {
+			apis, err := r.unavailableAPIs(ctx, found.Unavailable)
+			mu.Lock()
+			defer mu.Unlock()
+			st.APIServices = apis
+			return err
+		})
+	}
 	if r.opts.ClusterName != "" && st.Role == snapshot.Management {
 		do(func() error {
 			certs, err := r.secretCertificates(ctx, r.opts.ClusterName)

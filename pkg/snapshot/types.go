@@ -90,6 +90,10 @@ type ClusterState struct {
 	// whole read: what they would have shown is not known, so the verdict
 	// cannot be Healthy.
 	Unread []Unread
+	// APIServices are the aggregated APIs (APIService objects) whose group
+	// discovery could not reach and that do not report Available: read
+	// only then, so a healthy cluster costs no request for them.
+	APIServices []Object
 	// Webhooks are the admission webhooks of the cluster (validating and
 	// mutating), each with its Service's ready endpoints.
 	Webhooks []Webhook

@@ -209,14 +209,33 @@ func (f *facts) unknownSteps(v verdict, p string) []Step {
 	case causeUnresolvedKinD:
 		return f.unresolvedKinDSteps(p)
 	case causeUnread:
-		return []Step{{Command: f.kubectl() + " auth can-i --list",
-			Why: "see what these credentials may read: status reads Deployments, DaemonSets and pods cluster-wide and the cluster's certificate Secrets in eksa-system to earn a Healthy verdict"}, rerun}
+		return append(f.unreadSteps(), rerun)
 	case causePartial:
 		return []Step{{Command: f.kubectl() +
 			" -n eksa-system get clusters.cluster.x-k8s.io,machines.cluster.x-k8s.io",
 			Why: "look at what the management cluster holds"}, rerun}
 	}
 	return []Step{rerun}
+}
+
+// unreadSteps: for a group discovery could not list, the APIServices that
+// say why; for a read refused, what the credentials may read.
+func (f *facts) unreadSteps() []Step {
+	var undiscovered, refused bool
+	for _, u := range f.mgmt.Unread {
+		undiscovered = undiscovered || u.Verb == snapshot.VerbDiscover
+		refused = refused || u.Verb != snapshot.VerbDiscover
+	}
+	var out []Step
+	if undiscovered {
+		out = append(out, Step{Command: f.kubectl() + " get apiservices",
+			Why: "see which aggregated API is not Available, and why: the API server cannot list the kinds of a group it serves"})
+	}
+	if refused {
+		out = append(out, Step{Command: f.kubectl() + " auth can-i --list",
+			Why: "see what these credentials may read: status reads Deployments, DaemonSets and pods cluster-wide and the cluster's certificate Secrets in eksa-system to earn a Healthy verdict"})
+	}
+	return out
 }
 
 func (f *facts) plugin() string {

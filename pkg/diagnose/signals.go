@@ -344,11 +344,14 @@ func signalFindings(f *facts, named map[string]bool) []Finding {
 }
 
 func unreadText(u snapshot.Unread) string {
-	where := "in every namespace"
-	if u.Namespace != "" {
-		where = "in namespace " + u.Namespace
+	where := " in every namespace"
+	switch {
+	case u.Verb == snapshot.VerbDiscover:
+		where = "" // a group's kinds, on the whole server
+	case u.Namespace != "":
+		where = " in namespace " + u.Namespace
 	}
-	return fmt.Sprintf("could not %s %s %s (%s)", u.Verb, u.Resource, where, u.Error)
+	return fmt.Sprintf("could not %s %s%s (%s)", u.Verb, u.Resource, where, u.Error)
 }
 
 // notReadyClauses say what is not ready, for the headline: the known

@@ -82,6 +82,9 @@ var signalTests = []struct {
 	{"a refused read", func(b *snapBuilder) {
 		b.snap.Management.Unread = []snapshot.Unread{{Verb: "list", Resource: "deployments.apps", Error: `deployments.apps is forbidden: User "viewer" cannot list`}}
 	}, Unknown, CodeUnread, "", []string{"could not list deployments.apps in every namespace", "cannot be Healthy"}, "auth can-i --list"},
+	{"a group discovery cannot list, no APIService saying why", func(b *snapBuilder) {
+		b.snap.Management.Unread = []snapshot.Unread{{Verb: snapshot.VerbDiscover, Resource: "metrics.k8s.io/v1beta1", Error: "the API server cannot serve metrics.k8s.io/v1beta1: stale GroupVersion discovery"}}
+	}, Unknown, CodeUnread, "", []string{"could not discover metrics.k8s.io/v1beta1 (the API server cannot serve", "cannot be Healthy"}, "get apiservices"},
 	{"CoreDNS down", func(b *snapBuilder) {
 		b.snap.Management.SystemDeployments = []snapshot.Workload{{Namespace: "kube-system", Name: "coredns", Desired: 2, Available: 0,
 			Conditions: []snapshot.Condition{cond("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", time.Hour)},

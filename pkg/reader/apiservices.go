@@ -35,7 +35,7 @@ func (r *reader) unavailableAPIs(ctx context.Context, groups map[schema.GroupVer
 			out = append(out, o)
 			continue
 		}
-		r.unread("discover", gv.String(), "", fmt.Errorf("the API server cannot serve %s: %w", gv, discoveryErr))
+		r.unread(snapshot.VerbDiscover, gv.String(), "", fmt.Errorf("the API server cannot serve %s: %w", gv, discoveryErr))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

@@ -44,6 +44,10 @@ type DisruptionBudget struct {
 	Expected, Allowed int64
 }
 
+// VerbDiscover is an Unread's verb for an API group whose kinds discovery
+// could not list (its Resource is the group/version).
+const VerbDiscover = "discover"
+
 // Unread is one read refused or failed: verb, resource and namespace
 // ("" for every namespace), and why.
 type Unread struct {

@@ -44,6 +44,7 @@ type inplaceJSON struct {
 	} `json:"findings"`
 	NextSteps []struct {
 		Command string `json:"command"`
+		Why     string `json:"why"`
 	} `json:"nextSteps"`
 }
 

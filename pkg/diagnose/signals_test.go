@@ -56,6 +56,13 @@ var signalTests = []struct {
 		w.Pods = []snapshot.Pod{{Name: "capv-controller-manager-7d9-x", Waiting: "manager: CrashLoopBackOff back-off 5m0s", Restarts: 40, LastTerminated: "OOMKilled"}}
 	}, UpgradeBlocked, CodeControllerDown, "Deployment/capv-system/capv-controller-manager",
 		[]string{"0 of 1 replicas available", "CrashLoopBackOff", "40 restarts", "last terminated OOMKilled"}, "-n capv-system logs deployment/capv-controller-manager --previous"},
+	{"the EKS-A controller crash-looping", func(b *snapBuilder) {
+		c := b.controller(eksa.Namespace, eksa.ControllerDeployment)
+		c.Available = 0
+		c.Pods = []snapshot.Pod{{Name: "eksa-controller-manager-6c9-x", Waiting: "manager: CrashLoopBackOff back-off 5m0s", Restarts: 17, LastTerminated: "Error"}}
+		b.snap.Management.Controller = c
+	}, UpgradeBlocked, CodeControllerUnavailable, "Deployment/eksa-system/eksa-controller-manager",
+		[]string{"0 of 1 replicas available", "CrashLoopBackOff", "17 restarts"}, "-n eksa-system describe deployment eksa-controller-manager"},
 	{"a provider whose namespace runs nothing", func(b *snapBuilder) { b.withoutController("capv-system", "capv-controller-manager") },
 		NotReady, CodeNotReady, "Namespace/capv-system", []string{"infrastructure-vsphere", "runs no Deployment"}, "-n capv-system get deployments,pods"},
 	{"kube-proxy not converged", func(b *snapBuilder) {

@@ -210,27 +210,6 @@ func (w *World) actInPlace(ctx context.Context, c cause) error {
 	return w.VCSim.DestroyVM(ctx, worker.Name)
 }
 
-// DestroyVM deletes a VM from vcsim, as an admin deleting it in vCenter would.
-func (v *VCSim) DestroyVM(ctx context.Context, name string) error {
-	c, finder, _, err := v.login(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = c.Logout(ctx) }()
-	vm, err := finder.VirtualMachine(ctx, name)
-	if err != nil {
-		return fmt.Errorf("finding VM %s: %w", name, err)
-	}
-	if task, err := vm.PowerOff(ctx); err == nil {
-		_ = task.Wait(ctx)
-	}
-	task, err := vm.Destroy(ctx)
-	if err != nil {
-		return fmt.Errorf("destroying VM %s: %w", name, err)
-	}
-	return task.Wait(ctx)
-}
-
 func mustParse(ts string) time.Time {
 	t, _ := time.Parse(time.RFC3339, ts)
 	return t

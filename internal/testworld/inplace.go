@@ -207,6 +207,8 @@ func (w *World) actInPlace(ctx context.Context, c cause) error {
 	if err := seeder.client.Resource(machines).Namespace(eksa.Namespace).Delete(ctx, worker.Name, metav1.DeleteOptions{}); err != nil {
 		return fmt.Errorf("deleting Machine %s: %w", worker.Name, err)
 	}
+	// Forgotten, so that a reseed's addVMs creates it again.
+	delete(w.vms, worker.UUID)
 	return w.VCSim.DestroyVM(ctx, worker.Name)
 }
 

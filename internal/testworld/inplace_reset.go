@@ -57,7 +57,7 @@ func (w *World) eksaCluster() *unstructured.Unstructured {
 	})[0]
 }
 
-// ensureVMs creates again the VMs of cluster3 that vcsim lost.
+// ensureVMs creates again the vSphere VMs of cluster3 that vcsim lost.
 func (w *World) ensureVMs(ctx context.Context) error {
 	c, finder, _, err := w.VCSim.login(ctx)
 	if err != nil {
@@ -65,13 +65,16 @@ func (w *World) ensureVMs(ctx context.Context) error {
 	}
 	var missing []Machine
 	for _, m := range w.Cluster3().Machines {
-		if _, err := finder.VirtualMachine(ctx, m.Name); err != nil {
+		if _, err := finder.VirtualMachine(ctx, m.Name); err != nil && m.Provider == "" {
 			missing = append(missing, m)
 		}
 	}
 	_ = c.Logout(ctx)
 	if len(missing) == 0 {
 		return nil
+	}
+	for _, m := range missing { // known again, so that addVMs adds no second
+		w.vms[m.UUID] = true
 	}
 	return w.VCSim.AddVMs(ctx, missing)
 }

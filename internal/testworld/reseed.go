@@ -51,10 +51,11 @@ func (w *World) reseed(ctx context.Context, o Options) error {
 	if err := w.seedObjects(ctx, sc, mgmt, boot); err != nil {
 		return err
 	}
-	if err := w.actSignals(ctx, sc.cause); err != nil {
+	// As Start does: machine-vm-deleted destroys a VM addVMs created.
+	if err := w.addVMs(ctx); err != nil {
 		return err
 	}
-	if err := w.addVMs(ctx); err != nil {
+	if err := w.actInPlace(ctx, sc.cause); err != nil {
 		return err
 	}
 	return w.writeWorkspace(ctx, sc)

@@ -76,7 +76,7 @@ func TestMove_Killed(t *testing.T) {
 	}
 	for i, p := range points {
 		if i > 0 {
-			if err := w.ResetStranded(t.Context()); err != nil {
+			if err := w.Reset(t.Context(), testworld.Stranded); err != nil {
 				t.Fatal(err)
 			}
 		}

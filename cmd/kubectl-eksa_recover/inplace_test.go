@@ -71,7 +71,9 @@ func TestStatus_InPlaceScenarios(t *testing.T) {
 		start testworld.Options
 		cases []inplaceCase
 	}{
-		{"v1beta1", testworld.Options{Scenario: testworld.RolloutStuck}, []inplaceCase{
+		// Each world's EKS-A version pinned: every case is seeded on it, so
+		// Reset takes the in-place path (the worlds have no KinD to reseed).
+		{"v1beta1", testworld.Options{Scenario: testworld.RolloutStuck, EKSAVersion: "v0.22.0"}, []inplaceCase{
 			{testworld.RolloutStuck, "RolloutStuck", "RolloutStuck", "KubeadmControlPlane/eksa-system/cluster3",
 				"describe kubeadmcontrolplanes.controlplane.cluster.x-k8s.io cluster3", true},
 			{testworld.MHCBlocked, "RolloutStuck", "RemediationBlocked", "MachineHealthCheck/eksa-system/cluster3-md-0-worker-unhealthy",
@@ -87,7 +89,7 @@ func TestStatus_InPlaceScenarios(t *testing.T) {
 			{testworld.MachineVMDeleted, "RolloutStuck", "MachineVMDeleted", "Machine/eksa-system/cluster3-md-0-",
 				`patch machines.cluster.x-k8s.io cluster3-md-0-`, true},
 		}},
-		{"v1beta2", testworld.Options{Scenario: testworld.InPlaceStuck}, []inplaceCase{
+		{"v1beta2", testworld.Options{Scenario: testworld.InPlaceStuck, EKSAVersion: "v0.25.1"}, []inplaceCase{
 			{testworld.InPlaceStuck, "RolloutStuck", "InPlaceUpgradeStuck", "NodeUpgrade/eksa-system/cluster3-",
 				"-node-upgrader --all-containers", true},
 			{testworld.CertsExpired, "UpgradeBlocked", "CertificatesExpired", "Cluster/default/cluster3",
@@ -102,8 +104,8 @@ func TestStatus_InPlaceScenarios(t *testing.T) {
 			w := startWorld(t, wc.start)
 			for i, tt := range wc.cases {
 				if i > 0 {
-					if err := w.ResetInPlace(t.Context(), tt.scenario); err != nil {
-						t.Fatalf("ResetInPlace(%s): %v", tt.scenario, err)
+					if err := w.Reset(t.Context(), tt.scenario); err != nil {
+						t.Fatalf("Reset(%s): %v", tt.scenario, err)
 					}
 				}
 				t.Run(string(tt.scenario), func(t *testing.T) { checkInPlace(t, w, tt) })

@@ -80,7 +80,7 @@ func TestProviders_StatusAndMove(t *testing.T) {
 				t.Logf("%s %s world started in %s", era.flavour, p, time.Since(start).Round(time.Second))
 				for i, tc := range era.cases {
 					if i > 0 {
-						if err := w.Reseed(t.Context(), tc.scenario); err != nil {
+						if err := w.Reset(t.Context(), tc.scenario); err != nil {
 							t.Fatalf("reseeding %s: %v", tc.scenario, err)
 						}
 					}

@@ -42,7 +42,7 @@ func TestRecover_Scenarios(t *testing.T) {
 			}
 			t.Run(string(tt.scenario), func(t *testing.T) {
 				if i > 0 {
-					if err := shared.Reseed(t.Context(), tt.scenario); err != nil {
+					if err := shared.Reset(t.Context(), tt.scenario); err != nil {
 						t.Fatal(err)
 					}
 				}

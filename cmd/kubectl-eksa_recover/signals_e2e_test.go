@@ -58,8 +58,8 @@ func TestStatus_SignalScenarios(t *testing.T) {
 			w := startWorld(t, wc.start)
 			for _, tt := range wc.cases {
 				if w.Scenario != tt.scenario {
-					if err := w.Reseed(t.Context(), tt.scenario); err != nil {
-						t.Fatalf("Reseed(%s): %v", tt.scenario, err)
+					if err := w.Reset(t.Context(), tt.scenario); err != nil {
+						t.Fatalf("Reset(%s): %v", tt.scenario, err)
 					}
 				}
 				t.Run(string(tt.scenario), func(t *testing.T) { checkSignalCase(t, w, tt) })

@@ -227,7 +227,7 @@ func TestStatusVCenter_Findings(t *testing.T) {
 	ctx := t.Context()
 	cp, etcd, worker := machineNames(w)
 	orphan := strings.TrimSuffix(worker, worker[len(worker)-5:]) + "zzzzz"
-	for _, err := range []error{w.VCSim.PowerOff(ctx, worker), w.VCSim.Suspend(ctx, etcd), w.VCSim.RemoveVM(ctx, cp), w.VCSim.AddOrphanVM(ctx, orphan)} {
+	for _, err := range []error{w.VCSim.PowerOff(ctx, worker), w.VCSim.Suspend(ctx, etcd), w.VCSim.DestroyVM(ctx, cp), w.VCSim.AddOrphanVM(ctx, orphan)} {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -207,28 +207,9 @@ func (w *World) actInPlace(ctx context.Context, c cause) error {
 	if err := seeder.client.Resource(machines).Namespace(eksa.Namespace).Delete(ctx, worker.Name, metav1.DeleteOptions{}); err != nil {
 		return fmt.Errorf("deleting Machine %s: %w", worker.Name, err)
 	}
+	// Forgotten, so that a reseed's addVMs creates it again.
+	delete(w.vms, worker.UUID)
 	return w.VCSim.DestroyVM(ctx, worker.Name)
-}
-
-// DestroyVM deletes a VM from vcsim, as an admin deleting it in vCenter would.
-func (v *VCSim) DestroyVM(ctx context.Context, name string) error {
-	c, finder, _, err := v.login(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = c.Logout(ctx) }()
-	vm, err := finder.VirtualMachine(ctx, name)
-	if err != nil {
-		return fmt.Errorf("finding VM %s: %w", name, err)
-	}
-	if task, err := vm.PowerOff(ctx); err == nil {
-		_ = task.Wait(ctx)
-	}
-	task, err := vm.Destroy(ctx)
-	if err != nil {
-		return fmt.Errorf("destroying VM %s: %w", name, err)
-	}
-	return task.Wait(ctx)
 }
 
 func mustParse(ts string) time.Time {

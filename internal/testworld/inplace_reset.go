@@ -8,20 +8,13 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// ResetInPlace turns a world whose cluster3 is home into another in-place
-// scenario (or Healthy) in a second or two, instead of the half minute a
-// new world takes: cluster3's objects, its EKS-A Cluster and what any
-// in-place failure adds are deleted from management and seeded again with
-// s's failure, on the world's own EKS-A version and contract. A VM an
-// earlier machine-vm-deleted removed is created again.
-func (w *World) ResetInPlace(ctx context.Context, s Scenario) error {
-	sc, ok := scenarios[s]
-	if !ok || (sc.cause == "" && s != Healthy) {
-		return fmt.Errorf("testworld: ResetInPlace takes Healthy or an in-place scenario, not %s", s)
-	}
-	if scenarios[w.Scenario].objects != onManagement || !w.Management.Running() {
-		return fmt.Errorf("testworld: ResetInPlace needs cluster3 home on a running management server (scenario %s)", w.Scenario)
-	}
+// resetInPlace turns a world of Healthy or an in-place scenario into
+// another of the same shape in a second or two: cluster3's objects, its
+// EKS-A Cluster and what any in-place failure adds are deleted from
+// management and seeded again with s's failure. A VM an earlier
+// machine-vm-deleted removed is created again. Reset checks the shape.
+func (w *World) resetInPlace(ctx context.Context, s Scenario) error {
+	sc := scenarios[s]
 	seeder, err := NewSeeder(w.Management.Config)
 	if err != nil {
 		return err
@@ -64,7 +57,7 @@ func (w *World) eksaCluster() *unstructured.Unstructured {
 	})[0]
 }
 
-// ensureVMs creates again the VMs of cluster3 that vcsim lost.
+// ensureVMs creates again the vSphere VMs of cluster3 that vcsim lost.
 func (w *World) ensureVMs(ctx context.Context) error {
 	c, finder, _, err := w.VCSim.login(ctx)
 	if err != nil {
@@ -72,13 +65,16 @@ func (w *World) ensureVMs(ctx context.Context) error {
 	}
 	var missing []Machine
 	for _, m := range w.Cluster3().Machines {
-		if _, err := finder.VirtualMachine(ctx, m.Name); err != nil {
+		if _, err := finder.VirtualMachine(ctx, m.Name); err != nil && m.Provider == "" {
 			missing = append(missing, m)
 		}
 	}
 	_ = c.Logout(ctx)
 	if len(missing) == 0 {
 		return nil
+	}
+	for _, m := range missing { // known again, so that addVMs adds no second
+		w.vms[m.UUID] = true
 	}
 	return w.VCSim.AddVMs(ctx, missing)
 }

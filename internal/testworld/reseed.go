@@ -14,25 +14,14 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/eksa"
 )
 
-// Reseed turns a running world into another scenario in a few seconds
-// instead of the half minute a new world takes: every object the world
-// seeded is deleted from both servers (wherever a move left it), the clusters
-// are built again for the scenario and seeded, and eksctl's files rewritten.
-// The world must have been started with a KinD cluster (its server keeps
-// running when the new scenario has none; only its kubeconfig goes), and the
-// scenario may stop no server. Tests that run one provider through several
-// scenarios reuse one world so.
-func (w *World) Reseed(ctx context.Context, s Scenario) error {
-	sc, ok := scenarios[s]
-	switch {
-	case !ok:
-		_, err := ParseScenario(string(s))
-		return err
-	case w.Bootstrap == nil || !w.Bootstrap.Running() || !w.Management.Running():
-		return fmt.Errorf("testworld: Reseed needs both API servers running (started as %s)", w.Scenario)
-	case sc.stop != "":
-		return fmt.Errorf("testworld: Reseed cannot stop a server (scenario %s)", s)
-	}
+// reseed turns a running world into the scenario of o (defaults applied)
+// in a few seconds: every object the world seeded is deleted from both
+// servers (wherever a move left it), the clusters are built again for the
+// scenario and seeded, and eksctl's files rewritten. It needs both servers
+// (KinD's keeps running when the new scenario has none; only its
+// kubeconfig goes) and stops none; Reset checks that.
+func (w *World) reseed(ctx context.Context, o Options) error {
+	sc, s := scenarios[o.Scenario], o.Scenario
 	old := w.seededObjects()
 	for _, srv := range []*Server{w.Bootstrap, w.Management} {
 		if err := deleteObjects(ctx, srv, old); err != nil {
@@ -43,11 +32,6 @@ func (w *World) Reseed(ctx context.Context, s Scenario) error {
 		return err
 	}
 
-	o := w.asked
-	o.Scenario = s
-	if err := o.defaults(); err != nil {
-		return err
-	}
 	w.Options = o
 	if err := w.build(sc); err != nil {
 		return err
@@ -67,10 +51,11 @@ func (w *World) Reseed(ctx context.Context, s Scenario) error {
 	if err := w.seedObjects(ctx, sc, mgmt, boot); err != nil {
 		return err
 	}
-	if err := w.actSignals(ctx, sc.cause); err != nil {
+	// As Start does: machine-vm-deleted destroys a VM addVMs created.
+	if err := w.addVMs(ctx); err != nil {
 		return err
 	}
-	if err := w.addVMs(ctx); err != nil {
+	if err := w.actInPlace(ctx, sc.cause); err != nil {
 		return err
 	}
 	return w.writeWorkspace(ctx, sc)

@@ -16,7 +16,7 @@ import (
 // resetSignals turns green again, on management, what the signal
 // scenarios turned red and a reset does not seed again: the controllers
 // and kube-system's Deployments (and their crash-looping pods), Cilium's DaemonSet, the Nodes' Ready,
-// and the objects the scenarios added. Reseed and ResetInPlace call it
+// and the objects the scenarios added. reseed and resetInPlace call it
 // before seeding the next scenario.
 func (w *World) resetSignals(ctx context.Context) error {
 	s, err := NewSeeder(w.Management.Config)

@@ -7,14 +7,16 @@ import (
 	"github.com/eksa-recover/kubectl-eksa_recover/internal/testworld"
 )
 
-// TestWorld_ResetInPlaceTurnsSignalsGreen: a world reset from one signal
-// scenario into another carries none of the first's red over, and a reset
-// to Healthy leaves every signal green.
+// TestWorld_ResetInPlaceTurnsSignalsGreen: a world reset in place from one
+// signal scenario into another carries none of the first's red over, and a
+// reset to Healthy leaves every signal green. The EKS-A version and the
+// workers are pinned so that every scenario has the world's shape: the
+// world has no KinD, so Reset can only take the in-place path.
 func TestWorld_ResetInPlaceTurnsSignalsGreen(t *testing.T) {
-	w := startWorld(t, testworld.Options{Scenario: testworld.ControllerCrash})
+	w := startWorld(t, testworld.Options{Scenario: testworld.ControllerCrash, EKSAVersion: "v0.22.0", Workers: 1})
 	for _, s := range []testworld.Scenario{testworld.CNINotReady, testworld.DrainBlocked, testworld.MHCPausedInPlace, testworld.Healthy} {
-		if err := w.ResetInPlace(t.Context(), s); err != nil {
-			t.Fatalf("ResetInPlace(%s): %v", s, err)
+		if err := w.Reset(t.Context(), s); err != nil {
+			t.Fatalf("Reset(%s): %v", s, err)
 		}
 		signals, err := w.Signals(t.Context())
 		if err != nil {
@@ -27,11 +29,11 @@ func TestWorld_ResetInPlaceTurnsSignalsGreen(t *testing.T) {
 			}
 		}
 		if s == testworld.Healthy && len(red) > 0 || s != testworld.Healthy && len(red) == 0 {
-			t.Errorf("after ResetInPlace(%s) red = %v", s, red)
+			t.Errorf("after Reset(%s) red = %v", s, red)
 		}
 		for _, r := range red {
 			if strings.Contains(r, "capv-controller-manager") {
-				t.Errorf("after ResetInPlace(%s) the crash-looping controller is still red", s)
+				t.Errorf("after Reset(%s) the crash-looping controller is still red", s)
 			}
 		}
 	}

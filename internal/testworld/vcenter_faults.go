@@ -30,9 +30,9 @@ func (v *VCSim) Suspend(ctx context.Context, name string) error {
 	return v.withVM(ctx, name, func(vm *object.VirtualMachine) (*object.Task, error) { return vm.Suspend(ctx) })
 }
 
-// RemoveVM powers off and deletes the VM named name, as if someone removed
-// it from the inventory.
-func (v *VCSim) RemoveVM(ctx context.Context, name string) error {
+// DestroyVM powers off and deletes the VM named name, as an admin deleting
+// it in vCenter would.
+func (v *VCSim) DestroyVM(ctx context.Context, name string) error {
 	return v.withVM(ctx, name, func(vm *object.VirtualMachine) (*object.Task, error) {
 		if off, err := vm.PowerOff(ctx); err == nil {
 			_ = off.Wait(ctx) // already off is fine

@@ -52,7 +52,7 @@ type World struct {
 	// Clusters are the seeded CAPI clusters: cluster3 first, then workloads.
 	Clusters []*Cluster
 
-	asked Options         // as given to Start, for Reseed's defaults
+	asked Options         // as given to Start, for Reset's defaults
 	vms   map[string]bool // BIOS UUIDs of the VMs in vcsim
 }
 

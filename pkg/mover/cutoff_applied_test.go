@@ -129,7 +129,7 @@ func TestMove_CutOffAppliedAndOutage(t *testing.T) {
 // requests the proxy faulted and whether the faulted move failed.
 func faultAndRerun(t *testing.T, w *testworld.World, boot, mgmt *writable.Cluster, pt faultPoint, apply func(*testworld.FaultProxy, func(*http.Request) bool)) ([]string, bool) {
 	t.Helper()
-	if err := w.ResetStranded(t.Context()); err != nil {
+	if err := w.Reset(t.Context(), testworld.Stranded); err != nil {
 		t.Fatal(err)
 	}
 	from, to := boot, mgmt

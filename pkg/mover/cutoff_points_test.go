@@ -102,7 +102,7 @@ func measure(t *testing.T, w *testworld.World, boot, mgmt *writable.Cluster) (ma
 			t.Fatalf("the API servers throttled %d requests in each of %d moves", throttled, try)
 		}
 		t.Logf("measuring again: the API servers throttled %d requests", throttled)
-		if err := w.ResetStranded(t.Context()); err != nil {
+		if err := w.Reset(t.Context(), testworld.Stranded); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -123,7 +123,7 @@ func cutOffSweep(t *testing.T, o testworld.Options, before, after int) {
 // It returns whether the proxy cut the move, and whether the move failed.
 func cutAndRerun(t *testing.T, w *testworld.World, boot, mgmt *writable.Cluster, side string, n int) (cut, failed bool) {
 	t.Helper()
-	if err := w.ResetStranded(t.Context()); err != nil {
+	if err := w.Reset(t.Context(), testworld.Stranded); err != nil {
 		t.Fatal(err)
 	}
 	from, to := boot, mgmt

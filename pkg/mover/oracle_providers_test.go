@@ -71,7 +71,7 @@ var deliberateDifferences = []deliberateDifference{
 // cluster as EKS-A renders it and its controllers leave it
 // (ClusterBuilder.WithProvider: MachineHealthChecks, ClusterResourceSets,
 // credentials, Hardware and BMC machines, IP pools, failure domains) in KinD;
-// clusterctl's Move takes it to management, then Reseed clears both servers,
+// clusterctl's Move takes it to management, then Reset (a reseed) clears both servers,
 // the same cluster is seeded again and the plugin's mover.Move takes it.
 // Every object of the namespace must end where clusterctl left it (on
 // management, in KinD) unless a deliberate difference names it.
@@ -109,17 +109,17 @@ func TestMembership_AgainstClusterctl_Providers(t *testing.T) {
 			t.Logf("%s: clusterctl moved in %s", p, took.Round(time.Millisecond))
 			theirs := locate(c)
 
-			// The plugin, on the same world twice more: Reseed deletes the
+			// The plugin, on the same world twice more: Reset deletes the
 			// cluster's objects from both servers wherever a move left them.
 			ours := map[string]placements{}
 			for _, mode := range []struct{ name, cluster string }{{"the cluster", c.Name}, {"the namespace (--all)", ""}} {
 				began := time.Now()
-				if err := w.Reseed(t.Context(), testworld.Empty); err != nil {
+				if err := w.Reset(t.Context(), testworld.Empty); err != nil {
 					t.Fatal(err)
 				}
 				t.Logf("%s: reseeded in %s", p, time.Since(began).Round(time.Millisecond))
 				if left := locate(c); len(left.on(nowhere)) != len(left) {
-					t.Fatalf("after Reseed the servers still hold %v", left.not(nowhere))
+					t.Fatalf("after Reset the servers still hold %v", left.not(nowhere))
 				}
 				seedKinD(t, w, c)
 				began = time.Now()

@@ -90,7 +90,7 @@ func TestCheck_Findings(t *testing.T) {
 	for _, step := range []func() error{
 		func() error { return v.PowerOff(ctx, worker.Name) },
 		func() error { return v.Suspend(ctx, etcd.Name) },
-		func() error { return v.RemoveVM(ctx, cp.Name) },
+		func() error { return v.DestroyVM(ctx, cp.Name) },
 		func() error { return v.AddOrphanVM(ctx, "c3-md-0-854976576-zzzzz") },
 		// Neither the cluster's by name nor by folder: never an orphan.
 		func() error { return v.AddOrphanVM(ctx, "c3-w1-abcde") },

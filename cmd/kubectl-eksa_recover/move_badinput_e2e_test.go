@@ -3,7 +3,6 @@ package main_test
 import (
 	"context"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -124,12 +123,7 @@ func countMoveBackups(t *testing.T, w *testworld.World) int {
 // port nothing listens on.
 func closedPortKubeconfig(t *testing.T, dir string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
+	addr := testworld.RefusingAddr(t)
 	cfg := clientcmdapi.NewConfig()
 	cfg.Clusters["gone"] = &clientcmdapi.Cluster{Server: "https://" + addr, InsecureSkipTLSVerify: true}
 	cfg.AuthInfos["gone"] = &clientcmdapi.AuthInfo{Token: "unused"}

@@ -153,12 +153,7 @@ func TestStatusVCenter_Errors(t *testing.T) {
 	w := startWorld(t, testworld.Options{Scenario: testworld.Healthy})
 	host, thumbprint := w.VCSim.URL.Host, w.VCSim.Thumbprint()
 	env := credentials(w, w.VCSim.Password)
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := closed.Addr().String()
-	_ = closed.Close()
+	closedAddr := testworld.RefusingAddr(t)
 	// Accepts and never answers: a vCenter behind a dead route.
 	silent, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

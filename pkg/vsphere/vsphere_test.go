@@ -152,12 +152,7 @@ func TestCheck_Errors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = silent.Close() }()
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := closed.Addr().String()
-	_ = closed.Close()
+	closedAddr := testworld.RefusingAddr(t)
 
 	tests := []struct {
 		name    string

@@ -42,9 +42,9 @@ build:
 fmt:
 	gofmt -s -w $$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
 
-## vet: go vet every package
+## vet: go vet every package, the bench's files (-tags bench) too
 vet:
-	$(GO) vet ./...
+	$(GO) vet -tags bench ./...
 
 ## lint: golangci-lint, if installed
 lint:
@@ -66,6 +66,7 @@ test-assets:
 ##       ran and skipped, and fails if any skipped (or GOFLAGS chooses tests)
 test: test-assets krew-tools testreport
 	mkdir -p $(TEST_CACHE)
+	$(GO) vet -tags bench ./test/bench/  # the bench builds only under its tag: keep it compiling
 	KUBEBUILDER_ASSETS="$(ASSETS)" KREW_TOOLS="$(KREW_TOOLS)" XDG_CACHE_HOME=$(TEST_CACHE) \
 		$(BIN_DIR)/testreport -no-skips -- -count=1 -timeout 60m ./...
 

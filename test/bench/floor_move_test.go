@@ -100,6 +100,10 @@ func floorMove(ctx context.Context, src, dst *testworld.Server, objs []*unstruct
 func floorClients(s *testworld.Server) (dynamic.Interface, *restmapper.DeferredDiscoveryRESTMapper, error) {
 	cfg := *s.Config
 	cfg.QPS, cfg.Burst = -1, 0 // no client-side limit at all
+	dyn, err := dynamic.NewForConfig(&cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	c, err := kube.NewClients(&cfg)
 	if err != nil {
 		return nil, nil, err
@@ -108,7 +112,7 @@ func floorClients(s *testworld.Server) (dynamic.Interface, *restmapper.DeferredD
 	if _, err := m.RESTMappings(schema.GroupKind{Kind: "Secret"}); err != nil {
 		return nil, nil, err
 	}
-	return c.Dyn, m, nil
+	return dyn, m, nil
 }
 
 func resourceOf(dyn dynamic.Interface, m *restmapper.DeferredDiscoveryRESTMapper, o *unstructured.Unstructured) (dynamic.ResourceInterface, error) {

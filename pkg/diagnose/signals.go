@@ -43,8 +43,8 @@ type signal struct {
 // green: the EKS-A Clusters (failureMessage and every condition), every
 // Cluster API object it holds (every condition, both contracts, and
 // status.ready), the aggregated APIs discovery could not reach, the
-// controllers, the Nodes (Ready, and any other
-// condition True) and kube-system's Deployments and DaemonSets.
+// controllers, the Nodes (Ready, and any other condition True) and
+// kube-system's Deployments and DaemonSets.
 // Sorted, so equal inputs name the same first signal.
 func (f *facts) redSignals() []signal {
 	if f.signals != nil || !readable(f.mgmt) {

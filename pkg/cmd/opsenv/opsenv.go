@@ -3,9 +3,9 @@
 // --yes), the ops.Env it plans in, connected the same way (bounded by
 // --request-timeout, a refusal naming the flag that fixes it), and the
 // steps after a plan is shown: stop for a dry run, ask, run, print what
-// was done. Connect opens the writable cluster so for backup and verify
-// too, which use the mover's clients. It never plans nor writes itself:
-// pkg/ops does.
+// was done. Its Connect, the one way to a writable cluster, also serves
+// backup and verify, which use the mover's clients. It never plans nor
+// writes itself: pkg/ops does.
 package opsenv
 
 import (

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -18,7 +19,8 @@ import (
 // Deployment controller). Each time the binary says NotReady,
 // exit 2, names the object, and quotes the condition as the server holds it
 // (type, status, reason, message); the first next step shows the object.
-// Restored, status is Healthy again.
+// Restored, status is Healthy again. Then the EKS-A Cluster's spec edited
+// and not yet reconciled, its conditions still green (checkUnreconciled).
 func TestStatus_RedSignalsNoRuleKnows(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, testworld.Options{Scenario: testworld.Healthy, Flavour: testworld.V1Beta2, WorkloadClusters: 1})
@@ -85,5 +87,47 @@ func TestStatus_RedSignalsNoRuleKnows(t *testing.T) {
 				t.Errorf("restored: status exit %d, want 0:\n%s", res.code, res.stdout)
 			}
 		})
+	}
+	t.Run("observedGeneration", func(t *testing.T) {
+		checkUnreconciled(t, w, pick(func(s testworld.Signal) bool {
+			return s.Kind == testworld.SignalObservedGeneration && s.ObjectKind == "Cluster" && s.Name == "cluster3"
+		}))
+	})
+}
+
+// checkUnreconciled: the EKS-A Cluster's spec edited, its controller not
+// caught up (observedGeneration behind generation), reads NotReady, exit 2,
+// as EKS-A's own WaitFor reads it, the finding quoting both as the server
+// holds them; caught up, Healthy again.
+func checkUnreconciled(t *testing.T, w *testworld.World, sig testworld.Signal) {
+	restore, err := w.TurnRed(t.Context(), sig, 2*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	generation, observed, err := w.Generations(t.Context(), sig)
+	if err != nil || observed == 0 || generation == observed {
+		t.Fatalf("the server holds generation %d, observedGeneration %d (%v); want them to differ", generation, observed, err)
+	}
+	got := statusDocument(t, run(t, w.Dir, "status", "-o", "json", "--vsphere=false"), 2, "NotReady")
+	var evidence, message string
+	for _, f := range got.Findings {
+		if f.Code == "NotReady" && f.Object == "Cluster/default/cluster3" {
+			evidence, message = string(f.Evidence), f.Message
+		}
+	}
+	for _, want := range []string{`"status.observedGeneration"`, fmt.Sprintf(`"%d"`, observed),
+		fmt.Sprintf("generation %d and observedGeneration %d differ", generation, observed)} {
+		if !strings.Contains(evidence, want) {
+			t.Errorf("the NotReady finding on Cluster/default/cluster3 lacks %s: message %q, evidence %s", want, message, evidence)
+		}
+	}
+	if step := "-n default describe clusters.anywhere.eks.amazonaws.com cluster3"; len(got.NextSteps) == 0 || !strings.Contains(got.NextSteps[0].Command, step) {
+		t.Errorf("next steps = %+v, want the first to contain %q", got.NextSteps, step)
+	}
+	if err := restore(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if res := run(t, w.Dir, "status", "--vsphere=false"); res.code != 0 {
+		t.Errorf("caught up: status exit %d, want 0:\n%s", res.code, res.stdout)
 	}
 }

@@ -25,6 +25,12 @@ import (
 //   - the CNI DaemonSet: one pod fewer ready than desired;
 //   - a Node: Ready False as the kubelet posts it without a CNI, or a
 //     pressure condition True as the kubelet posts it, the Node still Ready;
+//   - observedGeneration: a spec change (Cilium's policyEnforcementMode,
+//     as a `kubectl edit` makes it) its controller has not reconciled: the
+//     server bumps metadata.generation, status.observedGeneration stays.
+//     Restored as the controller catches up: the spec stays,
+//     observedGeneration (and EKS-A's reconciledGeneration) become the new
+//     generation;
 //   - and, as Cluster API's controllers would, what summarises or mirrors a
 //     Machine's red condition or its parts' up to the Machine's Ready
 //     (mirror.go).
@@ -64,6 +70,10 @@ func (w *World) TurnRed(ctx context.Context, sig Signal, age time.Duration) (res
 		} else {
 			setNodePressure(u, sig.Condition, at)
 		}
+	case SignalObservedGeneration:
+		if u, err = s.editSpec(ctx, u); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("testworld: no way to turn %s red", sig)
 	}
@@ -94,6 +104,9 @@ func (w *World) TurnRed(ctx context.Context, sig Signal, age time.Duration) (res
 			return err
 		}
 		live.Object["status"] = saved
+		if sig.Kind == SignalObservedGeneration {
+			caughtUp(live)
+		}
 		if err := s.writeStatus(ctx, live); err != nil {
 			return err
 		}
@@ -260,4 +273,40 @@ func setNodePressure(u *unstructured.Unstructured, t string, at time.Time) {
 		}
 	}
 	set(u, conditions, "status", "conditions")
+}
+
+// editSpec changes an EKS-A Cluster's spec as a user's edit would, in a
+// field the plugin does not read (Cilium's policyEnforcementMode, default
+// and always alternately), and returns it as the server holds it: its
+// generation one more.
+func (s *Seeder) editSpec(ctx context.Context, u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	if u.GetAPIVersion() != EKSAAPIVersion || u.GetKind() != "Cluster" {
+		return nil, fmt.Errorf("testworld: no spec edit for %s %s", u.GetKind(), u.GetName())
+	}
+	path := []string{"spec", "clusterNetwork", "cniConfig", "cilium", "policyEnforcementMode"}
+	mode, _, _ := unstructured.NestedString(u.Object, path...)
+	if mode == "always" {
+		set(u, "default", path...)
+	} else {
+		set(u, "always", path...)
+	}
+	ri, err := s.resource(u)
+	if err != nil {
+		return nil, err
+	}
+	edited, err := ri.Update(ctx, u, metav1.UpdateOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("editing the spec of %s %s: %w", u.GetKind(), u.GetName(), err)
+	}
+	return edited, nil
+}
+
+// caughtUp writes, in u's status, what its controller writes once it has
+// reconciled u's spec: observedGeneration (and, for an EKS-A Cluster,
+// reconciledGeneration) its generation.
+func caughtUp(u *unstructured.Unstructured) {
+	set(u, u.GetGeneration(), "status", "observedGeneration")
+	if _, ok, _ := unstructured.NestedInt64(u.Object, "status", "reconciledGeneration"); ok {
+		set(u, u.GetGeneration(), "status", "reconciledGeneration")
+	}
 }

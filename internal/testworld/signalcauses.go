@@ -120,6 +120,10 @@ func (w *World) etcdNotReady(ctx context.Context, s *Seeder, at time.Time) error
 
 // failEKSACluster writes failureMessage and failureReason on an EKS-A
 // Cluster as EKS-A's SetFailure does, after change (if any) to its spec.
+// The change bumps the generation and status.observedGeneration stays, as
+// EKS-A leaves it: its Reconcile returns the validation's error, and only a
+// reconcile without one patches observedGeneration (aws/eks-anywhere
+// controllers/cluster_controller.go, WithStatusObservedGeneration).
 func (w *World) failEKSACluster(ctx context.Context, s *Seeder, name, reason, message string, change func(*unstructured.Unstructured)) error {
 	obj := newObject(EKSAAPIVersion, "Cluster", "default", name, nil)
 	if change != nil {

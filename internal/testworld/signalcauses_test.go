@@ -62,7 +62,8 @@ func TestWorld_SignalScenarios(t *testing.T) {
 				t.Errorf("management components version = %q, want v0.23.0 (spec v0.22.0)", v)
 			}
 		}},
-		{testworld.WorkloadRefused, map[testworld.Flavour][]string{"": {"Cluster default/w01 failureMessage"}},
+		// The refused spec is never reconciled: observedGeneration stays behind.
+		{testworld.WorkloadRefused, map[testworld.Flavour][]string{"": {"Cluster default/w01 failureMessage", "Cluster default/w01 observedGeneration"}},
 			func(t *testing.T, _ testworld.Flavour, get getter) {
 				c := get(eksa.GroupEKSA, "v1alpha1", "clusters", "default", "w01")
 				want := "cannot upgrade workload cluster to v0.23.0 while management cluster is an older version: v0.22.0"

@@ -36,6 +36,11 @@ const (
 	// SignalNode is a Node's condition as the kubelet posts it: Ready, or
 	// a pressure condition (green when False).
 	SignalNode SignalKind = "node"
+	// SignalObservedGeneration is an EKS-A Cluster's status.observedGeneration,
+	// green when it equals metadata.generation. The world writes it for
+	// MachineDeployments, MachineSets and EtcdadmClusters too, but no spec
+	// change of theirs is free of a rollout's meaning; unit tests cover those.
+	SignalObservedGeneration SignalKind = "observedGeneration"
 )
 
 // Signal is one readiness signal of one object.
@@ -70,7 +75,7 @@ var conditionLists = [][]string{{"status", "conditions"}, {"status", "deprecated
 // objects there, cluster3's and its workload clusters' (or status.ready
 // where an object has no conditions), each EKS-A Cluster's failureMessage,
 // each controller Deployment and kube-system's, the CNI DaemonSet, each
-// condition of each Node.
+// condition of each Node, each EKS-A Cluster's observedGeneration.
 func (w *World) Signals(ctx context.Context) ([]Signal, error) {
 	s, err := NewSeeder(w.Management.Config)
 	if err != nil {
@@ -139,7 +144,8 @@ func (w *World) Signals(ctx context.Context) ([]Signal, error) {
 }
 
 // objectSignals are one object's conditions, its status.ready when it has
-// none, and an EKS-A Cluster's failureMessage.
+// none, and an EKS-A Cluster's failureMessage and observedGeneration (when
+// its status has one: EKS-A writes none before v0.17).
 func objectSignals(u *unstructured.Unstructured) []Signal {
 	base := Signal{APIVersion: u.GetAPIVersion(), ObjectKind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
 	var out []Signal
@@ -161,6 +167,10 @@ func objectSignals(u *unstructured.Unstructured) []Signal {
 		s := base
 		s.Kind = SignalFailureMessage
 		out = append(out, s)
+		if g, _, _ := unstructured.NestedInt64(u.Object, "status", "observedGeneration"); g != 0 {
+			s.Kind = SignalObservedGeneration
+			out = append(out, s)
+		}
 	}
 	return out
 }
@@ -191,6 +201,21 @@ func (w *World) Condition(ctx context.Context, sig Signal) (map[string]any, erro
 		return nil, err
 	}
 	return conditionOf(u, sig), nil
+}
+
+// Generations are the signal's object's metadata.generation and
+// status.observedGeneration as the server holds them now.
+func (w *World) Generations(ctx context.Context, sig Signal) (generation, observed int64, err error) {
+	s, err := NewSeeder(w.Management.Config)
+	if err != nil {
+		return 0, 0, err
+	}
+	u, err := s.get(ctx, sig.object())
+	if err != nil {
+		return 0, 0, err
+	}
+	observed, _, _ = unstructured.NestedInt64(u.Object, "status", "observedGeneration")
+	return u.GetGeneration(), observed, nil
 }
 
 func conditionOf(u *unstructured.Unstructured, sig Signal) map[string]any {
@@ -224,6 +249,8 @@ func green(u *unstructured.Unstructured, sig Signal) bool {
 	case SignalFailureMessage:
 		msg, _, _ := unstructured.NestedString(u.Object, "status", "failureMessage")
 		return msg == ""
+	case SignalObservedGeneration:
+		return num("observedGeneration") == u.GetGeneration()
 	case SignalDeployment:
 		return num("availableReplicas") >= 1 && conditionOf(u, sig)["status"] == "True"
 	case SignalDaemonSet:

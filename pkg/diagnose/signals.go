@@ -3,6 +3,7 @@ package diagnose
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,11 +41,11 @@ type signal struct {
 }
 
 // redSignals lists the management cluster's readiness signals that are not
-// green: the EKS-A Clusters (failureMessage and every condition), every
-// Cluster API object it holds (every condition, both contracts, and
-// status.ready), the aggregated APIs discovery could not reach, the
-// controllers, the Nodes (Ready, and any other condition True) and
-// kube-system's Deployments and DaemonSets.
+// green: the EKS-A Clusters (failureMessage, every condition and
+// observedGeneration), every Cluster API object it holds (every condition,
+// both contracts, status.ready and observedGeneration), the aggregated
+// APIs discovery could not reach, the controllers, the Nodes (Ready, and
+// any other condition True) and kube-system's Deployments and DaemonSets.
 // Sorted, so equal inputs name the same first signal.
 func (f *facts) redSignals() []signal {
 	if f.signals != nil || !readable(f.mgmt) {
@@ -63,6 +64,7 @@ func (f *facts) redSignals() []signal {
 				Type: "status.failureMessage", Status: "set", Reason: o.Fields["failureReason"], Message: msg}))
 		}
 		out = append(out, conditionSignals(o, "clusters.anywhere.eks.amazonaws.com")...)
+		out = append(out, generationSignals(o, "clusters.anywhere.eks.amazonaws.com")...)
 	}
 	// Every Cluster API object management holds: the cluster's own, those
 	// of the workload clusters it manages (their EKS-A Clusters count
@@ -72,6 +74,7 @@ func (f *facts) redSignals() []signal {
 	// rolling upgrade needs.
 	for _, o := range f.mgmt.Objects {
 		out = append(out, conditionSignals(o, resourceOf(o))...)
+		out = append(out, generationSignals(o, resourceOf(o))...)
 		if o.Fields["ready"] == "false" {
 			out = append(out, objectSignal(o, resourceOf(o), snapshot.Condition{Type: "status.ready", Status: "false",
 				Message: readyCountText(o)}))
@@ -234,6 +237,24 @@ func conditionSignals(o snapshot.Object, resource string) []signal {
 		out = append(out, objectSignal(o, resource, c))
 	}
 	return out
+}
+
+// generationSignals: the object's controller has not reconciled its latest
+// spec: status.observedGeneration, published, differs from
+// metadata.generation. EKS-A reads such a Cluster as not ready whatever its
+// conditions say (aws/eks-anywhere pkg/cluster/wait.go WaitFor), and a
+// KubeadmControlPlane, MachineDeployment or EtcdadmCluster as outdated
+// (pkg/controller/clusters status.go, controlplane.go): its conditions
+// describe an older spec. Zero is not published (controllers that write
+// none, an object just moved), never a signal.
+func generationSignals(o snapshot.Object, resource string) []signal {
+	if o.ObservedGeneration == 0 || o.Generation == 0 || o.ObservedGeneration == o.Generation {
+		return nil
+	}
+	return []signal{objectSignal(o, resource, snapshot.Condition{Type: "status.observedGeneration",
+		Status: strconv.FormatInt(o.ObservedGeneration, 10),
+		Message: fmt.Sprintf("generation %d and observedGeneration %d differ: its controller has not yet reconciled the latest spec, so its conditions describe an older one",
+			o.Generation, o.ObservedGeneration)})}
 }
 
 // resourceOf names an object's resource for kubectl: plural.group, the

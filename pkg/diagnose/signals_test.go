@@ -49,6 +49,16 @@ var signalTests = []struct {
 	{"the EKS-A Cluster's condition", func(b *snapBuilder) {
 		b.eksaCluster().Conditions = []snapshot.Condition{cond("DefaultCNIConfigured", "False", "SkipUpgradesForDefaultCNIConfigured", "Configured to skip default Cilium CNI upgrades", 90*time.Minute)}
 	}, NotReady, CodeEKSAClusterNotReady, "Cluster/default/cluster3", []string{"DefaultCNIConfigured False since 90m", "Configured to skip default Cilium CNI upgrades"}, "describe clusters.anywhere.eks.amazonaws.com cluster3"},
+	{"the EKS-A Cluster's latest spec not reconciled, its conditions still green", func(b *snapBuilder) {
+		b.eksaCluster().Generation, b.eksaCluster().ObservedGeneration = 3, 2
+	}, NotReady, CodeNotReady, "Cluster/default/cluster3",
+		[]string{"status.observedGeneration 2", "generation 3 and observedGeneration 2 differ", "its conditions describe an older one"},
+		"describe clusters.anywhere.eks.amazonaws.com cluster3"},
+	{"a MachineDeployment's latest spec not reconciled", func(b *snapBuilder) {
+		md := b.objectNamed("MachineDeployment", "cluster3-md-0")
+		md.Generation, md.ObservedGeneration = 5, 4
+	}, NotReady, CodeNotReady, "MachineDeployment/eksa-system/cluster3-md-0", []string{"generation 5 and observedGeneration 4 differ"},
+		"describe machinedeployments.cluster.x-k8s.io cluster3-md-0"},
 	{"a provider's controller crash-looping", func(b *snapBuilder) {
 		w := b.controller("capv-system", "capv-controller-manager")
 		w.Available = 0
@@ -155,6 +165,40 @@ func TestDiagnose_HealthyIsEarned(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDiagnose_ObservedGenerationUnpublishedIsGreen: an observedGeneration
+// not published (0: controllers that write none, an object just moved) or
+// caught up is no signal.
+func TestDiagnose_ObservedGenerationUnpublishedIsGreen(t *testing.T) {
+	for _, observed := range []int64{0, 3} {
+		b := healthyInPlace()
+		b.eksaCluster().Generation, b.eksaCluster().ObservedGeneration = 3, observed
+		md := b.objectNamed("MachineDeployment", "cluster3-md-0")
+		md.Generation, md.ObservedGeneration = 3, observed
+		if r := Diagnose(b.build()); r.State != Healthy {
+			t.Errorf("generation 3, observedGeneration %d: state = %s (%s), want Healthy", observed, r.State, r.Summary)
+		}
+	}
+}
+
+// TestDiagnose_RefusedSpecNamedByItsCause: EKS-A refuses a workload
+// cluster's eksaVersion newer than management's with an error, so it never
+// writes that generation's observedGeneration; the known cause names the
+// object, not the generic rule.
+func TestDiagnose_RefusedSpecNamedByItsCause(t *testing.T) {
+	b := healthyInPlace()
+	b.snap.Management.EKSA = append(b.snap.Management.EKSA, snapshot.Object{Group: eksa.GroupEKSA, Kind: "Cluster", Namespace: "default", Name: "w1",
+		Fields: map[string]string{"eksaVersion": "v0.25.0", "managementCluster": "cluster3"}, Generation: 2, ObservedGeneration: 1})
+	r := Diagnose(b.build())
+	for _, fd := range r.Findings {
+		if fd.Object == "Cluster/default/w1" && fd.Code != CodeWorkloadRefused {
+			t.Errorf("finding %s on %s: %s; want only %s", fd.Code, fd.Object, fd.Message, CodeWorkloadRefused)
+		}
+	}
+	if !strings.Contains(r.NextSteps[0].Command, "eksctl anywhere upgrade cluster -f") {
+		t.Errorf("first step = %+v, want the refused cause's", r.NextSteps[0])
 	}
 }
 

@@ -20,8 +20,8 @@ func metaObject(apiVersion, kind string, m *metav1.ObjectMeta) snapshot.Object {
 		Group: groupOf(apiVersion), Version: versionOf(apiVersion), Kind: kind,
 		Namespace: m.Namespace, Name: m.Name,
 		Labels: m.Labels, Annotations: m.Annotations,
-		Created: m.CreationTimestamp.Time,
-		Fields:  map[string]string{},
+		Created: m.CreationTimestamp.Time, Generation: m.Generation,
+		Fields: map[string]string{},
 	}
 	o.ClusterName = o.Labels[eksa.LabelClusterName]
 	for _, ref := range m.OwnerReferences {
@@ -34,8 +34,9 @@ func metaObject(apiVersion, kind string, m *metav1.ObjectMeta) snapshot.Object {
 func toObject(u *unstructured.Unstructured) snapshot.Object {
 	o := metaObject(u.GetAPIVersion(), u.GetKind(), &metav1.ObjectMeta{
 		Namespace: u.GetNamespace(), Name: u.GetName(), Labels: u.GetLabels(), Annotations: u.GetAnnotations(),
-		CreationTimestamp: u.GetCreationTimestamp(), OwnerReferences: u.GetOwnerReferences(),
+		CreationTimestamp: u.GetCreationTimestamp(), OwnerReferences: u.GetOwnerReferences(), Generation: u.GetGeneration(),
 	})
+	o.ObservedGeneration, _ = asInt(nested(u, "status", "observedGeneration"))
 	o.Ready = readyCondition(u)
 	o.Conditions = conditions(u)
 	o.Counts = counts(u)

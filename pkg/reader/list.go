@@ -79,6 +79,9 @@ type listItem struct {
 		Conditions []listCondition `json:"conditions"`
 		// Ready is etcdadm-controller's (and the providers') status.ready.
 		Ready *bool `json:"ready"`
+		// ObservedGeneration: behind metadata.generation, the status
+		// describes an older spec.
+		ObservedGeneration int64 `json:"observedGeneration"`
 		// Deletion is v1beta2's status.deletion: when a drain started.
 		Deletion *struct {
 			NodeDrainStartTime string `json:"nodeDrainStartTime"`
@@ -132,7 +135,7 @@ type listCondition struct {
 
 // listReduced lists one kind in one request and decodes the answer as it
 // streams in, into objects reduced to metadata (without managedFields),
-// spec, and status' phase, nodeRef, conditions and counts.
+// spec, and status' phase, observedGeneration, nodeRef, conditions and counts.
 func (r *reader) listReduced(ctx context.Context, res kube.Resource, ns string) ([]*unstructured.Unstructured, error) {
 	req := r.rest.Get().AbsPath(listPath(res, ns)...).SetHeader("Accept", acceptJSON)
 	body, err := req.Stream(ctx)
@@ -290,6 +293,9 @@ func (item *listItem) reducedStatus() map[string]any {
 	status := map[string]any{}
 	if s.Phase != "" {
 		status["phase"] = s.Phase
+	}
+	if s.ObservedGeneration != 0 {
+		status["observedGeneration"] = s.ObservedGeneration
 	}
 	if s.NodeRef != nil {
 		status["nodeRef"] = map[string]any{"name": s.NodeRef.Name}

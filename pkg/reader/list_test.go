@@ -20,7 +20,7 @@ const machineList = `{"apiVersion":"cluster.x-k8s.io/v1beta2","kind":"MachineLis
  "ownerReferences":[{"apiVersion":"cluster.x-k8s.io/v1beta2","kind":"MachineSet","name":"cluster3-md-0-a","uid":"u2","controller":true}],
  "managedFields":[{"manager":"m","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"k:{\"uid\":\"u2\"}":{}}}}]},
  "spec":{"clusterName":"cluster3","version":"v1.23.17","providerID":"vsphere://42","nodeDeletionTimeoutSeconds":10,"bootstrap":{"dataSecretName":"s"}},
- "status":{"phase":"Running","nodeRef":{"name":"n1"},"addresses":[{"type":"InternalIP","address":"10.0.0.1"}],
+ "status":{"phase":"Running","observedGeneration":1,"nodeRef":{"name":"n1"},"addresses":[{"type":"InternalIP","address":"10.0.0.1"}],
   "conditions":[{"type":"Available","status":"True","lastTransitionTime":"2026-01-02T03:04:06Z"}],
   "deprecated":{"v1beta1":{"conditions":[{"type":"Ready","status":"False","severity":"Warning","reason":"Drained","message":"m","lastTransitionTime":"2026-01-02T03:04:07Z"}]}}}}]}`
 
@@ -54,6 +54,9 @@ func TestDecodeList(t *testing.T) {
 	o := toObject(u)
 	if _, paused := o.Annotations["cluster.x-k8s.io/paused"]; !paused || o.ClusterName != "cluster3" || o.Fields["version"] != "v1.23.17" {
 		t.Errorf("object = %+v, want the paused annotation, cluster3 and the version", o)
+	}
+	if o.Generation != 2 || o.ObservedGeneration != 1 {
+		t.Errorf("generation %d, observedGeneration %d, want 2 and 1: behind, the status describes an older spec", o.Generation, o.ObservedGeneration)
 	}
 	if u.GetManagedFields() != nil || u.GetUID() != "u1" || u.GetResourceVersion() != "7" || u.GetGeneration() != 2 {
 		t.Errorf("metadata = %v, want uid, resourceVersion and generation without managedFields", u.Object["metadata"])

@@ -128,6 +128,12 @@ func TestJoinMachines(t *testing.T) {
 	gotObj, wantObj := toObject(joined[0]), toObject(full[0])
 	gotObj.Ready, wantObj.Ready = nil, nil
 	gotObj.Conditions, wantObj.Conditions = nil, nil
+	// Nor does the table carry status.observedGeneration: a Ready Machine's
+	// reads as not published.
+	if gotObj.ObservedGeneration != 0 || wantObj.ObservedGeneration != 1 {
+		t.Errorf("observedGeneration joined %d, whole %d; want 0 and 1", gotObj.ObservedGeneration, wantObj.ObservedGeneration)
+	}
+	gotObj.ObservedGeneration = wantObj.ObservedGeneration
 	if !reflect.DeepEqual(gotObj, wantObj) {
 		t.Errorf("joined object = %+v,\nwant %+v", gotObj, wantObj)
 	}

@@ -107,10 +107,11 @@ type ClusterState struct {
 
 	// Raw keeps the CAPI objects read with their content, reduced to what
 	// the plugin reads: metadata without managedFields, spec, and status'
-	// phase, nodeRef and conditions (Machines read from their table: the
-	// columns' fields, and a Ready condition without reason or time). The
-	// kinds read as metadata only (metadataOnly) are in Objects alone. The
-	// vCenter check reads the VSphere kinds' specs here.
+	// phase, observedGeneration, nodeRef and conditions (Machines read
+	// from their table: the columns' fields, and a Ready condition without
+	// reason or time). The kinds read as metadata only (metadataOnly) are
+	// in Objects alone. The vCenter check reads the VSphere kinds' specs
+	// here.
 	Raw []*unstructured.Unstructured
 	// Requests counts the API requests the read made.
 	Requests int
@@ -151,6 +152,12 @@ type Object struct {
 	Counts map[string]int64
 	// Certificates is an EKS-A Cluster's status.clusterCertificateInfo (v0.24+).
 	Certificates []CertificateInfo
+	// Generation is metadata.generation, which the server bumps on every
+	// change of the spec; ObservedGeneration is status.observedGeneration,
+	// the generation its controller last reconciled: behind it, the status
+	// describes an older spec. Zero when not published (older controllers,
+	// an object just moved, the kinds read as metadata only).
+	Generation, ObservedGeneration int64
 }
 
 // Condition is one status condition, in either contract's shape.

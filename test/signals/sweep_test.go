@@ -126,7 +126,7 @@ func TestStatus_EveryRedSignalCostsHealthy(t *testing.T) {
 		t.Errorf("the sweep turned no workload cluster's signal red")
 	}
 	for _, k := range []testworld.SignalKind{testworld.SignalCondition, testworld.SignalReadyField, testworld.SignalFailureMessage,
-		testworld.SignalDeployment, testworld.SignalDaemonSet, testworld.SignalNode} {
+		testworld.SignalDeployment, testworld.SignalDaemonSet, testworld.SignalNode, testworld.SignalObservedGeneration} {
 		if total[k] == 0 && !t.Failed() {
 			t.Errorf("the sweep turned no %s signal red: it does not cover every kind", k)
 		}

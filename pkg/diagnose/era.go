@@ -66,6 +66,15 @@ func (e era) forceCleanupExists() bool { return e.known && !e.atLeast(17) }
 // Cluster. Unknown counts as blocking: resuming first is harmless.
 func (e era) eksaPauseBlocks() bool { return !e.known || e.atLeast(19) }
 
+// EKSAPauseBlocks is eksaPauseBlocks for a version as reported: from
+// v0.19 a failed upgrade's pause markers are resume's to clear, since the
+// rerun refuses a paused cluster; before it, eksctl's rerun clears its
+// own. A version not known counts as v0.19+.
+func EKSAPauseBlocks(version string) bool {
+	e, _ := parseEra(version)
+	return e.eksaPauseBlocks()
+}
+
 // eksaVersion finds the EKS-A version, most explicit source first.
 // notes lists sources that were present but unreadable.
 func eksaVersion(in Input, mgmt *snapshot.ClusterState) (e era, source string, notes []string) {

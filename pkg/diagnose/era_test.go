@@ -69,3 +69,16 @@ func TestDiagnose_EKSAVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestEKSAPauseBlocks: from EKS-A v0.19, which refuses to upgrade a paused
+// cluster, a failed upgrade's pause markers are resume's to clear; before
+// it, eksctl's rerun clears its own. Unknown counts as v0.19+.
+func TestEKSAPauseBlocks(t *testing.T) {
+	for v, want := range map[string]bool{
+		"v0.16.5": false, "v0.18.9": false, "v0.19.0": true, "v0.19.8": true, "v0.24.0": true, "v1.0.0": true, "": true, "dev": true,
+	} {
+		if got := EKSAPauseBlocks(v); got != want {
+			t.Errorf("EKSAPauseBlocks(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package ops
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/diagnose"
 	"github.com/eksa-recover/kubectl-eksa_recover/pkg/pause"
@@ -19,15 +18,14 @@ func Acts(s diagnose.State) bool {
 }
 
 // For plans the operation status recommends for the report's state (snap
-// is what the report was diagnosed from), or
-// returns nil when the plugin has none to run (the state's next steps say
-// what is left). A restore restores from the backup status's step names,
+// is what the report was diagnosed from), or returns nil when the plugin
+// has none to run (the state's next steps say what is left). A restore restores from the backup status's step names,
 // read as data on the report. On EKS-A releases that leave pause markers
 // for resume, a move's or a restore's rights check takes in the resume
 // recover runs after it without asking again, over the markers snap holds.
 func For(ctx context.Context, e Env, snap *snapshot.Snapshot, report *diagnose.Report) (*Plan, error) {
 	var resumes []pause.Marker
-	if leavesMarkers(report.EKSAVersion) {
+	if diagnose.EKSAPauseBlocks(report.EKSAVersion) {
 		resumes = pause.Find(&snap.Management)
 	}
 	switch report.State {
@@ -54,16 +52,4 @@ func recommendedBackup(report *diagnose.Report) string {
 		}
 	}
 	return ""
-}
-
-// leavesMarkers: EKS-A v0.19 and later leave the pause markers of a failed
-// upgrade for resume to clear (they refuse to upgrade a paused cluster);
-// earlier releases' rerun clears its own. A version not known counts as
-// one that leaves them.
-func leavesMarkers(version string) bool {
-	var major, minor int
-	if n, _ := fmt.Sscanf(version, "v%d.%d", &major, &minor); n < 2 {
-		return true
-	}
-	return major > 0 || minor >= 19
 }

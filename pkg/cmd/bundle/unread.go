@@ -23,10 +23,8 @@ func printUnread(w io.Writer, snap *snapshot.Snapshot) {
 		var reads []string
 		forbidden := false
 		for _, u := range c.st.Unread {
-			r := u.Verb + " " + u.Resource + " cluster-wide"
-			if u.Namespace != "" {
-				r = u.Verb + " " + u.Resource + " in " + u.Namespace
-			}
+			// Resource is already resource.group, as a need spells it.
+			r := rights.Need{Verb: u.Verb, Resource: u.Resource, Namespace: u.Namespace}.String()
 			if !slices.Contains(reads, r) {
 				reads = append(reads, r)
 			}

@@ -156,7 +156,7 @@ func (f *facts) forceCleanup() (ok bool, why string) {
 		return false, "--force-cleanup is left out: the EKS-A version could not be read (pass --eksa-version)"
 	case !f.era.forceCleanupExists() || !f.boot.Configured:
 		return false, ""
-	case !readable(f.boot) || len(f.boot.Unread) > 0:
+	case !f.kindReadWhole():
 		return false, "--force-cleanup is left out: KinD could not be read whole and may still hold objects"
 	case len(f.boot.Objects) > 0:
 		return false, "--force-cleanup is left out: KinD holds Cluster API objects of other clusters"

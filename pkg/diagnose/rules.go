@@ -22,7 +22,7 @@ func (f *facts) validationFailed() bool {
 			return false
 		}
 	}
-	if f.era.atLeast(18) || !readable(f.boot) || len(f.boot.Unread) > 0 || len(f.bootObjs) > 0 {
+	if f.era.atLeast(18) || !f.kindReadWhole() || len(f.bootObjs) > 0 {
 		return false
 	}
 	for _, m := range f.markersOn(snapshot.Management) {

@@ -44,5 +44,10 @@ func (f *facts) kindKnownEmpty() bool {
 // holds no Cluster API object. A read refused (one kind's list, its
 // Secrets) may hide just what deleting KinD would destroy.
 func (f *facts) kindReadEmpty() bool {
-	return readable(f.boot) && len(f.boot.Unread) == 0 && len(f.boot.Objects) == 0
+	return f.kindReadWhole() && len(f.boot.Objects) == 0
+}
+
+// kindReadWhole: KinD answered every read, none refused or failed.
+func (f *facts) kindReadWhole() bool {
+	return readable(f.boot) && len(f.boot.Unread) == 0
 }
